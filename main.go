@@ -1,19 +1,90 @@
+// Command serverside is a terminal tutor for server-side development: a
+// course of lessons with quizzes, spaced review and labs, with progress kept
+// per user in SQLite.
 package main
 
 import (
-	_ "charm.land/bubbles/v2/viewport"
-	_ "charm.land/bubbletea/v2"
-	_ "charm.land/fang/v2"
-	_ "charm.land/glamour/v2"
-	_ "charm.land/lipgloss/v2"
-	_ "github.com/adrg/xdg"
-	_ "github.com/charmbracelet/x/exp/teatest/v2"
-	_ "github.com/fsnotify/fsnotify"
-	_ "github.com/spf13/cobra"
-	_ "github.com/yuin/goldmark"
-	_ "go.yaml.in/yaml/v3"
-	_ "modernc.org/sqlite"
-	_ "github.com/charmbracelet/x/ansi"
+	"context"
+	"errors"
+	"io"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"charm.land/fang/v2"
+	"github.com/spf13/cobra"
 )
 
-func main() {}
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd()
+	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage(),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
+			var ec *exitCodeError
+			if errors.As(err, &ec) && ec.quiet {
+				return
+			}
+			fang.DefaultErrorHandler(w, styles, err)
+		}))
+	if err != nil {
+		os.Exit(exitCode(err))
+	}
+}
+
+// exitCodeError carries a specific exit status out of a command.
+// quiet means the command already told the user; main prints nothing more.
+type exitCodeError struct {
+	code  int
+	err   error
+	quiet bool
+}
+
+func (e *exitCodeError) Error() string { return e.err.Error() }
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var ec *exitCodeError
+	if errors.As(err, &ec) {
+		return ec.code
+	}
+	return 1
+}
+
+func newRootCmd() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "serverside",
+		Short: "A terminal tutor for how backends work",
+		Long: "serverside teaches server-side development in your terminal: lessons, quizzes with\n" +
+			"explanations, spaced review and hands-on labs, with your progress kept on this machine.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), g, tuiStart{})
+		},
+	}
+	g.bind(root)
+	root.AddCommand(
+		newVersionCmd(),
+		newLintCmd(g),
+	)
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of serverside",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "serverside %s\n", version)
+			return err
+		},
+	}
+}

@@ -9,6 +9,9 @@ package lessons
 type Course struct {
 	Title   string
 	Root    string // directory the course was loaded from ("" for the embedded one)
+	// Display is how problems name the course's files: Display + "/" + a
+	// lesson's Path.
+	Display string
 	Modules []*Module
 	Broken  []BrokenLesson
 }

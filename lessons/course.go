@@ -1,0 +1,453 @@
+package lessons
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed course
+var embedded embed.FS
+
+// DefaultRoot is how problems in the embedded course name its files: the
+// path of the course in this repository.
+const DefaultRoot = "lessons/course"
+
+// Default loads the course built into the binary.
+func Default() (*Course, []Problem) {
+	sub, err := fs.Sub(embedded, "course")
+	if err != nil {
+		// The embed pattern guarantees the directory; this cannot happen.
+		return &Course{Title: "serverside"}, []Problem{{Path: DefaultRoot, Line: 1, Col: 1, Severity: Error, Message: err.Error()}}
+	}
+	c, probs := Load(sub, DefaultRoot)
+	c.Root = ""
+	return c, probs
+}
+
+// DefaultFS is the embedded course as a file system, for tools that copy or
+// inspect it.
+func DefaultFS() fs.FS {
+	sub, _ := fs.Sub(embedded, "course")
+	return sub
+}
+
+// LoadDir loads a course from a directory on disk. The error is for a
+// directory that can't be read at all; problems in its files are returned
+// as problems.
+func LoadDir(dir string) (*Course, []Problem, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("course directory %s: %w", dir, errors.Unwrap(err))
+	}
+	if !st.IsDir() {
+		return nil, nil, fmt.Errorf("course directory %s: not a directory: pass the folder that holds the lessons", dir)
+	}
+	c, probs := Load(os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir)))
+	c.Root = dir
+	return c, probs, nil
+}
+
+// courseFile is course.yaml.
+type courseFile struct {
+	Title   string
+	Modules []moduleEntry
+}
+
+type moduleEntry struct {
+	Path    string
+	Title   string
+	Summary string
+	Lessons []string
+	line    int
+	lines   map[string]int // lesson file -> line in course.yaml
+}
+
+var courseKeys = []string{"title", "modules"}
+var moduleKeys = []string{"path", "title", "summary", "lessons"}
+
+// Load reads a course from fsys. root names the course in problems: each
+// problem's path is root joined with the file's slash path.
+func Load(fsys fs.FS, root string) (*Course, []Problem) {
+	ld := &loader{fsys: fsys, root: root}
+	return ld.load()
+}
+
+type loader struct {
+	fsys  fs.FS
+	root  string
+	probs []Problem
+}
+
+func (ld *loader) display(rel string) string {
+	if ld.root == "" {
+		return rel
+	}
+	return ld.root + "/" + rel
+}
+
+func (ld *loader) problem(rel string, line, col int, sev Severity, format string, args ...any) {
+	ld.probs = append(ld.probs, Problem{Path: ld.display(rel), Line: line, Col: col, Severity: sev, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ld *loader) load() (*Course, []Problem) {
+	c := &Course{Display: ld.root}
+	cf, hasCourseFile := ld.readCourseFile()
+	files := ld.lessonFiles()
+
+	// Group files by module folder.
+	byDir := map[string][]string{}
+	for _, f := range files {
+		byDir[path.Dir(f)] = append(byDir[path.Dir(f)], f)
+	}
+	var dirs []string
+	for d := range byDir {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+
+	type plan struct {
+		id, title, summary string
+		files              []string
+	}
+	var plans []plan
+	if hasCourseFile && len(cf.Modules) > 0 {
+		c.Title = cf.Title
+		used := map[string]bool{}
+		for _, me := range cf.Modules {
+			dir := path.Clean(me.Path)
+			if me.Path == "" || me.Path == "." {
+				dir = "."
+			}
+			present := byDir[dir]
+			if present == nil && !ld.isDir(dir) {
+				ld.problem("course.yaml", me.line, 1, Error, "module path %q does not exist: create the folder or fix the path", me.Path)
+				continue
+			}
+			used[dir] = true
+			pl := plan{id: moduleID(dir), title: me.Title, summary: me.Summary}
+			if pl.title == "" {
+				pl.title = titleFromName(dir)
+			}
+			listed := map[string]bool{}
+			for _, name := range me.Lessons {
+				f := path.Clean(path.Join(dir, name))
+				if !contains(present, f) {
+					ld.problem("course.yaml", me.lines[name], 1, Error, "lesson file %q does not exist in %s: create it or remove it from the list", name, dir)
+					continue
+				}
+				listed[f] = true
+				pl.files = append(pl.files, f)
+			}
+			if len(me.Lessons) > 0 {
+				for _, f := range present {
+					if !listed[f] {
+						ld.problem("course.yaml", me.line, 1, Warning, "lesson file %s is not listed in module %q: add it to its lessons (it is shown last until then)", f, me.Path)
+						pl.files = append(pl.files, f)
+					}
+				}
+			} else {
+				pl.files = present
+			}
+			plans = append(plans, pl)
+		}
+		for _, d := range dirs {
+			if !used[d] {
+				ld.problem("course.yaml", 1, 1, Warning, "folder %s has lessons but is not a module in course.yaml: add it under modules (it is shown last until then)", d)
+				plans = append(plans, plan{id: moduleID(d), title: titleFromName(d), files: byDir[d]})
+			}
+		}
+	} else {
+		if hasCourseFile {
+			c.Title = cf.Title
+		}
+		for _, d := range dirs {
+			plans = append(plans, plan{id: moduleID(d), title: titleFromName(d), files: byDir[d]})
+		}
+	}
+	if c.Title == "" {
+		c.Title = "serverside"
+	}
+
+	// Parse lessons, then check what spans lessons.
+	ids := map[string]string{} // lesson id -> path
+	for _, pl := range plans {
+		m := &Module{ID: pl.id, Title: pl.title, Summary: pl.summary}
+		if m.Title == "" {
+			m.Title = c.Title
+		}
+		for _, f := range pl.files {
+			src, err := fs.ReadFile(ld.fsys, f)
+			if err != nil {
+				ld.problem(f, 1, 1, Error, "cannot read lesson: %v", err)
+				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: err})
+				continue
+			}
+			l, probs := ParseLesson(ld.display(f), f, src)
+			ld.probs = append(ld.probs, probs...)
+			if l == nil || HasErrors(probs) {
+				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: firstError(probs)})
+				continue
+			}
+			if other, dup := ids[l.ID]; dup {
+				ld.problem(f, 2, 1, Error, "lesson id %q is already used by %s: lesson ids must be unique in the course", l.ID, ld.display(other))
+				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: fmt.Errorf("lesson id %q is already used by %s", l.ID, other)})
+				continue
+			}
+			ids[l.ID] = f
+			l.Module = m.ID
+			m.Lessons = append(m.Lessons, l)
+		}
+		if len(m.Lessons) > 0 || len(pl.files) > 0 {
+			c.Modules = append(c.Modules, m)
+		}
+	}
+	// Links between lessons must resolve to a lesson file of the course.
+	exists := map[string]bool{}
+	for _, f := range files {
+		exists[f] = true
+	}
+	for _, l := range c.Lessons() {
+		for _, k := range l.Links {
+			if !exists[k.Path] {
+				ld.problem(l.Path, k.Line, k.Col, Error, "link %q does not lead to a lesson of this course (looked for %s)", k.Target, k.Path)
+			}
+		}
+	}
+	SortProblems(ld.probs)
+	return c, ld.probs
+}
+
+func firstError(ps []Problem) error {
+	for _, p := range ps {
+		if p.Severity == Error {
+			return errors.New(p.String())
+		}
+	}
+	return errors.New("lesson has no id or title")
+}
+
+func (ld *loader) isDir(dir string) bool {
+	st, err := fs.Stat(ld.fsys, dir)
+	return err == nil && st.IsDir()
+}
+
+// lessonFiles lists the course's markdown files: those at the top and one
+// folder down. README.md files are documentation, not lessons.
+func (ld *loader) lessonFiles() []string {
+	var out []string
+	_ = fs.WalkDir(ld.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			ld.problem(p, 1, 1, Error, "cannot read: %v", err)
+			return nil
+		}
+		depth := strings.Count(p, "/")
+		if d.IsDir() {
+			if p != "." && (strings.HasPrefix(d.Name(), ".") || depth >= 1) {
+				if depth >= 1 && !strings.HasPrefix(d.Name(), ".") {
+					ld.problem(p, 1, 1, Warning, "folders inside a module are ignored: move its lessons up into %s", path.Dir(p))
+				}
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(d.Name(), ".md") || strings.EqualFold(d.Name(), "README.md") || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		out = append(out, p)
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func (ld *loader) readCourseFile() (courseFile, bool) {
+	var cf courseFile
+	src, err := fs.ReadFile(ld.fsys, "course.yaml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return cf, false
+	}
+	if err != nil {
+		ld.problem("course.yaml", 1, 1, Error, "cannot read: %v", err)
+		return cf, false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		ld.problem("course.yaml", line, 1, Error, "not valid YAML: %s", msg)
+		return cf, false
+	}
+	if len(doc.Content) == 0 {
+		return cf, true
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		ld.problem("course.yaml", top.Line, top.Column, Error, "course.yaml must be a mapping with title and modules")
+		return cf, false
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch k.Value {
+		case "title":
+			cf.Title = Sanitize(scalar(v))
+		case "modules":
+			if v.Kind != yaml.SequenceNode {
+				ld.problem("course.yaml", v.Line, v.Column, Error, "modules must be a list of entries with path, title and lessons")
+				continue
+			}
+			for _, mn := range v.Content {
+				cf.Modules = append(cf.Modules, ld.moduleEntry(mn))
+			}
+		default:
+			ld.unknown("course.yaml", k, courseKeys)
+		}
+	}
+	return cf, true
+}
+
+func (ld *loader) moduleEntry(n *yaml.Node) moduleEntry {
+	me := moduleEntry{line: n.Line, lines: map[string]int{}}
+	if n.Kind == yaml.ScalarNode {
+		me.Path = n.Value
+		return me
+	}
+	if n.Kind != yaml.MappingNode {
+		ld.problem("course.yaml", n.Line, n.Column, Error, "a module entry is 'path: folder' with optional title, summary and lessons")
+		return me
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch k.Value {
+		case "path":
+			me.Path = scalar(v)
+		case "title":
+			me.Title = Sanitize(scalar(v))
+		case "summary":
+			me.Summary = Sanitize(scalar(v))
+		case "lessons":
+			if v.Kind != yaml.SequenceNode {
+				ld.problem("course.yaml", v.Line, v.Column, Error, "lessons must be a list of file names")
+				continue
+			}
+			for _, item := range v.Content {
+				me.Lessons = append(me.Lessons, item.Value)
+				me.lines[item.Value] = item.Line
+			}
+		default:
+			ld.unknown("course.yaml", k, moduleKeys)
+		}
+	}
+	if me.Path == "" {
+		ld.problem("course.yaml", n.Line, n.Column, Error, "module entry has no path: add 'path: folder-name'")
+	}
+	return me
+}
+
+func (ld *loader) unknown(rel string, k *yaml.Node, known []string) {
+	if s := closest(k.Value, known); s != "" {
+		ld.problem(rel, k.Line, k.Column, Error, "unknown key %q: did you mean %q?", k.Value, s)
+		return
+	}
+	ld.problem(rel, k.Line, k.Column, Error, "unknown key %q (known keys: %s)", k.Value, strings.Join(known, ", "))
+}
+
+func moduleID(dir string) string {
+	if dir == "." {
+		return ""
+	}
+	return dir
+}
+
+// titleFromName makes "01-how-backends-work" read "How backends work".
+func titleFromName(dir string) string {
+	if dir == "." || dir == "" {
+		return ""
+	}
+	name := path.Base(dir)
+	if i := strings.IndexAny(name, "-_ "); i > 0 && strings.Trim(name[:i], "0123456789") == "" {
+		name = name[i+1:]
+	}
+	name = strings.NewReplacer("-", " ", "_", " ").Replace(name)
+	if name == "" {
+		return dir
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// DisplayPath names a file of the course as problems do.
+func (c *Course) DisplayPath(rel string) string {
+	if c.Display == "" {
+		return rel
+	}
+	return c.Display + "/" + rel
+}
+
+// Lessons lists every lesson in course order.
+func (c *Course) Lessons() []*Lesson {
+	var out []*Lesson
+	for _, m := range c.Modules {
+		out = append(out, m.Lessons...)
+	}
+	return out
+}
+
+// Lesson finds a lesson by id.
+func (c *Course) Lesson(id string) *Lesson {
+	for _, m := range c.Modules {
+		for _, l := range m.Lessons {
+			if l.ID == id {
+				return l
+			}
+		}
+	}
+	return nil
+}
+
+// LessonAt finds the lesson stored at a slash path relative to the root.
+func (c *Course) LessonAt(p string) *Lesson {
+	for _, l := range c.Lessons() {
+		if l.Path == p {
+			return l
+		}
+	}
+	return nil
+}
+
+// Module finds a module by id.
+func (c *Course) Module(id string) *Module {
+	for _, m := range c.Modules {
+		if m.ID == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// Next returns the lesson after id in course order, or nil at the end.
+func (c *Course) Next(id string) *Lesson {
+	all := c.Lessons()
+	for i, l := range all {
+		if l.ID == id && i+1 < len(all) {
+			return all[i+1]
+		}
+	}
+	return nil
+}
+
+// Question finds a question of the lesson by id.
+func (l *Lesson) Question(id string) *Question {
+	for _, q := range l.Questions {
+		if q.ID == id {
+			return q
+		}
+	}
+	return nil
+}

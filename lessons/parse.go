@@ -1,0 +1,509 @@
+package lessons
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"go.yaml.in/yaml/v3"
+)
+
+// idPattern is what lesson and question ids look like: stable, readable
+// keys that survive file renames.
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+var frontMatterKeys = []string{"id", "title", "summary", "minutes"}
+
+// ParseLesson parses one lesson file. relPath is its slash path relative to
+// the course root (used to resolve links), displayPath is how problems name
+// it. A lesson is returned whenever the front matter yields one, even when
+// problems were found; callers decide whether error problems make it broken.
+func ParseLesson(displayPath, relPath string, src []byte) (*Lesson, []Problem) {
+	p := &lessonParser{display: displayPath, rel: relPath, src: src}
+	return p.parse()
+}
+
+type lessonParser struct {
+	display string
+	rel     string
+	src     []byte
+	probs   []Problem
+}
+
+func (p *lessonParser) errorf(line, col int, format string, args ...any) {
+	p.probs = append(p.probs, Problem{Path: p.display, Line: line, Col: col, Severity: Error, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *lessonParser) warnf(line, col int, format string, args ...any) {
+	p.probs = append(p.probs, Problem{Path: p.display, Line: line, Col: col, Severity: Warning, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *lessonParser) parse() (*Lesson, []Problem) {
+	src := p.src
+	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
+		src = src[3:]
+	}
+	p.checkControlChars(src)
+	l := &Lesson{Path: p.rel, Source: string(src)}
+
+	fm, body, bodyLine, ok := splitFrontMatter(src)
+	if !ok {
+		p.errorf(1, 1, "no front matter: start the file with a line '---', then 'id: …' and 'title: …', then a line '---'")
+		return nil, p.probs
+	}
+	if fm == nil {
+		p.errorf(1, 1, "front matter is not closed: add a line '---' after the last key")
+		return nil, p.probs
+	}
+	p.parseFrontMatter(l, fm)
+	p.parseBody(l, body, bodyLine)
+	if l.ID == "" || l.Title == "" {
+		return nil, p.probs
+	}
+	return l, p.probs
+}
+
+// splitFrontMatter returns the YAML between the leading '---' lines, the
+// rest of the file, and the 1-based line the rest starts on. ok is false
+// when the file has no front matter at all; fm is nil when it is unclosed.
+func splitFrontMatter(src []byte) (fm, body []byte, bodyLine int, ok bool) {
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	if strings.TrimRight(string(first), " \r") != "---" {
+		return nil, src, 1, false
+	}
+	line := 2
+	off := len(first) + 1
+	for len(rest) > 0 {
+		l, next, found := bytes.Cut(rest, []byte("\n"))
+		t := strings.TrimRight(string(l), " \r")
+		if t == "---" || t == "..." {
+			fm = src[len(first)+1 : off]
+			if fm == nil {
+				fm = []byte{}
+			}
+			return fm, next, line + 1, true
+		}
+		off += len(l) + 1
+		line++
+		if !found {
+			break
+		}
+		rest = next
+	}
+	return nil, nil, 0, true
+}
+
+func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(fm, &doc); err != nil {
+		line, msg := yamlErrorLine(err)
+		p.errorf(1+line, 1, "front matter is not valid YAML: %s", msg)
+		return
+	}
+	if len(doc.Content) == 0 {
+		p.errorf(1, 1, "front matter is empty: add 'id: …' and 'title: …'")
+		return
+	}
+	m := doc.Content[0]
+	if m.Kind != yaml.MappingNode {
+		p.errorf(1+m.Line, m.Column, "front matter must be 'key: value' lines")
+		return
+	}
+	off := 1 // the opening '---' is line 1, YAML line 1 is file line 2
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		line, col := off+k.Line, k.Column
+		if seen[k.Value] {
+			p.errorf(line, col, "front matter key %q appears twice", k.Value)
+		}
+		seen[k.Value] = true
+		switch k.Value {
+		case "id":
+			l.ID = scalar(v)
+			if !idPattern.MatchString(l.ID) {
+				p.errorf(off+v.Line, v.Column, "lesson id %q must be lowercase letters, digits and dashes, e.g. %q", l.ID, suggestID(l.ID))
+				l.ID = ""
+			}
+		case "title":
+			l.Title = Sanitize(strings.TrimSpace(scalar(v)))
+		case "summary":
+			l.Summary = Sanitize(strings.TrimSpace(scalar(v)))
+		case "minutes":
+			n, err := strconv.Atoi(scalar(v))
+			if err != nil || n < 0 {
+				p.errorf(off+v.Line, v.Column, "minutes must be a whole number of minutes, not %q", scalar(v))
+			}
+			l.Minutes = n
+		default:
+			p.unknownKey(line, col, "front matter", k.Value, frontMatterKeys)
+		}
+	}
+	if !seen["id"] {
+		p.errorf(1, 1, "front matter has no id: add 'id: %s' (lowercase, dashes, unique in the course)", suggestID(path.Base(strings.TrimSuffix(p.rel, ".md"))))
+	}
+	if !seen["title"] {
+		p.errorf(1, 1, "front matter has no title: add 'title: …'")
+	} else if l.Title == "" {
+		p.errorf(1, 1, "title is empty: give the lesson a title")
+	}
+}
+
+func (p *lessonParser) unknownKey(line, col int, where, key string, known []string) {
+	if s := closest(key, known); s != "" {
+		p.errorf(line, col, "unknown %s key %q: did you mean %q?", where, key, s)
+		return
+	}
+	p.errorf(line, col, "unknown %s key %q (known keys: %s)", where, key, strings.Join(known, ", "))
+}
+
+// block is a quiz or lab fence found in the body.
+type block struct {
+	kind       string // "quiz" or "lab"
+	start, end int    // byte range in body, fences included
+	content    []byte
+	line       int // file line of the opening fence
+}
+
+func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
+	md := goldmark.New()
+	doc := md.Parser().Parse(text.NewReader(body))
+	lineStarts := lineIndex(body)
+	fileLine := func(off int) int { return bodyLine + sort.SearchInts(lineStarts, off+1) - 1 }
+	fileCol := func(off int) int {
+		i := sort.SearchInts(lineStarts, off+1) - 1
+		return off - lineStarts[i] + 1
+	}
+
+	var blocks []block
+	type rawHeading struct {
+		level int
+		text  string
+		off   int
+	}
+	var heads []rawHeading
+	type rawLink struct {
+		dest string
+		off  int
+	}
+	var links []rawLink
+
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.FencedCodeBlock:
+			lang := string(n.Language(body))
+			if lang != "quiz" && lang != "lab" {
+				return ast.WalkSkipChildren, nil
+			}
+			infoStart := n.Info.Segment.Start
+			start := bytes.LastIndexByte(body[:infoStart], '\n') + 1
+			var content bytes.Buffer
+			end := lineEnd(body, infoStart)
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				content.Write(seg.Value(body))
+				end = seg.Stop
+			}
+			end = closingFenceEnd(body, end, body[start:infoStart])
+			blocks = append(blocks, block{kind: lang, start: start, end: end, content: content.Bytes(), line: fileLine(start)})
+			return ast.WalkSkipChildren, nil
+		case *ast.Heading:
+			var t strings.Builder
+			headingText(n, body, &t)
+			off := 0
+			if n.Lines().Len() > 0 {
+				off = n.Lines().At(0).Start
+			}
+			heads = append(heads, rawHeading{level: n.Level, text: Sanitize(strings.TrimSpace(t.String())), off: off})
+		case *ast.Link:
+			links = append(links, rawLink{dest: string(n.Destination), off: nodeOffset(n, body)})
+		}
+		return ast.WalkContinue, nil
+	})
+
+	// Build the rendered body without the quiz and lab blocks, remembering
+	// where each stood so the reader can ask questions in place.
+	var out strings.Builder
+	prev := 0
+	shift := func(off int) int { // body offset -> output offset
+		removed := 0
+		for _, b := range blocks {
+			if b.end <= off {
+				removed += b.end - b.start
+			}
+		}
+		return off - removed
+	}
+	qids := map[string]int{}
+	lids := map[string]int{}
+	for _, b := range blocks {
+		out.Write(body[prev:b.start])
+		prev = b.end
+		at := out.Len()
+		switch b.kind {
+		case "quiz":
+			if q := p.parseQuestion(b.content, b.line); q != nil {
+				q.Offset = at
+				if first, dup := qids[q.ID]; dup {
+					p.errorf(b.line+1, 1, "question id %q is already used at line %d: question ids must be unique in a lesson", q.ID, first)
+				} else {
+					qids[q.ID] = b.line
+					l.Questions = append(l.Questions, q)
+				}
+			}
+		case "lab":
+			if lab := p.parseLab(b.content, b.line); lab != nil {
+				lab.Offset = at
+				if first, dup := lids[lab.ID]; dup {
+					p.errorf(b.line+1, 1, "lab id %q is already used at line %d", lab.ID, first)
+				} else {
+					lids[lab.ID] = b.line
+					l.Labs = append(l.Labs, lab)
+				}
+			}
+		}
+	}
+	out.Write(body[prev:])
+	l.Body = Sanitize(out.String())
+
+	for _, h := range heads {
+		l.Headings = append(l.Headings, Heading{Level: h.level, Text: h.text, Offset: shift(h.off)})
+	}
+	for _, k := range links {
+		dest := k.dest
+		if dest == "" || strings.Contains(dest, "://") || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "mailto:") {
+			continue
+		}
+		target, _, _ := strings.Cut(dest, "#")
+		if !strings.HasSuffix(target, ".md") || strings.HasPrefix(target, "/") {
+			continue
+		}
+		resolved := path.Clean(path.Join(path.Dir(p.rel), target))
+		l.Links = append(l.Links, Link{Target: dest, Path: resolved, Line: fileLine(k.off), Col: fileCol(k.off)})
+	}
+	if strings.TrimSpace(stripHeadings(l.Body)) == "" && len(l.Questions) == 0 {
+		p.errorf(bodyLine, 1, "lesson is empty: write its text below the front matter")
+	}
+}
+
+// stripHeadings drops heading lines so a lesson holding only a title still
+// counts as empty.
+func stripHeadings(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+func headingText(n ast.Node, src []byte, b *strings.Builder) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		default:
+			headingText(c, src, b)
+		}
+	}
+}
+
+// nodeOffset finds a byte offset for an inline node: that of its first text
+// descendant, or of its parent block's first line.
+func nodeOffset(n ast.Node, src []byte) int {
+	var off = -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			off = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if off >= 0 {
+		// Point at the '[' that opens the link text when it is there.
+		if off > 0 && src[off-1] == '[' {
+			off--
+		}
+		return off
+	}
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			return p.Lines().At(0).Start
+		}
+	}
+	return 0
+}
+
+func lineIndex(b []byte) []int {
+	starts := []int{0}
+	for i, c := range b {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+func lineEnd(b []byte, off int) int {
+	if i := bytes.IndexByte(b[off:], '\n'); i >= 0 {
+		return off + i + 1
+	}
+	return len(b)
+}
+
+// closingFenceEnd returns the end of the closing fence that follows the
+// content ending at off, or off when the block runs to the end of input.
+// opener is the text of the opening line before the info string.
+func closingFenceEnd(b []byte, off int, opener []byte) int {
+	fence := strings.TrimLeft(string(opener), " ")
+	if fence == "" {
+		return off
+	}
+	ch := fence[0]
+	n := len(fence) - len(strings.TrimLeft(fence, string(ch)))
+	for off < len(b) {
+		end := lineEnd(b, off)
+		t := strings.TrimSpace(string(b[off:end]))
+		if len(t) >= n && strings.Trim(t, string(ch)) == "" {
+			return end
+		}
+		if t != "" {
+			return off
+		}
+		off = end
+	}
+	return off
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlErrorLine pulls the 1-based line out of a YAML error, so problems can
+// point at the file line; 1 when the error names none.
+func yamlErrorLine(err error) (int, string) {
+	msg := err.Error()
+	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
+		msg = "yaml: " + te.Errors[0]
+	}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, m[2]
+	}
+	return 1, strings.TrimPrefix(msg, "yaml: ")
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// hashQuestion identifies what a question asks and accepts. Whitespace and
+// the order of keys in the file don't change it; a new prompt, choice or
+// answer does.
+func hashQuestion(q *Question) string {
+	h := sha256.New()
+	w := func(parts ...string) {
+		for _, s := range parts {
+			h.Write([]byte(strings.Join(strings.Fields(s), " ")))
+			h.Write([]byte{0})
+		}
+	}
+	w(string(q.Type), q.Prompt)
+	w(q.Choices...)
+	for _, c := range q.Correct {
+		w(strconv.Itoa(c))
+	}
+	w(strconv.FormatBool(q.Bool))
+	w(q.Accepted...)
+	w(q.Pattern, strconv.FormatFloat(q.Number, 'g', -1, 64), strconv.FormatFloat(q.Tolerance, 'g', -1, 64), strconv.FormatBool(q.Relative), q.Unit)
+	w(q.Items...)
+	w(q.Explain)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// suggestID turns anything into a valid id, for messages.
+func suggestID(s string) string {
+	s = strings.ToLower(s)
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	// Drop an ordering prefix such as "01-".
+	if i := strings.IndexByte(out, '-'); i > 0 {
+		if _, err := strconv.Atoi(out[:i]); err == nil {
+			out = out[i+1:]
+		}
+	}
+	if out == "" {
+		return "my-lesson"
+	}
+	return out
+}
+
+// closest returns the known word nearest to s when it is a likely typo.
+func closest(s string, known []string) string {
+	best, bestD := "", 3
+	for _, k := range known {
+		d := editDistance(s, k)
+		if d < bestD || (d == bestD && best == "") {
+			if d <= max(1, len(k)/3) {
+				best, bestD = k, d
+			}
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			// A swap of two neighbours ("titel") counts as one edit.
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}

@@ -1,0 +1,105 @@
+package lessons
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Sanitize removes control characters from lesson text so that nothing an
+// author (or an attacker who wrote a lesson) put in a file can reach the
+// terminal as an escape sequence: ESC, BEL, the C1 controls (which some
+// terminals read as CSI or OSC), DEL and invalid UTF-8. Newlines and tabs
+// stay. Each removed character becomes U+FFFD so the damage stays visible.
+func Sanitize(s string) string {
+	if clean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			b.WriteRune(utf8.RuneError)
+		case r == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			// Windows line ending: keep the newline only.
+		case isControl(r):
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func clean(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if isControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// isControl reports runes that must never reach a terminal from lesson text.
+func isControl(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || r == 0x7f:
+		return true
+	case r >= 0x80 && r <= 0x9f:
+		return true
+	}
+	return false
+}
+
+// checkControlChars reports every raw control character in the file, at its
+// line and column, so an author can find and remove it. A CR that ends a
+// line (Windows line endings) is allowed.
+func (p *lessonParser) checkControlChars(src []byte) {
+	line, col := 1, 1
+	reported := 0
+	s := string(src)
+	for i, r := range s {
+		if r == '\n' {
+			line, col = line+1, 1
+			continue
+		}
+		bad := isControl(r)
+		if r == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+			bad = false
+		}
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				p.errorf(line, col, "invalid UTF-8 byte: save the file as UTF-8")
+				reported++
+			}
+		} else if bad {
+			p.errorf(line, col, "raw control character %s: remove it (lessons must not carry terminal escape sequences)", controlName(r))
+			reported++
+		}
+		if reported >= 20 {
+			p.errorf(line, col, "too many control characters; stopping here")
+			return
+		}
+		col++
+	}
+}
+
+func controlName(r rune) string {
+	names := map[rune]string{0x1b: "ESC (0x1b)", 0x07: "BEL (0x07)", 0x08: "BS (0x08)", 0x00: "NUL (0x00)", 0x7f: "DEL (0x7f)", 0x9b: "CSI (0x9b)", 0x9d: "OSC (0x9d)", '\r': "CR (0x0d) not followed by a newline"}
+	if n, ok := names[r]; ok {
+		return n
+	}
+	return "U+" + strings.ToUpper(strings.TrimLeft(hex4(r), "0"))
+}
+
+func hex4(r rune) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{'0', '0', digits[r>>4&0xf], digits[r&0xf]})
+}
