@@ -7,8 +7,8 @@ package lessons
 // Course is a whole course: its modules in order, and any lesson files that
 // could not be parsed (kept so the UI can show them as broken).
 type Course struct {
-	Title   string
-	Root    string // directory the course was loaded from ("" for the embedded one)
+	Title string
+	Root  string // directory the course was loaded from ("" for the embedded one)
 	// Display is how problems name the course's files: Display + "/" + a
 	// lesson's Path.
 	Display string
