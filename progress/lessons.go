@@ -1,0 +1,145 @@
+package progress
+
+import (
+	"context"
+	"database/sql"
+
+	"fmt"
+	"time"
+)
+
+// LessonStatus is how far a learner has got with a lesson.
+type LessonStatus int
+
+const (
+	NotStarted LessonStatus = iota
+	InProgress
+	Done
+)
+
+func (s LessonStatus) String() string {
+	switch s {
+	case NotStarted:
+		return "not started"
+	case InProgress:
+		return "in progress"
+	case Done:
+		return "done"
+	}
+	return fmt.Sprintf("LessonStatus(%d)", int(s))
+}
+
+// LessonState is a learner's place in one lesson.
+type LessonState struct {
+	LessonID    string
+	Status      LessonStatus
+	Scroll      int // the reader's scroll offset, to resume where they left off
+	StartedAt   time.Time
+	CompletedAt time.Time // first completion; zero until Done
+	SeenAt      time.Time // last opened or scrolled
+	Seconds     int       // time spent reading
+}
+
+// LessonStates returns the user's state of every lesson they have opened,
+// keyed by lesson ID. Lessons missing from the map are NotStarted.
+func (s *Store) LessonStates(ctx context.Context, user string) (map[string]LessonState, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT ls.lesson_id, ls.status, ls.scroll, ls.started_at, ls.completed_at, ls.seen_at, ls.seconds
+		FROM lesson_state ls JOIN users u ON u.id = ls.user_id
+		WHERE u.name = ?`, user)
+	if err != nil {
+		return nil, fmt.Errorf("lesson states of %q: %w", user, err)
+	}
+	defer rows.Close()
+	states := make(map[string]LessonState)
+	for rows.Next() {
+		var st LessonState
+		var started, completed, seen sql.NullInt64
+		if err := rows.Scan(&st.LessonID, &st.Status, &st.Scroll, &started, &completed, &seen, &st.Seconds); err != nil {
+			return nil, fmt.Errorf("lesson states of %q: %w", user, err)
+		}
+		st.StartedAt, st.CompletedAt, st.SeenAt = fromNullMS(started), fromNullMS(completed), fromNullMS(seen)
+		states[st.LessonID] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lesson states of %q: %w", user, err)
+	}
+	return states, nil
+}
+
+// lessonWrite runs one statement on the user's lesson_state row, creating
+// the user and an InProgress row first when needed. The statement gets
+// (user_id, lesson_id, now) followed by args.
+func (s *Store) lessonWrite(ctx context.Context, what, user, lessonID, query string, args ...any) error {
+	if lessonID == "" {
+		return fmt.Errorf("%s: lesson ID is empty", what)
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		u, err := s.ensureUser(ctx, tx, user)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, query, append([]any{u.ID, lessonID, ms(s.now())}, args...)...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s %q for %q: %w", what, lessonID, user, err)
+	}
+	return nil
+}
+
+// StartLesson records that the user opened a lesson: NotStarted becomes
+// InProgress (a Done lesson stays Done) and SeenAt is now.
+func (s *Store) StartLesson(ctx context.Context, user, lessonID string) error {
+	return s.lessonWrite(ctx, "start lesson", user, lessonID, `
+		INSERT INTO lesson_state (user_id, lesson_id, status, started_at, seen_at)
+		VALUES (?1, ?2, 1, ?3, ?3)
+		ON CONFLICT (user_id, lesson_id) DO UPDATE SET
+			status     = max(status, 1),
+			started_at = coalesce(started_at, ?3),
+			seen_at    = ?3`)
+}
+
+// SaveScroll remembers the reader's scroll offset (and counts as seeing the
+// lesson, for resume).
+func (s *Store) SaveScroll(ctx context.Context, user, lessonID string, scroll int) error {
+	if scroll < 0 {
+		scroll = 0
+	}
+	return s.lessonWrite(ctx, "save scroll", user, lessonID, `
+		INSERT INTO lesson_state (user_id, lesson_id, status, scroll, started_at, seen_at)
+		VALUES (?1, ?2, 1, ?4, ?3, ?3)
+		ON CONFLICT (user_id, lesson_id) DO UPDATE SET
+			status     = max(status, 1),
+			scroll     = ?4,
+			started_at = coalesce(started_at, ?3),
+			seen_at    = ?3`, scroll)
+}
+
+// AddTime adds seconds of reading time to the lesson. Negative amounts are
+// an error.
+func (s *Store) AddTime(ctx context.Context, user, lessonID string, seconds int) error {
+	if seconds < 0 {
+		return fmt.Errorf("add time to %q for %q: %d seconds is negative", lessonID, user, seconds)
+	}
+	if seconds == 0 {
+		return nil
+	}
+	return s.lessonWrite(ctx, "add time", user, lessonID, `
+		INSERT INTO lesson_state (user_id, lesson_id, status, seconds, started_at, seen_at)
+		VALUES (?1, ?2, 1, ?4, ?3, ?3)
+		ON CONFLICT (user_id, lesson_id) DO UPDATE SET seconds = seconds + ?4`, seconds)
+}
+
+// CompleteLesson marks the lesson Done. CompletedAt keeps the first
+// completion when a lesson is completed again.
+func (s *Store) CompleteLesson(ctx context.Context, user, lessonID string) error {
+	return s.lessonWrite(ctx, "complete lesson", user, lessonID, `
+		INSERT INTO lesson_state (user_id, lesson_id, status, started_at, completed_at, seen_at)
+		VALUES (?1, ?2, 2, ?3, ?3, ?3)
+		ON CONFLICT (user_id, lesson_id) DO UPDATE SET
+			status       = 2,
+			started_at   = coalesce(started_at, ?3),
+			completed_at = coalesce(completed_at, ?3),
+			seen_at      = ?3`)
+}
