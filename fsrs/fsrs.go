@@ -178,7 +178,7 @@ func (s Scheduler) initialDifficulty(r Rating) float64 {
 }
 
 // NextDifficulty applies linear damping and mean reversion towards D0(Easy):
-// D' = D + (10-D)·ΔD/9 with ΔD = -w6·(G-3); D” = w7·D0(4) + (1-w7)·D'.
+// D1 = D + (10-D)·ΔD/9 with ΔD = -w6·(G-3), then D2 = w7·D0(4) + (1-w7)·D1.
 func (s Scheduler) NextDifficulty(d float64, r Rating) float64 {
 	w := s.Parameters
 	delta := -w[6] * float64(r-3)
