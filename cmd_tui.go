@@ -2,14 +2,47 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"os"
+
+	"serverside/render"
+	"serverside/tui"
 )
 
 // tuiStart says which screen the TUI opens on.
 type tuiStart struct {
-	review bool
+	lesson string
+}
+
+// themeFlag is --theme; NO_COLOR and TERM=dumb turn colour off whatever it says.
+func themeFromEnv(flag string) (render.Theme, error) {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return render.Plain, nil
+	}
+	t, fixed, err := render.ParseTheme(flag)
+	if err != nil || !fixed {
+		return "", err
+	}
+	return t, nil
 }
 
 func runTUI(ctx context.Context, g *globals, start tuiStart) error {
-	return errors.New("the interactive tutor is not built yet in this revision")
+	theme, err := themeFromEnv(g.theme)
+	if err != nil {
+		return err
+	}
+	course, _, err := g.LoadCourse()
+	if err != nil {
+		return err
+	}
+	store, err := g.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	user := g.UserName()
+	if _, err := store.EnsureUser(ctx, user); err != nil {
+		return fmt.Errorf("progress database %s: %w", store.Path(), err)
+	}
+	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme, OpenLesson: start.lesson})
 }

@@ -19,6 +19,7 @@ type globals struct {
 	lessonsDir string
 	dbPath     string
 	user       string
+	theme      string
 }
 
 func (g *globals) bind(root *cobra.Command) {
@@ -26,6 +27,7 @@ func (g *globals) bind(root *cobra.Command) {
 	f.StringVar(&g.lessonsDir, "lessons", "", "use the course in this directory instead of the built-in one (watched for changes)")
 	f.StringVar(&g.dbPath, "db", "", "progress database file (default $XDG_DATA_HOME/serverside/progress.db)")
 	f.StringVar(&g.user, "user", "", "whose progress to use (default: your login name)")
+	f.StringVar(&g.theme, "theme", "auto", "colours: auto, dark, light, contrast or plain (NO_COLOR and TERM=dumb mean plain)")
 }
 
 // UserName is --user, or the login name, or "learner".

@@ -1,0 +1,377 @@
+// Package tui is serverside's terminal interface: the course map, the lesson
+// reader, quizzes and the other screens. It is the only package that
+// imports Bubble Tea. One root Model owns which screen is active; each
+// screen is a value in its own file.
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"serverside/lessons"
+	"serverside/progress"
+	"serverside/render"
+)
+
+// Store is what the TUI needs from the progress database. progress.Store
+// implements it; tests may pass anything else that does.
+type Store interface {
+	RecordAttempt(ctx context.Context, a progress.Attempt) (progress.Attempt, error)
+	LatestAttempts(ctx context.Context, user, lessonID string) (map[string]progress.Attempt, error)
+	LessonStates(ctx context.Context, user string) (map[string]progress.LessonState, error)
+	StartLesson(ctx context.Context, user, lessonID string) error
+	SaveScroll(ctx context.Context, user, lessonID string, scroll int) error
+	CompleteLesson(ctx context.Context, user, lessonID string) error
+}
+
+// Options configure a TUI session.
+type Options struct {
+	Course *lessons.Course
+	Store  Store
+	User   string
+	// Theme fixes the look; empty means ask the terminal (dark when it
+	// doesn't answer).
+	Theme render.Theme
+	// OpenLesson, when set, opens this lesson at start.
+	OpenLesson string
+}
+
+// screen is one full-screen view. Screens are values: Update returns the
+// new value. Only the root switches screens, in answer to messages.
+type screen interface {
+	Update(tea.Msg) (screen, tea.Cmd)
+	View() string
+	SetSize(w, h int) screen
+	Keys() help.KeyMap
+	// Title names the screen in the status line.
+	Title() string
+}
+
+// shared is what every screen reads: the course, the store and the look.
+// It is only changed by the root's Update.
+type shared struct {
+	course  *lessons.Course
+	store   Store
+	user    string
+	theme   render.Theme
+	styles  Styles
+	renders *renderCache
+	// states is the user's lesson states, refreshed after changes.
+	states map[string]progress.LessonState
+}
+
+// Model is the root model.
+type Model struct {
+	sh        *shared
+	stack     []screen
+	width     int
+	height    int
+	help      help.Model
+	keys      globalKeys
+	status    string
+	statusErr bool
+	fixTheme  bool
+	quitting  bool
+}
+
+// Messages between screens and the root.
+type (
+	openLessonMsg struct {
+		id     string
+		scroll int // -1: where the learner left off
+	}
+	openQuizMsg struct {
+		lessonID string
+		from     int // index of the first question to ask
+	}
+	backMsg   struct{}
+	statesMsg struct {
+		states map[string]progress.LessonState
+	}
+	statusMsg     struct{ text string }
+	errMsg        struct{ err error }
+	clearStatMsg  struct{ at time.Time }
+	lessonDoneMsg struct{ id string }
+)
+
+// New builds the root model.
+func New(o Options) Model {
+	theme := o.Theme
+	if theme == "" {
+		theme = render.Dark
+	}
+	sh := &shared{
+		course:  o.Course,
+		store:   o.Store,
+		user:    o.User,
+		theme:   theme,
+		styles:  NewStyles(theme),
+		renders: newRenderCache(),
+		states:  map[string]progress.LessonState{},
+	}
+	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != ""}
+	m.help.Styles = sh.styles.Help
+	m.stack = []screen{newMapScreen(sh)}
+	if o.OpenLesson != "" && sh.course.Lesson(o.OpenLesson) != nil {
+		m.stack = append(m.stack, newLessonScreen(sh, sh.course.Lesson(o.OpenLesson), -1))
+	}
+	return m
+}
+
+// Init loads progress and asks the terminal for its background colour.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{loadStates(m.sh)}
+	if !m.fixTheme {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if l, ok := m.top().(lessonScreen); ok {
+		cmds = append(cmds, l.init())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m Model) top() screen { return m.stack[len(m.stack)-1] }
+
+func loadStates(sh *shared) tea.Cmd {
+	store, user := sh.store, sh.user
+	return func() tea.Msg {
+		st, err := store.LessonStates(context.Background(), user)
+		if err != nil {
+			return errMsg{fmt.Errorf("reading progress: %w", err)}
+		}
+		return statesMsg{st}
+	}
+}
+
+// Update routes messages: window size to every screen, keys and mouse to
+// the active one, results to whichever screen they name.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		for i := range m.stack {
+			m.stack[i] = m.stack[i].SetSize(m.bodySize())
+		}
+		return m, m.refreshTop()
+	case tea.BackgroundColorMsg:
+		if m.fixTheme {
+			return m, nil
+		}
+		theme := render.Light
+		if msg.IsDark() {
+			theme = render.Dark
+		}
+		if theme == m.sh.theme {
+			return m, nil
+		}
+		m.sh.theme = theme
+		m.sh.styles = NewStyles(theme)
+		m.help.Styles = m.sh.styles.Help
+		return m, m.refreshTop()
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, m.keys.Quit):
+			return m.quit()
+		case key.Matches(msg, m.keys.Help) && !m.typing():
+			m.help.ShowAll = !m.help.ShowAll
+			return m, nil
+		}
+		return m.updateTop(msg)
+	case tea.MouseMsg:
+		return m.updateTop(msg)
+	case statesMsg:
+		m.sh.states = msg.states
+	case statusMsg:
+		m.status, m.statusErr = msg.text, false
+		return m, clearStatusLater()
+	case errMsg:
+		m.status, m.statusErr = msg.err.Error(), true
+		return m, nil
+	case clearStatMsg:
+		if !m.statusErr {
+			m.status = ""
+		}
+		return m, nil
+	case openLessonMsg:
+		l := m.sh.course.Lesson(msg.id)
+		if l == nil {
+			m.status, m.statusErr = fmt.Sprintf("no lesson %q in this course", msg.id), true
+			return m, nil
+		}
+		s := newLessonScreen(m.sh, l, msg.scroll).SetSize(m.bodySize()).(lessonScreen)
+		m.stack = append(m.stack, s)
+		return m, s.init()
+	case openQuizMsg:
+		l := m.sh.course.Lesson(msg.lessonID)
+		if l == nil || len(l.Questions) == 0 {
+			return m, nil
+		}
+		s := newQuizScreen(m.sh, l, msg.from).SetSize(m.bodySize()).(quizScreen)
+		m.stack = append(m.stack, s)
+		return m, s.init()
+	case backMsg:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+			m.help.ShowAll = false
+			return m, tea.Batch(loadStates(m.sh), m.refreshTop())
+		}
+		return m, nil
+	case lessonDoneMsg:
+		return m, loadStates(m.sh)
+	}
+	// Everything else (render results, saved attempts, …) goes to every
+	// screen; each takes only the messages that name it.
+	var cmds []tea.Cmd
+	for i := range m.stack {
+		var cmd tea.Cmd
+		m.stack[i], cmd = m.stack[i].Update(msg)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// typing reports whether the active screen has a text field focused, so
+// printable keys such as '?' and 'q' go to it.
+func (m Model) typing() bool {
+	if t, ok := m.top().(interface{ Typing() bool }); ok {
+		return t.Typing()
+	}
+	return false
+}
+
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.quitting = true
+	var cmd tea.Cmd
+	if s, ok := m.top().(interface{ onQuit() tea.Cmd }); ok {
+		cmd = s.onQuit()
+	}
+	return m, tea.Sequence(cmd, tea.Quit)
+}
+
+// refreshTop tells the active screen to rebuild what depends on the
+// theme or the size.
+func (m Model) refreshTop() tea.Cmd {
+	if r, ok := m.top().(interface{ refresh() tea.Cmd }); ok {
+		return r.refresh()
+	}
+	return nil
+}
+
+func (m Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if key, ok := msg.(tea.KeyPressMsg); ok && len(m.stack) == 1 && !m.typing() && key.String() == "q" {
+		return m.quit()
+	}
+	var cmd tea.Cmd
+	m.stack[len(m.stack)-1], cmd = m.top().Update(msg)
+	return m, cmd
+}
+
+func clearStatusLater() tea.Cmd {
+	return tea.Tick(4*time.Second, func(t time.Time) tea.Msg { return clearStatMsg{t} })
+}
+
+// Minimum size below which drawing would be broken.
+const minWidth, minHeight = 40, 12
+
+// bodySize is the space screens get: the terminal less the status line and
+// the help footer.
+func (m Model) bodySize() (int, int) {
+	return m.width, max(1, m.height-2)
+}
+
+// View draws the active screen, a status line and the help footer.
+func (m Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "serverside"
+	if m.quitting {
+		return v
+	}
+	if m.width == 0 {
+		v.SetContent("")
+		return v
+	}
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("Terminal too small (%dx%d).\nserverside needs at least %dx%d: enlarge the window, or press ctrl+c to quit.", m.width, m.height, minWidth, minHeight)
+		v.SetContent(lipgloss.NewStyle().Width(m.width).Render(msg))
+		return v
+	}
+	top := m.top()
+	body := top.View()
+	var footer string
+	if m.help.ShowAll {
+		footer = m.help.View(top.Keys())
+		// The full help replaces the bottom of the body.
+		bodyLines := strings.Split(body, "\n")
+		keep := max(0, m.height-1-lipgloss.Height(footer))
+		if len(bodyLines) > keep {
+			bodyLines = bodyLines[:keep]
+		}
+		body = strings.Join(bodyLines, "\n")
+	} else {
+		footer = m.help.View(top.Keys())
+	}
+	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, fitHeight(body, m.height-1-lipgloss.Height(footer)), m.statusLine(top), footer))
+	return v
+}
+
+// fitHeight pads or cuts s to exactly h lines.
+func fitHeight(s string, h int) string {
+	if h < 1 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) statusLine(top screen) string {
+	st := m.sh.styles
+	left := st.StatusKey.Render(" serverside ") + st.Status.Render(" "+m.sh.user+" ")
+	if t := top.Title(); t != "" {
+		left += st.Status.Render("· " + t + " ")
+	}
+	right := ""
+	if p, ok := top.(interface{ Position() string }); ok {
+		right = p.Position()
+	}
+	if m.status != "" {
+		s := st.Status
+		if m.statusErr {
+			s = st.StatusErr
+		}
+		avail := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 2
+		right = s.Render(ansi.Truncate(m.status, max(0, avail), "…")) + "  " + right
+	}
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		left = ansi.Truncate(left, max(0, m.width-lipgloss.Width(right)-1), "…")
+		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
+	}
+	return st.StatusBar.Width(m.width).Render(left + strings.Repeat(" ", gap) + right)
+}
+
+// Run starts the TUI and returns when the learner quits.
+func Run(ctx context.Context, o Options) error {
+	p := tea.NewProgram(New(o), tea.WithContext(ctx))
+	_, err := p.Run()
+	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// globalKeys work on every screen.
+type globalKeys struct {
+	Quit key.Binding
+	Help key.Binding
+}
+
+func newGlobalKeys() globalKeys {
+	return globalKeys{
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+	}
+}
+
+// Shared bindings: the same keys mean the same thing on every screen.
+func upKey() key.Binding { return key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")) }
+func downKey() key.Binding {
+	return key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+}
+func topKey() key.Binding { return key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")) }
+func bottomKey() key.Binding {
+	return key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom"))
+}
+func pageDownKey() key.Binding {
+	return key.NewBinding(key.WithKeys("pgdown", " ", "f", "ctrl+f"), key.WithHelp("pgdn/space", "page down"))
+}
+func pageUpKey() key.Binding {
+	return key.NewBinding(key.WithKeys("pgup", "b", "ctrl+b"), key.WithHelp("pgup/b", "page up"))
+}
+func backKey() key.Binding { return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")) }
+func enterKey(what string) key.Binding {
+	return key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", what))
+}
+func helpKey() key.Binding { return key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")) }
+func quitKey() key.Binding {
+	return key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+}
+
+// helpKeyMap is what the help footer reads from a screen.
+type helpKeyMap = help.KeyMap

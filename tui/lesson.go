@@ -1,0 +1,411 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"serverside/lessons"
+	"serverside/progress"
+)
+
+// maxTextWidth caps the reading width: long lines are hard to read, so on
+// wide terminals the text is centred instead of stretched.
+const maxTextWidth = 100
+
+type lessonKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Answer, Next, Back, Help key.Binding
+}
+
+func (k lessonKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Down, k.PageDown, k.Answer, k.Back, k.Help}
+}
+
+func (k lessonKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Answer, k.Next, k.Back, k.Help, quitKey()},
+	}
+}
+
+func newLessonKeys() lessonKeys {
+	return lessonKeys{
+		Up: upKey(), Down: downKey(), PageUp: pageUpKey(), PageDown: pageDownKey(),
+		Top: topKey(), Bottom: bottomKey(),
+		Answer: key.NewBinding(key.WithKeys("enter", "a"), key.WithHelp("enter", "answer the question in view")),
+		Next:   key.NewBinding(key.WithKeys("N", "]"), key.WithHelp("]", "next lesson")),
+		Back:   backKey(),
+		Help:   helpKey(),
+	}
+}
+
+// lessonScreen reads one lesson: its markdown rendered by glamour, with a
+// card where each question stands.
+type lessonScreen struct {
+	sh       *shared
+	lesson   *lessons.Lesson
+	keys     lessonKeys
+	vp       viewport.Model
+	width    int
+	height   int
+	markdown string // the body with a marker line where each question stands
+	// key is the render being shown; want the one wanted for the current
+	// width and theme. While they differ the old render stays on screen.
+	key, want renderKey
+	rendered  string
+	cards     []int // content line where each question's card starts
+	attempts  map[string]progress.Attempt
+	scroll    int // wanted scroll offset, applied when content arrives; -1 none
+	restored  bool
+	completed bool
+}
+
+func markerFor(i int) string { return fmt.Sprintf("srvsdq%dmark", i) }
+
+const endMarker = "srvsdendmark"
+
+func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
+	var md strings.Builder
+	prev := 0
+	for i, q := range l.Questions {
+		md.WriteString(l.Body[prev:q.Offset])
+		md.WriteString("\n\n" + markerFor(i) + "\n\n")
+		prev = q.Offset
+	}
+	md.WriteString(l.Body[prev:])
+	md.WriteString("\n\n" + endMarker + "\n")
+	if scroll < 0 {
+		scroll = sh.states[l.ID].Scroll
+	}
+	vp := viewport.New()
+	vp.MouseWheelEnabled = true
+	vp.KeyMap = viewport.KeyMap{} // keys are handled here, so they show in help
+	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md.String(), scroll: scroll, attempts: map[string]progress.Attempt{}}
+}
+
+// textWidth is the width text is wrapped to.
+func (s lessonScreen) textWidth() int { return max(20, min(s.width-2, maxTextWidth)) }
+
+func (s lessonScreen) Title() string    { return s.lesson.Title }
+func (s lessonScreen) Keys() helpKeyMap { return s.keys }
+
+// Position is the reading position for the status line.
+func (s lessonScreen) Position() string {
+	if s.rendered == "" {
+		return ""
+	}
+	return fmt.Sprintf("%3.f%% ", s.vp.ScrollPercent()*100)
+}
+
+func (s lessonScreen) SetSize(w, h int) screen {
+	s.width, s.height = w, h
+	s.vp.SetWidth(w)
+	s.vp.SetHeight(h)
+	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
+	return s
+}
+
+// init starts the work a freshly opened lesson needs: its render, its
+// attempts, and marking it started.
+func (s lessonScreen) init() tea.Cmd {
+	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	return tea.Batch(
+		s.refresh(),
+		loadAttempts(store, user, id),
+		func() tea.Msg {
+			if err := store.StartLesson(context.Background(), user, id); err != nil {
+				return errMsg{fmt.Errorf("saving progress: %w", err)}
+			}
+			return lessonDoneMsg{} // states changed: reload them
+		},
+	)
+}
+
+type attemptsMsg struct {
+	lessonID string
+	attempts map[string]progress.Attempt
+}
+
+func loadAttempts(store Store, user, id string) tea.Cmd {
+	return func() tea.Msg {
+		a, err := store.LatestAttempts(context.Background(), user, id)
+		if err != nil {
+			return errMsg{fmt.Errorf("reading answers: %w", err)}
+		}
+		return attemptsMsg{lessonID: id, attempts: a}
+	}
+}
+
+// refresh asks for the render that fits the current width and theme, from
+// the cache when it has it.
+func (s lessonScreen) refresh() tea.Cmd {
+	if s.width == 0 {
+		return nil
+	}
+	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
+	if out, ok := s.sh.renders.get(s.want); ok {
+		k := s.want
+		return func() tea.Msg { return renderedMsg{key: k, out: out} }
+	}
+	return renderCmd(s.want, s.markdown)
+}
+
+func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case renderedMsg:
+		want := renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
+		if msg.key.content != want.content {
+			return s, nil // another lesson's render
+		}
+		if msg.err != nil {
+			return s, func() tea.Msg { return errMsg{fmt.Errorf("rendering %s: %w", s.lesson.Path, msg.err)} }
+		}
+		s.sh.renders.put(msg.key, msg.out)
+		if msg.key != want {
+			return s, nil // stale width or theme: keep what is on screen
+		}
+		s.key, s.rendered = msg.key, msg.out
+		s.compose()
+		return s, nil
+	case attemptsMsg:
+		if msg.lessonID == s.lesson.ID {
+			s.attempts = msg.attempts
+			s.compose()
+		}
+		return s, nil
+	case attemptSavedMsg:
+		if msg.attempt.LessonID == s.lesson.ID && msg.err == nil {
+			s.attempts[msg.attempt.QuestionID] = msg.attempt
+			s.compose()
+		}
+		return s, nil
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return s, tea.Batch(s.saveScroll(), func() tea.Msg { return backMsg{} })
+		case key.Matches(msg, s.keys.Up):
+			s.vp.ScrollUp(1)
+		case key.Matches(msg, s.keys.Down):
+			s.vp.ScrollDown(1)
+		case key.Matches(msg, s.keys.PageUp):
+			s.vp.PageUp()
+		case key.Matches(msg, s.keys.PageDown):
+			s.vp.PageDown()
+		case key.Matches(msg, s.keys.Top):
+			s.vp.GotoTop()
+		case key.Matches(msg, s.keys.Bottom):
+			s.vp.GotoBottom()
+		case key.Matches(msg, s.keys.Answer):
+			return s, s.answer()
+		case key.Matches(msg, s.keys.Next):
+			return s, s.nextLesson()
+		}
+		return s, s.maybeComplete()
+	case tea.MouseWheelMsg:
+		var cmd tea.Cmd
+		s.vp, cmd = s.vp.Update(msg)
+		return s, tea.Batch(cmd, s.maybeComplete())
+	}
+	return s, nil
+}
+
+// onQuit saves where the learner is before the program ends.
+func (s lessonScreen) onQuit() tea.Cmd { return s.saveScroll() }
+
+func (s lessonScreen) saveScroll() tea.Cmd {
+	store, user, id, off := s.sh.store, s.sh.user, s.lesson.ID, s.vp.YOffset()
+	return func() tea.Msg {
+		if err := store.SaveScroll(context.Background(), user, id, off); err != nil {
+			return errMsg{fmt.Errorf("saving your place: %w", err)}
+		}
+		return nil
+	}
+}
+
+// maybeComplete marks a lesson without questions done once it has been
+// read to the end; lessons with questions are done when their quiz is.
+func (s *lessonScreen) maybeComplete() tea.Cmd {
+	if s.completed || len(s.lesson.Questions) > 0 || s.rendered == "" || !s.vp.AtBottom() {
+		return nil
+	}
+	s.completed = true
+	return completeLesson(s.sh.store, s.sh.user, s.lesson.ID)
+}
+
+func completeLesson(store Store, user, id string) tea.Cmd {
+	return func() tea.Msg {
+		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
+			return errMsg{fmt.Errorf("saving progress: %w", err)}
+		}
+		return lessonDoneMsg{id: id}
+	}
+}
+
+// answer opens the quiz at the question in view, or the next one below.
+func (s lessonScreen) answer() tea.Cmd {
+	if len(s.lesson.Questions) == 0 {
+		if s.vp.AtBottom() {
+			return s.nextLesson()
+		}
+		s.vp.PageDown()
+		return nil
+	}
+	top, bottom := s.vp.YOffset(), s.vp.YOffset()+s.height
+	from := -1
+	for i, line := range s.cards {
+		if line >= top && line < bottom {
+			from = i
+			break
+		}
+	}
+	if from < 0 {
+		for i, line := range s.cards {
+			if line >= bottom {
+				from = i
+				break
+			}
+		}
+	}
+	if from < 0 {
+		// Past the last card: the first question not yet answered right,
+		// or the next lesson when all are.
+		for i, q := range s.lesson.Questions {
+			if a, ok := s.attempts[q.ID]; !ok || !a.Correct {
+				from = i
+				break
+			}
+		}
+		if from < 0 {
+			return s.nextLesson()
+		}
+	}
+	id := s.lesson.ID
+	return tea.Batch(s.saveScroll(), func() tea.Msg { return openQuizMsg{lessonID: id, from: from} })
+}
+
+func (s lessonScreen) nextLesson() tea.Cmd {
+	next := s.sh.course.Next(s.lesson.ID)
+	if next == nil {
+		return func() tea.Msg { return statusMsg{"That was the last lesson of the course."} }
+	}
+	id := next.ID
+	return tea.Batch(s.saveScroll(), func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+}
+
+// compose builds the viewport content: the render, centred, with question
+// cards where the markers stand.
+func (s *lessonScreen) compose() {
+	if s.rendered == "" {
+		return
+	}
+	tw := s.key.width
+	pad := strings.Repeat(" ", max(0, (s.width-tw)/2))
+	lines := strings.Split(strings.TrimRight(s.rendered, "\n"), "\n")
+	var out []string
+	s.cards = make([]int, len(s.lesson.Questions))
+	for _, line := range lines {
+		plain := strings.TrimSpace(ansi.Strip(line))
+		if plain == endMarker {
+			for _, c := range strings.Split(s.endCard(tw), "\n") {
+				out = append(out, pad+c)
+			}
+			continue
+		}
+		if i, ok := markerIndex(plain); ok && i < len(s.lesson.Questions) {
+			s.cards[i] = len(out)
+			for _, c := range strings.Split(s.card(i, tw), "\n") {
+				out = append(out, pad+c)
+			}
+			continue
+		}
+		out = append(out, pad+line)
+	}
+	s.vp.SetContent(strings.Join(out, "\n"))
+	if !s.restored && s.scroll > 0 {
+		s.vp.SetYOffset(s.scroll)
+	}
+	s.restored = true
+}
+
+func markerIndex(s string) (int, bool) {
+	var i int
+	if n, err := fmt.Sscanf(s, "srvsdq%dmark", &i); err == nil && n == 1 && s == markerFor(i) {
+		return i, true
+	}
+	return 0, false
+}
+
+// card draws a question's place in the text: its prompt and whether it has
+// been answered.
+func (s lessonScreen) card(i, width int) string {
+	st := s.sh.styles
+	q := s.lesson.Questions[i]
+	inner := max(10, width-6)
+	head := st.CardTitle.Render(fmt.Sprintf("Question %d of %d", i+1, len(s.lesson.Questions))) + st.Subtle.Render(" · "+typeLabel(q.Type))
+	var status string
+	if a, ok := s.attempts[q.ID]; ok {
+		if a.Correct {
+			status = st.Good.Render("✓ answered correctly") + st.Subtle.Render(" · enter to try again")
+		} else {
+			status = st.Bad.Render("✗ not yet right") + st.Subtle.Render(" · enter to try again")
+		}
+	} else {
+		status = st.Subtle.Render("press enter to answer")
+	}
+	prompt := lipgloss.NewStyle().Width(inner).Render(st.Prompt.Render(q.Prompt))
+	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(head+"\n"+prompt+"\n"+status), "\n", "\n  ")
+}
+
+func (s lessonScreen) endCard(width int) string {
+	st := s.sh.styles
+	inner := max(10, width-6)
+	n := len(s.lesson.Questions)
+	right := 0
+	for _, q := range s.lesson.Questions {
+		if a, ok := s.attempts[q.ID]; ok && a.Correct {
+			right++
+		}
+	}
+	var text string
+	next := s.sh.course.Next(s.lesson.ID)
+	switch {
+	case n > 0 && right < n:
+		text = st.CardTitle.Render("End of the lesson") + "\n" + fmt.Sprintf("%d of %d questions answered correctly. Press enter to answer the rest.", right, n)
+	case next != nil:
+		text = st.CardTitle.Render("End of the lesson") + "\n" + "Press enter for the next lesson: " + next.Title
+	default:
+		text = st.CardTitle.Render("End of the course") + "\n" + "You have reached the last lesson. Press esc for the course map."
+	}
+	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(lipgloss.NewStyle().Width(inner).Render(text)), "\n", "\n  ")
+}
+
+func typeLabel(t lessons.QuestionType) string {
+	switch t {
+	case lessons.Single:
+		return "one answer"
+	case lessons.Multi:
+		return "several answers"
+	case lessons.TrueFalse:
+		return "true or false"
+	case lessons.Short:
+		return "short answer"
+	case lessons.Numeric:
+		return "a number"
+	case lessons.Order:
+		return "put in order"
+	}
+	return string(t)
+}
+
+func (s lessonScreen) View() string {
+	if s.rendered == "" {
+		return "\n  " + s.sh.styles.Subtle.Render("Rendering "+s.lesson.Title+"…")
+	}
+	return s.vp.View()
+}

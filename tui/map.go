@@ -1,0 +1,259 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"serverside/lessons"
+	"serverside/progress"
+)
+
+// mapRow is one line of the course map: a module heading, a lesson or a
+// broken lesson file.
+type mapRow struct {
+	module *lessons.Module
+	lesson *lessons.Lesson
+	broken *lessons.BrokenLesson
+}
+
+func (r mapRow) selectable() bool { return r.lesson != nil || r.broken != nil }
+
+type mapKeys struct {
+	Up, Down, Top, Bottom, Open, Quit, Help key.Binding
+}
+
+func (k mapKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Open, k.Quit, k.Help}
+}
+
+func (k mapKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Quit, k.Help, quitKey()}}
+}
+
+func newMapKeys() mapKeys {
+	return mapKeys{
+		Up: upKey(), Down: downKey(), Top: topKey(), Bottom: bottomKey(),
+		Open: enterKey("open lesson"),
+		Quit: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Help: helpKey(),
+	}
+}
+
+// mapScreen is the course map: modules and lessons with the learner's
+// status, and overall progress.
+type mapScreen struct {
+	sh     *shared
+	keys   mapKeys
+	rows   []mapRow
+	cursor int
+	offset int // first row shown
+	width  int
+	height int
+}
+
+func newMapScreen(sh *shared) mapScreen {
+	m := mapScreen{sh: sh, keys: newMapKeys()}
+	m.rows = buildRows(sh.course)
+	m.cursor = m.nextSelectable(0, 1)
+	return m
+}
+
+func buildRows(c *lessons.Course) []mapRow {
+	var rows []mapRow
+	for _, mod := range c.Modules {
+		rows = append(rows, mapRow{module: mod})
+		for _, l := range mod.Lessons {
+			rows = append(rows, mapRow{lesson: l})
+		}
+		for i := range c.Broken {
+			if c.Broken[i].Module == mod.ID {
+				rows = append(rows, mapRow{broken: &c.Broken[i]})
+			}
+		}
+	}
+	return rows
+}
+
+func (m mapScreen) nextSelectable(from, dir int) int {
+	for i := from; i >= 0 && i < len(m.rows); i += dir {
+		if m.rows[i].selectable() {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m mapScreen) Title() string           { return m.sh.course.Title }
+func (m mapScreen) Keys() helpKeyMap        { return m.keys }
+func (m mapScreen) SetSize(w, h int) screen { m.width, m.height = w, h; m.clampOffset(); return m }
+
+// headerLines is how many lines the title and overall progress take.
+const mapHeaderLines = 4
+
+func (m *mapScreen) listHeight() int { return max(1, m.height-mapHeaderLines) }
+
+func (m *mapScreen) clampOffset() {
+	h := m.listHeight()
+	if m.cursor < 0 {
+		return
+	}
+	// Keep the module heading of the first lesson in view when possible.
+	if m.cursor < m.offset+1 {
+		m.offset = max(0, m.cursor-1)
+	}
+	if m.cursor >= m.offset+h {
+		m.offset = m.cursor - h + 1
+	}
+	m.offset = max(0, min(m.offset, len(m.rows)-h))
+}
+
+func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, m.keys.Up):
+			if i := m.nextSelectable(m.cursor-1, -1); i >= 0 {
+				m.cursor = i
+			}
+		case key.Matches(msg, m.keys.Down):
+			if i := m.nextSelectable(m.cursor+1, 1); i >= 0 {
+				m.cursor = i
+			}
+		case key.Matches(msg, m.keys.Top):
+			m.cursor = m.nextSelectable(0, 1)
+		case key.Matches(msg, m.keys.Bottom):
+			m.cursor = m.nextSelectable(len(m.rows)-1, -1)
+		case key.Matches(msg, m.keys.Open):
+			return m, m.open()
+		}
+		m.clampOffset()
+	case tea.MouseWheelMsg:
+		dir := 1
+		if msg.Button == tea.MouseWheelUp {
+			dir = -1
+		}
+		if i := m.nextSelectable(m.cursor+dir, dir); i >= 0 {
+			m.cursor = i
+		}
+		m.clampOffset()
+	case tea.MouseClickMsg:
+		row := msg.Y - mapHeaderLines + m.offset
+		if msg.Y >= mapHeaderLines && row >= 0 && row < len(m.rows) && m.rows[row].selectable() {
+			if m.cursor == row {
+				return m, m.open()
+			}
+			m.cursor = row
+		}
+	}
+	return m, nil
+}
+
+func (m mapScreen) open() tea.Cmd {
+	if m.cursor < 0 {
+		return nil
+	}
+	r := m.rows[m.cursor]
+	if r.broken != nil {
+		err := r.broken.Err
+		return func() tea.Msg { return errMsg{fmt.Errorf("this lesson is broken: %v", err)} }
+	}
+	id := r.lesson.ID
+	return func() tea.Msg { return openLessonMsg{id: id, scroll: -1} }
+}
+
+func (m mapScreen) View() string {
+	st := m.sh.styles
+	total, done := 0, 0
+	for _, l := range m.sh.course.Lessons() {
+		total++
+		if m.sh.states[l.ID].Status == progress.Done {
+			done++
+		}
+	}
+	w := m.width
+	head := st.Title.Render(m.sh.course.Title)
+	pct := 0
+	if total > 0 {
+		pct = done * 100 / total
+	}
+	label := fmt.Sprintf(" %d of %d lessons done · %d%%", done, total, pct)
+	barW := max(5, min(40, w-lipgloss.Width(label)-4))
+	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
+	var b strings.Builder
+	b.WriteString(" " + head + "\n " + progressLine + "\n")
+	if len(m.sh.course.Broken) > 0 {
+		b.WriteString(" " + st.Broken.Render(fmt.Sprintf("%d lesson file(s) could not be read: select them to see why", len(m.sh.course.Broken))) + "\n\n")
+	} else {
+		b.WriteString("\n\n")
+	}
+	h := m.listHeight()
+	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {
+		b.WriteString(m.row(i, w))
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (m mapScreen) row(i, w int) string {
+	st := m.sh.styles
+	r := m.rows[i]
+	sel := i == m.cursor
+	cursor := "  "
+	if sel {
+		cursor = st.Cursor.Render("▸ ")
+	}
+	switch {
+	case r.module != nil:
+		d, t := 0, len(r.module.Lessons)
+		for _, l := range r.module.Lessons {
+			if m.sh.states[l.ID].Status == progress.Done {
+				d++
+			}
+		}
+		count := st.Subtle.Render(fmt.Sprintf("  %d/%d", d, t))
+		return " " + ansi.Truncate(st.Module.Render(r.module.Title), w-lipgloss.Width(count)-2, "…") + count
+	case r.broken != nil:
+		text := "⚠ " + r.broken.Path + " — broken"
+		return " " + cursor + ansi.Truncate(st.Broken.Render(text), w-4, "…")
+	default:
+		l := r.lesson
+		state := m.sh.states[l.ID]
+		var mark string
+		switch state.Status {
+		case progress.Done:
+			mark = st.Done.Render("●")
+		case progress.InProgress:
+			mark = st.Partial.Render("◐")
+		default:
+			mark = st.Todo.Render("○")
+		}
+		title := l.Title
+		ts := st.Lesson
+		if sel {
+			ts = st.Selected
+		}
+		meta := ""
+		if l.Minutes > 0 {
+			meta = fmt.Sprintf("%d min", l.Minutes)
+		}
+		if n := len(l.Questions); n > 0 {
+			if meta != "" {
+				meta += " · "
+			}
+			meta += fmt.Sprintf("%d questions", n)
+		}
+		metaR := st.Subtle.Render(meta)
+		room := w - 6 - lipgloss.Width(metaR) - 2
+		if room < 12 {
+			metaR, room = "", w-6
+		}
+		t := ansi.Truncate(title, room, "…")
+		pad := max(1, w-6-lipgloss.Width(t)-lipgloss.Width(metaR)-1)
+		return " " + cursor + mark + " " + ts.Render(t) + strings.Repeat(" ", pad) + metaR
+	}
+}

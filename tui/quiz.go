@@ -1,0 +1,625 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"serverside/lessons"
+	"serverside/progress"
+)
+
+type quizPhase int
+
+const (
+	asking  quizPhase = iota
+	saving            // the attempt is being committed; feedback waits for it
+	showing           // feedback for the answer just given
+	summary           // the end of the quiz
+)
+
+type quizKeys struct {
+	Up, Down, Toggle, Submit, Hint, MoveUp, MoveDown, True, False, Next, Retry, Lesson, Back, Help key.Binding
+}
+
+func newQuizKeys() quizKeys {
+	return quizKeys{
+		Up: upKey(), Down: downKey(),
+		Toggle:   key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
+		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+		Hint:     key.NewBinding(key.WithKeys("ctrl+h", "H"), key.WithHelp("H", "hint")),
+		MoveUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/shift+↑", "move item up")),
+		MoveDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/shift+↓", "move item down")),
+		True:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "true")),
+		False:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "false")),
+		Next:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry missed")),
+		Lesson:   key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "back to the lesson")),
+		Back:     backKey(),
+		Help:     helpKey(),
+	}
+}
+
+// quizHelp is the help for the current phase and question type, so the
+// footer always lists the keys that work now.
+type quizHelp struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h quizHelp) ShortHelp() []key.Binding  { return h.short }
+func (h quizHelp) FullHelp() [][]key.Binding { return h.full }
+
+// quizScreen asks a lesson's questions one at a time.
+type quizScreen struct {
+	sh     *shared
+	lesson *lessons.Lesson
+	keys   quizKeys
+	width  int
+	height int
+
+	queue []int // indexes of the questions to ask, in order
+	pos   int   // position in queue
+	phase quizPhase
+
+	// State of the question being asked.
+	cursor   int
+	picked   map[int]bool
+	order    []int // order questions: item indexes as currently arranged
+	input    textinput.Model
+	hints    int
+	problem  string // why the answer can't be submitted yet
+	result   lessons.Result
+	started  time.Time
+	outcomes map[int]bool // question index -> answered right, this round
+	saveErr  error
+}
+
+func newQuizScreen(sh *shared, l *lessons.Lesson, from int) quizScreen {
+	s := quizScreen{sh: sh, lesson: l, keys: newQuizKeys(), outcomes: map[int]bool{}}
+	for i := range l.Questions {
+		s.queue = append(s.queue, (from+i)%len(l.Questions))
+	}
+	// Ask from the chosen question to the end; the ones before it only
+	// if the learner goes on after the summary.
+	s.queue = s.queue[:len(l.Questions)-from]
+	s.input = textinput.New()
+	s.prepare()
+	return s
+}
+
+func (s quizScreen) init() tea.Cmd { return s.input.Focus() }
+
+func (s quizScreen) current() *lessons.Question { return s.lesson.Questions[s.queue[s.pos]] }
+
+// prepare resets the per-question state for the question at pos.
+func (s *quizScreen) prepare() {
+	q := s.current()
+	s.phase, s.cursor, s.hints, s.problem, s.saveErr = asking, 0, 0, "", nil
+	s.picked = map[int]bool{}
+	s.started = time.Now()
+	s.input.SetValue("")
+	s.input.Placeholder = "type your answer"
+	if q.Type == lessons.Numeric {
+		s.input.Placeholder = "a number"
+		if q.Unit != "" {
+			s.input.Placeholder += " (in " + q.Unit + ")"
+		}
+	}
+	if q.Type == lessons.Order {
+		s.order = shuffled(len(q.Items), q.ID+s.lesson.ID)
+	}
+}
+
+// shuffled is a fixed shuffle per question, never the right order, so a
+// learner who comes back sees the same puzzle.
+func shuffled(n int, seed string) []int {
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	r := rand.New(rand.NewPCG(h.Sum64(), 7))
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	for tries := 0; tries < 10; tries++ {
+		r.Shuffle(n, func(i, j int) { out[i], out[j] = out[j], out[i] })
+		for i, v := range out {
+			if v != i {
+				return out
+			}
+		}
+	}
+	out[0], out[1] = out[1], out[0]
+	return out
+}
+
+func (s quizScreen) Title() string { return s.lesson.Title + " · quiz" }
+
+func (s quizScreen) Position() string {
+	if s.phase == summary {
+		return "summary "
+	}
+	return fmt.Sprintf("%d/%d ", s.pos+1, len(s.queue))
+}
+
+// Typing is true while a text answer is being typed, so q and ? are text.
+func (s quizScreen) Typing() bool {
+	t := s.current().Type
+	return s.phase == asking && (t == lessons.Short || t == lessons.Numeric)
+}
+
+func (s quizScreen) SetSize(w, h int) screen {
+	s.width, s.height = w, h
+	s.input.SetWidth(max(10, min(w, maxTextWidth)-8))
+	return s
+}
+
+func (s quizScreen) Keys() helpKeyMap {
+	k := s.keys
+	switch s.phase {
+	case summary:
+		return quizHelp{short: []key.Binding{k.Next, k.Retry, k.Lesson, k.Back}, full: [][]key.Binding{{k.Next, k.Retry, k.Lesson, k.Back, quitKey()}}}
+	case showing, saving:
+		return quizHelp{short: []key.Binding{k.Next, k.Back}, full: [][]key.Binding{{k.Next, k.Back, quitKey()}}}
+	}
+	var keys []key.Binding
+	switch s.current().Type {
+	case lessons.Single:
+		keys = []key.Binding{k.Up, k.Down, key.NewBinding(key.WithKeys("1"), key.WithHelp("1-9", "choose"))}
+	case lessons.Multi:
+		keys = []key.Binding{k.Up, k.Down, k.Toggle}
+	case lessons.TrueFalse:
+		keys = []key.Binding{k.True, k.False}
+	case lessons.Order:
+		keys = []key.Binding{k.Up, k.Down, k.MoveUp, k.MoveDown}
+	}
+	keys = append(keys, k.Submit)
+	if len(s.current().Hints) > s.hints {
+		keys = append(keys, k.Hint)
+	}
+	keys = append(keys, k.Back)
+	return quizHelp{short: keys, full: [][]key.Binding{keys, {k.Help, quitKey()}}}
+}
+
+// attemptSavedMsg says an answer is committed; only then is feedback shown.
+type attemptSavedMsg struct {
+	attempt progress.Attempt
+	result  lessons.Result
+	err     error
+}
+
+func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case attemptSavedMsg:
+		if s.phase != saving || msg.attempt.LessonID != s.lesson.ID || msg.attempt.QuestionID != s.current().ID {
+			return s, nil
+		}
+		if msg.err != nil {
+			// Nothing was recorded: let the learner submit again.
+			s.phase, s.saveErr = asking, msg.err
+			return s, func() tea.Msg {
+				return errMsg{fmt.Errorf("your answer was not saved (%v): press enter to try again", msg.err)}
+			}
+		}
+		s.phase, s.result = showing, msg.result
+		s.outcomes[s.queue[s.pos]] = msg.result.Correct
+		return s, nil
+	case tea.KeyPressMsg:
+		if key.Matches(msg, s.keys.Back) {
+			return s, func() tea.Msg { return backMsg{} }
+		}
+		switch s.phase {
+		case asking:
+			return s.updateAsking(msg)
+		case showing:
+			if key.Matches(msg, s.keys.Next) {
+				return s.advance()
+			}
+		case summary:
+			return s.updateSummary(msg)
+		}
+	case tea.PasteMsg:
+		if s.phase == asking && s.Typing() {
+			var cmd tea.Cmd
+			s.input, cmd = s.input.Update(msg)
+			return s, cmd
+		}
+	case tea.MouseClickMsg:
+		if s.phase == asking {
+			if i, ok := s.choiceAt(msg.Y); ok {
+				s.cursor = i
+				if s.current().Type == lessons.Multi {
+					s.picked[i] = !s.picked[i]
+				}
+			}
+		}
+	}
+	return s, nil
+}
+
+func (s quizScreen) updateAsking(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	q := s.current()
+	k := s.keys
+	s.problem = ""
+	if key.Matches(msg, k.Hint) && s.hints < len(q.Hints) {
+		s.hints++
+		return s, nil
+	}
+	if key.Matches(msg, k.Submit) {
+		return s.submit()
+	}
+	switch q.Type {
+	case lessons.Short, lessons.Numeric:
+		var cmd tea.Cmd
+		s.input, cmd = s.input.Update(msg)
+		return s, cmd
+	case lessons.Single, lessons.Multi, lessons.TrueFalse:
+		n := len(q.Choices)
+		if q.Type == lessons.TrueFalse {
+			n = 2
+		}
+		switch {
+		case key.Matches(msg, k.Up):
+			s.cursor = (s.cursor + n - 1) % n
+		case key.Matches(msg, k.Down):
+			s.cursor = (s.cursor + 1) % n
+		case q.Type == lessons.Multi && key.Matches(msg, k.Toggle):
+			s.picked[s.cursor] = !s.picked[s.cursor]
+		case q.Type == lessons.TrueFalse && key.Matches(msg, k.True):
+			s.cursor = 0
+		case q.Type == lessons.TrueFalse && key.Matches(msg, k.False):
+			s.cursor = 1
+		default:
+			if d, err := strconv.Atoi(msg.String()); err == nil && d >= 1 && d <= n {
+				s.cursor = d - 1
+				if q.Type == lessons.Multi {
+					s.picked[d-1] = !s.picked[d-1]
+				}
+			}
+		}
+	case lessons.Order:
+		n := len(s.order)
+		switch {
+		case key.Matches(msg, k.MoveUp) && s.cursor > 0:
+			s.order[s.cursor], s.order[s.cursor-1] = s.order[s.cursor-1], s.order[s.cursor]
+			s.cursor--
+		case key.Matches(msg, k.MoveDown) && s.cursor < n-1:
+			s.order[s.cursor], s.order[s.cursor+1] = s.order[s.cursor+1], s.order[s.cursor]
+			s.cursor++
+		case key.Matches(msg, k.Up):
+			s.cursor = max(0, s.cursor-1)
+		case key.Matches(msg, k.Down):
+			s.cursor = min(n-1, s.cursor+1)
+		}
+	}
+	return s, nil
+}
+
+// answer reads the learner's answer from the screen state.
+func (s quizScreen) answer() (lessons.Answer, string) {
+	q := s.current()
+	switch q.Type {
+	case lessons.Single:
+		return lessons.Answer{Choices: []int{s.cursor}}, ""
+	case lessons.Multi:
+		var picked []int
+		for i := range q.Choices {
+			if s.picked[i] {
+				picked = append(picked, i)
+			}
+		}
+		if len(picked) == 0 {
+			return lessons.Answer{}, "Pick at least one choice with space (or its number), then press enter."
+		}
+		return lessons.Answer{Choices: picked}, ""
+	case lessons.TrueFalse:
+		b := s.cursor == 0
+		return lessons.Answer{Bool: &b}, ""
+	case lessons.Short:
+		if strings.TrimSpace(s.input.Value()) == "" {
+			return lessons.Answer{}, "Type an answer, then press enter."
+		}
+		return lessons.Answer{Text: s.input.Value()}, ""
+	case lessons.Numeric:
+		if _, err := lessons.ParseNumber(s.input.Value(), q.Unit); err != nil {
+			return lessons.Answer{}, "Type a number: " + err.Error() + "."
+		}
+		return lessons.Answer{Text: s.input.Value()}, ""
+	case lessons.Order:
+		return lessons.Answer{Order: append([]int(nil), s.order...)}, ""
+	}
+	return lessons.Answer{}, "unknown question type"
+}
+
+func (s quizScreen) submit() (screen, tea.Cmd) {
+	a, problem := s.answer()
+	if problem != "" {
+		s.problem = problem
+		return s, nil
+	}
+	q := s.current()
+	res := lessons.Grade(q, a)
+	s.phase = saving
+	att := progress.Attempt{
+		User: s.sh.user, LessonID: s.lesson.ID, QuestionID: q.ID, QuestionHash: q.Hash,
+		Answer: a.Encode(), Correct: res.Correct, HintsUsed: s.hints, At: time.Now(),
+	}
+	store := s.sh.store
+	return s, func() tea.Msg {
+		saved, err := store.RecordAttempt(context.Background(), att)
+		if err == nil {
+			saved.LessonID, saved.QuestionID = att.LessonID, att.QuestionID
+		} else {
+			saved = att
+		}
+		return attemptSavedMsg{attempt: saved, result: res, err: err}
+	}
+}
+
+func (s quizScreen) advance() (screen, tea.Cmd) {
+	if s.pos+1 < len(s.queue) {
+		s.pos++
+		s.prepare()
+		return s, nil
+	}
+	s.phase = summary
+	// The lesson is done once every question has been answered right at
+	// least once, in this round or before.
+	return s, s.completeIfAllRight()
+}
+
+func (s quizScreen) completeIfAllRight() tea.Cmd {
+	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	qs := s.lesson.Questions
+	outcomes := s.outcomes
+	return func() tea.Msg {
+		latest, err := store.LatestAttempts(context.Background(), user, id)
+		if err != nil {
+			return errMsg{fmt.Errorf("reading answers: %w", err)}
+		}
+		for i, q := range qs {
+			if ok := outcomes[i]; ok {
+				continue
+			}
+			if a, has := latest[q.ID]; !has || !a.Correct {
+				return attemptsMsg{lessonID: id, attempts: latest}
+			}
+		}
+		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
+			return errMsg{fmt.Errorf("saving progress: %w", err)}
+		}
+		return lessonDoneMsg{id: id}
+	}
+}
+
+func (s quizScreen) missed() []int {
+	var out []int
+	for _, i := range s.queue {
+		if ok, asked := s.outcomes[i]; asked && !ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (s quizScreen) updateSummary(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	switch {
+	case key.Matches(msg, s.keys.Retry):
+		missed := s.missed()
+		if len(missed) == 0 {
+			return s, nil
+		}
+		s.queue, s.pos, s.outcomes = missed, 0, map[int]bool{}
+		s.prepare()
+		return s, nil
+	case key.Matches(msg, s.keys.Lesson):
+		return s, func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, s.keys.Next):
+		next := s.sh.course.Next(s.lesson.ID)
+		if next == nil {
+			return s, tea.Batch(func() tea.Msg { return backMsg{} }, func() tea.Msg { return backMsg{} })
+		}
+		id := next.ID
+		return s, tea.Sequence(func() tea.Msg { return backMsg{} }, func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+	}
+	return s, nil
+}
+
+// choiceAt maps a screen row to a choice, for mouse clicks.
+func (s quizScreen) choiceAt(y int) (int, bool) {
+	lines := strings.Split(s.View(), "\n")
+	if y < 0 || y >= len(lines) {
+		return 0, false
+	}
+	var i int
+	text := strings.TrimSpace(ansi.Strip(lines[y]))
+	text = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(text, "▸"), "[x]"), "[ ]")
+	if n, err := fmt.Sscanf(strings.TrimSpace(text), "%d.", &i); err == nil && n == 1 {
+		return i - 1, true
+	}
+	return 0, false
+}
+
+func (s quizScreen) View() string {
+	if s.phase == summary {
+		return s.summaryView()
+	}
+	st := s.sh.styles
+	q := s.current()
+	tw := max(20, min(s.width-4, maxTextWidth))
+	wrap := lipgloss.NewStyle().Width(tw)
+	var b strings.Builder
+	b.WriteString(st.CardTitle.Render(fmt.Sprintf("Question %d of %d", s.pos+1, len(s.queue))) + st.Subtle.Render(" · "+typeLabel(q.Type)) + "\n\n")
+	b.WriteString(wrap.Render(st.Prompt.Render(q.Prompt)) + "\n\n")
+	answering := s.phase == asking
+	switch q.Type {
+	case lessons.Single, lessons.Multi, lessons.TrueFalse:
+		choices := q.Choices
+		if q.Type == lessons.TrueFalse {
+			choices = []string{"True", "False"}
+		}
+		for i, c := range choices {
+			b.WriteString(s.choiceLine(i, c, tw) + "\n")
+		}
+	case lessons.Short, lessons.Numeric:
+		if answering {
+			b.WriteString("  " + s.input.View())
+			if q.Unit != "" {
+				b.WriteString(" " + st.Subtle.Render(q.Unit))
+			}
+			b.WriteString("\n")
+		} else {
+			b.WriteString("  " + st.Lesson.Render(s.input.Value()) + "\n")
+		}
+	case lessons.Order:
+		for i, idx := range s.order {
+			cur := "  "
+			line := fmt.Sprintf("%d. %s", i+1, q.Items[idx])
+			if answering && i == s.cursor {
+				cur = st.Cursor.Render("▸ ")
+				line = st.Selected.Render(line)
+			}
+			b.WriteString(cur + wrapIndent(line, tw-4, "     ") + "\n")
+		}
+	}
+	if s.hints > 0 {
+		b.WriteString("\n")
+		for i := 0; i < s.hints; i++ {
+			b.WriteString(wrap.Render(st.Hint.Render(fmt.Sprintf("Hint %d: %s", i+1, q.Hints[i]))) + "\n")
+		}
+	}
+	switch s.phase {
+	case asking:
+		if s.problem != "" {
+			b.WriteString("\n" + wrap.Render(st.Bad.Render(s.problem)) + "\n")
+		}
+	case saving:
+		b.WriteString("\n" + st.Subtle.Render("Saving your answer…") + "\n")
+	case showing:
+		b.WriteString("\n" + s.feedback(tw))
+	}
+	return s.frame(b.String())
+}
+
+// frame centres the quiz's column on wide terminals and keeps it in height.
+func (s quizScreen) frame(body string) string {
+	tw := max(20, min(s.width-4, maxTextWidth))
+	pad := max(1, (s.width-tw)/2)
+	return lipgloss.NewStyle().PaddingLeft(pad).PaddingTop(1).Render(fitLines(body, s.height-1))
+}
+
+func (s quizScreen) choiceLine(i int, text string, tw int) string {
+	st := s.sh.styles
+	q := s.current()
+	cur := "  "
+	if s.phase == asking && i == s.cursor {
+		cur = st.Cursor.Render("▸ ")
+	}
+	box := ""
+	if q.Type == lessons.Multi {
+		box = "[ ] "
+		if s.picked[i] {
+			box = "[x] "
+		}
+	}
+	line := fmt.Sprintf("%s%d. %s", box, i+1, text)
+	switch {
+	case s.phase == showing && s.isCorrectChoice(i):
+		line = st.Good.Render(line + "  ✓")
+	case s.phase == showing && s.wasChosen(i):
+		line = st.Bad.Render(line + "  ✗")
+	case s.phase == asking && i == s.cursor:
+		line = st.Selected.Render(line)
+	}
+	return cur + wrapIndent(line, tw-4, "     ")
+}
+
+func (s quizScreen) isCorrectChoice(i int) bool {
+	q := s.current()
+	if q.Type == lessons.TrueFalse {
+		return (i == 0) == q.Bool
+	}
+	for _, c := range q.Correct {
+		if c == i {
+			return true
+		}
+	}
+	return false
+}
+
+func (s quizScreen) wasChosen(i int) bool {
+	if s.current().Type == lessons.Multi {
+		return s.picked[i]
+	}
+	return s.cursor == i
+}
+
+func (s quizScreen) feedback(tw int) string {
+	st := s.sh.styles
+	q := s.current()
+	wrap := lipgloss.NewStyle().Width(tw)
+	var b strings.Builder
+	if s.result.Correct {
+		b.WriteString(st.Good.Render("✓ Right.") + "\n")
+	} else {
+		b.WriteString(st.Bad.Render("✗ Not quite.") + " " + wrap.Render("The answer: "+s.result.Expected) + "\n")
+	}
+	b.WriteString("\n" + wrap.Render(q.Explain) + "\n")
+	if len(q.Refs) > 0 {
+		b.WriteString("\n" + st.Subtle.Render(wrap.Render("Source: "+strings.Join(q.Refs, " · "))) + "\n")
+	}
+	return b.String()
+}
+
+func (s quizScreen) summaryView() string {
+	st := s.sh.styles
+	tw := max(20, min(s.width-4, maxTextWidth))
+	right := 0
+	for _, i := range s.queue {
+		if s.outcomes[i] {
+			right++
+		}
+	}
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Quiz complete: "+s.lesson.Title) + "\n\n")
+	b.WriteString(fmt.Sprintf("You answered %d of %d correctly.  ", right, len(s.queue)))
+	b.WriteString(st.bar(right, len(s.queue), min(30, tw/3)) + "\n\n")
+	if missed := s.missed(); len(missed) > 0 {
+		b.WriteString(st.Module.Render("To look at again:") + "\n")
+		for _, i := range missed {
+			q := s.lesson.Questions[i]
+			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+q.Prompt, tw, "  ") + "\n")
+			b.WriteString("  " + wrapIndent(st.Subtle.Render("Answer: "+lessons.ExpectedAnswer(q)), tw-2, "  ") + "\n")
+		}
+		b.WriteString("\n" + st.Subtle.Render("r: retry the missed questions · l: back to the lesson · enter: next lesson · esc: back") + "\n")
+	} else {
+		b.WriteString(st.Good.Render("Every answer right.") + "\n\n" + st.Subtle.Render("enter: next lesson · l: back to the lesson · esc: back") + "\n")
+	}
+	return s.frame(b.String())
+}
+
+// wrapIndent wraps s to width, indenting continuation lines.
+func wrapIndent(s string, width int, indent string) string {
+	out := lipgloss.NewStyle().Width(max(10, width)).Render(s)
+	return strings.ReplaceAll(out, "\n", "\n"+indent)
+}
+
+// fitLines keeps the last part of a view that is taller than the screen,
+// so feedback stays visible under a long prompt.
+func fitLines(s string, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if h > 0 && len(lines) > h {
+		lines = lines[len(lines)-h:]
+	}
+	return strings.Join(lines, "\n")
+}
