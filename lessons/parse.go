@@ -405,6 +405,11 @@ func yamlErrorLine(err error) (int, string) {
 	}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		// For an unclosed flow collection the YAML library names the line
+		// before the one that opened it; point at the opening line.
+		if strings.HasPrefix(m[2], "did not find expected") {
+			n++
+		}
 		return n, m[2]
 	}
 	return 1, strings.TrimPrefix(msg, "yaml: ")

@@ -1,0 +1,234 @@
+package lessons
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func parseFixture(t *testing.T, name string) (*Lesson, []Problem) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ParseLesson(name, filepath.Base(name), src)
+}
+
+func TestParseEveryQuestionType(t *testing.T) {
+	l, probs := parseFixture(t, "good/every-type.md")
+	if len(probs) != 0 {
+		t.Fatalf("good fixture has problems: %v", probs)
+	}
+	if l.ID != "every-type" || l.Title != "Every question type" || l.Minutes != 5 {
+		t.Fatalf("front matter: got %+v", l)
+	}
+	if len(l.Questions) != 6 {
+		t.Fatalf("want 6 questions, got %d", len(l.Questions))
+	}
+	q := l.Questions
+	if q[0].Type != Single || q[0].Correct[0] != 0 || len(q[0].Hints) != 1 || len(q[0].Refs) != 1 {
+		t.Errorf("single: %+v", q[0])
+	}
+	if q[1].Type != Multi || len(q[1].Correct) != 2 {
+		t.Errorf("multi: %+v", q[1])
+	}
+	if q[2].Type != TrueFalse || !q[2].Bool {
+		t.Errorf("truefalse: %+v", q[2])
+	}
+	if q[3].Type != Short || len(q[3].Accepted) != 2 || q[3].Pattern == "" {
+		t.Errorf("short: %+v", q[3])
+	}
+	if q[4].Type != Numeric || q[4].Number != 1.5 || !q[4].Relative || q[4].Tolerance != 0.1 || q[4].Unit != "RTT" {
+		t.Errorf("numeric: %+v", q[4])
+	}
+	if q[5].Type != Order || len(q[5].Items) != 4 {
+		t.Errorf("order: %+v", q[5])
+	}
+	// Quiz blocks are cut out of the rendered body, and each question
+	// remembers where it stood.
+	if strings.Contains(l.Body, "```quiz") || strings.Contains(l.Body, "prompt:") {
+		t.Errorf("quiz blocks left in the body:\n%s", l.Body)
+	}
+	if !strings.HasPrefix(l.Body[q[0].Offset:], "\n## Second section") && !strings.Contains(l.Body[q[0].Offset:q[1].Offset], "Second section") {
+		t.Errorf("question 1 offset %d does not stand before the second section: %q", q[0].Offset, l.Body[q[0].Offset:])
+	}
+	if q[0].Line != 12 {
+		t.Errorf("first quiz fence is on line 12, got %d", q[0].Line)
+	}
+	if len(l.Headings) != 2 || l.Headings[1].Text != "Second section" {
+		t.Errorf("headings: %+v", l.Headings)
+	}
+	if len(l.Links) != 1 || l.Links[0].Path != "other.md" || l.Links[0].Line != 10 || l.Links[0].Col != 45 {
+		t.Errorf("links: %+v", l.Links)
+	}
+}
+
+// Every lint rule has a broken fixture: the problem must be found at the
+// right line with a message that says what to do.
+func TestBrokenFixtures(t *testing.T) {
+	cases := []struct {
+		file string
+		line int
+		want string
+	}{
+		{"no-front-matter.md", 1, "no front matter"},
+		{"unclosed-front-matter.md", 1, "not closed"},
+		{"bad-yaml-front.md", 3, "not valid YAML"},
+		{"missing-id.md", 1, "no id: add 'id: missing-id'"},
+		{"bad-id.md", 2, `e.g. "bad-id"`},
+		{"missing-title.md", 1, "no title"},
+		{"typo-key.md", 3, `did you mean "title"`},
+		{"bad-quiz-yaml.md", 11, "quiz block is not valid YAML"},
+		{"unknown-type.md", 10, `did you mean "single"`},
+		{"unknown-quiz-key.md", 13, `did you mean "explain"`},
+		{"missing-explain.md", 9, "no explain"},
+		{"answer-not-choice.md", 13, `answer "C" is not among the choices`},
+		{"duplicate-choice.md", 14, `choice "A" is listed twice`},
+		{"order-one-item.md", 12, "at least two items"},
+		{"bad-pattern.md", 12, "does not compile"},
+		{"numeric-not-number.md", 12, "must be a number"},
+		{"duplicate-question.md", 17, `question id "a" is already used at line 8`},
+		{"empty.md", 5, "lesson is empty"},
+		{"control-chars.md", 6, "raw control character ESC"},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			_, probs := parseFixture(t, "broken/"+c.file)
+			for _, p := range probs {
+				if p.Line == c.line && p.Severity == Error && strings.Contains(p.Message, c.want) {
+					return
+				}
+			}
+			t.Errorf("want an error at line %d containing %q, got %v", c.line, c.want, probs)
+		})
+	}
+}
+
+func TestHostileTextIsSanitized(t *testing.T) {
+	l, _ := parseFixture(t, "broken/control-chars.md")
+	if l == nil {
+		t.Fatal("a lesson with control characters should still parse, so the UI can show it safely")
+	}
+	if strings.ContainsAny(l.Body, "\x1b\x07") {
+		t.Errorf("escape sequence reached the body: %q", l.Body)
+	}
+	for _, s := range []string{"\x1b[2J", "\x9b31m", "a\x07b", "ok\r\nnext", "\x1b]52;c;ZXZpbA==\x07"} {
+		out := Sanitize(s)
+		for _, r := range out {
+			if isControl(r) {
+				t.Errorf("Sanitize(%q) = %q still has %U", s, out, r)
+			}
+		}
+	}
+	if Sanitize("plain\ttext\n") != "plain\ttext\n" {
+		t.Error("Sanitize changed clean text")
+	}
+}
+
+func TestCourseLoadAndCrossLessonChecks(t *testing.T) {
+	c, probs := Load(os.DirFS("testdata/good"), "good")
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if len(c.Modules) != 1 || len(c.Lessons()) != 2 {
+		t.Fatalf("want one module of two lessons, got %d modules, %d lessons", len(c.Modules), len(c.Lessons()))
+	}
+	if c.Next("every-type").ID != "other" || c.Next("other") != nil {
+		t.Error("Next follows course order")
+	}
+
+	// A link that leads nowhere, and a duplicate id, are caught across files.
+	c, probs = Load(os.DirFS("testdata/broken"), "broken")
+	found := map[string]bool{}
+	for _, p := range probs {
+		if strings.Contains(p.Message, `link "missing.md" does not lead to a lesson`) && p.Line == 6 && p.Col == 5 {
+			found["link"] = true
+		}
+		if strings.Contains(p.Message, "is already used by") {
+			found["dup"] = true
+		}
+	}
+	if !found["link"] || !found["dup"] {
+		t.Errorf("cross-lesson problems missing (%v): %v", found, probs)
+	}
+	if len(c.Broken) == 0 {
+		t.Error("broken lessons are listed as broken")
+	}
+}
+
+func TestCourseYAML(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, s string) {
+		t.Helper()
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lesson := func(id string) string { return "---\nid: " + id + "\ntitle: " + id + "\n---\n\nText.\n" }
+	write("b-mod/one.md", lesson("one"))
+	write("b-mod/two.md", lesson("two"))
+	write("b-mod/extra.md", lesson("extra"))
+	write("a-mod/three.md", lesson("three"))
+	write("course.yaml", "title: T\nmodules:\n  - path: b-mod\n    title: Bee\n    lessons: [two.md, one.md, gone.md]\n  - path: a-mod\n    titel: oops\n")
+	c, probs, err := LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Title != "T" || c.Modules[0].Title != "Bee" || c.Modules[1].Title != "A mod" {
+		t.Errorf("titles: %q %q %q", c.Title, c.Modules[0].Title, c.Modules[1].Title)
+	}
+	var ids []string
+	for _, l := range c.Lessons() {
+		ids = append(ids, l.ID)
+	}
+	if strings.Join(ids, ",") != "two,one,extra,three" {
+		t.Errorf("order from course.yaml: got %v", ids)
+	}
+	want := []string{`lesson file "gone.md" does not exist`, "is not listed in module", `did you mean "title"`}
+	for _, w := range want {
+		ok := false
+		for _, p := range probs {
+			if strings.Contains(p.Message, w) && strings.HasSuffix(p.Path, "course.yaml") && p.Line > 0 {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("want a course.yaml problem %q, got %v", w, probs)
+		}
+	}
+}
+
+func TestStableIdentity(t *testing.T) {
+	src, _ := os.ReadFile("testdata/good/every-type.md")
+	a, _ := ParseLesson("a.md", "a.md", src)
+	// Renamed file, reflowed whitespace in a prompt: same ids, same hashes.
+	moved := strings.Replace(string(src), "prompt: Which method is safe?", "prompt:   Which method   is safe?", 1)
+	b, _ := ParseLesson("renamed.md", "x/renamed.md", []byte(moved))
+	if a.ID != b.ID || a.Questions[0].ID != b.Questions[0].ID || a.Questions[0].Hash != b.Questions[0].Hash {
+		t.Error("renaming a file or reflowing whitespace must keep ids and hashes")
+	}
+	changed := strings.Replace(string(src), "answer: GET", "answer: POST", 1)
+	c, _ := ParseLesson("a.md", "a.md", []byte(changed))
+	if c.Questions[0].Hash == a.Questions[0].Hash {
+		t.Error("a new answer must change the question's hash")
+	}
+}
+
+func TestDefaultCourseIsClean(t *testing.T) {
+	c, probs := Default()
+	for _, p := range probs {
+		t.Errorf("%s", p)
+	}
+	if len(c.Broken) > 0 {
+		t.Errorf("broken lessons in the built-in course: %v", c.Broken)
+	}
+	if len(c.Lessons()) < 5 {
+		t.Errorf("the built-in course has %d lessons", len(c.Lessons()))
+	}
+}
