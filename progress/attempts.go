@@ -105,8 +105,7 @@ func (s *Store) scheduleAnswer(ctx context.Context, tx *sql.Tx, userID int64, a 
 		if row.lastDay == today {
 			return nil
 		}
-		due := !row.card.Due.After(a.At)
-		if !due && a.Correct {
+		if !isDue(row.card, a.At) && a.Correct {
 			return nil
 		}
 	}

@@ -3,6 +3,7 @@ package progress
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"fmt"
 	"time"
@@ -142,4 +143,21 @@ func (s *Store) CompleteLesson(ctx context.Context, user, lessonID string) error
 			started_at   = coalesce(started_at, ?3),
 			completed_at = coalesce(completed_at, ?3),
 			seen_at      = ?3`)
+}
+
+// LastPosition is where the user was reading last: the lesson they most
+// recently opened or scrolled, and the scroll offset. ok is false when they
+// have not opened any lesson.
+func (s *Store) LastPosition(ctx context.Context, user string) (lessonID string, scroll int, ok bool, err error) {
+	err = s.db.QueryRowContext(ctx, `
+		SELECT ls.lesson_id, ls.scroll FROM lesson_state ls JOIN users u ON u.id = ls.user_id
+		WHERE u.name = ? AND ls.seen_at IS NOT NULL
+		ORDER BY ls.seen_at DESC, ls.lesson_id LIMIT 1`, user).Scan(&lessonID, &scroll)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", 0, false, nil
+	case err != nil:
+		return "", 0, false, fmt.Errorf("last position of %q: %w", user, err)
+	}
+	return lessonID, scroll, true, nil
 }

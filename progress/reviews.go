@@ -1,0 +1,194 @@
+package progress
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"serverside/fsrs"
+)
+
+// Card is a question's review schedule for one learner.
+type Card struct {
+	LessonID   string
+	QuestionID string
+	fsrs.Card
+	// LastRating is the rating of the review that last changed the schedule.
+	LastRating fsrs.Rating
+}
+
+// nextDay is the start of the local day after t's. Review is day-granular:
+// a card due at any time today is due all day.
+func nextDay(t time.Time) time.Time {
+	y, m, d := t.In(time.Local).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, time.Local)
+}
+
+func isDue(c fsrs.Card, now time.Time) bool { return c.Due.Before(nextDay(now)) }
+
+// Due returns the user's cards due for review by the end of now's local
+// day, across every lesson: first the cards already reviewed since their
+// first answer, most overdue first, then at most newCap cards still waiting
+// for their first review, oldest first. Cards that got their first review
+// today count against newCap, so the cap is per day. A negative newCap means
+// no cap.
+func (s *Store) Due(ctx context.Context, user string, now time.Time, newCap int) ([]Card, error) {
+	cards, err := s.due(ctx, user, now, newCap)
+	if err != nil {
+		return nil, fmt.Errorf("due reviews of %q: %w", user, err)
+	}
+	return cards, nil
+}
+
+// DueCount is len(Due(...)) without building the cards.
+func (s *Store) DueCount(ctx context.Context, user string, now time.Time, newCap int) (int, error) {
+	cards, err := s.due(ctx, user, now, newCap)
+	if err != nil {
+		return 0, fmt.Errorf("count due reviews of %q: %w", user, err)
+	}
+	return len(cards), nil
+}
+
+const dueQuery = `
+	SELECT ` + cardColumns + ` FROM cards
+	WHERE user_id = (SELECT id FROM users WHERE name = ?) AND due < ?
+	ORDER BY due`
+
+func (s *Store) due(ctx context.Context, user string, now time.Time, newCap int) ([]Card, error) {
+	rows, err := s.db.QueryContext(ctx, dueQuery, user, ms(nextDay(now)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var reviews, fresh []Card
+	for rows.Next() {
+		r, err := scanCard(rows)
+		if err != nil {
+			return nil, err
+		}
+		c := r.public()
+		if c.Reps <= 1 {
+			fresh = append(fresh, c)
+		} else {
+			reviews = append(reviews, c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if newCap >= 0 {
+		var introduced int
+		err := s.db.QueryRowContext(ctx, `
+			SELECT count(*) FROM cards
+			WHERE user_id = (SELECT id FROM users WHERE name = ?) AND reps = 2 AND last_day = ?`,
+			user, day(now)).Scan(&introduced)
+		if err != nil {
+			return nil, err
+		}
+		room := max(newCap-introduced, 0)
+		fresh = fresh[:min(room, len(fresh))]
+	}
+	return append(reviews, fresh...), nil
+}
+
+func (r cardRow) public() Card {
+	return Card{LessonID: r.lessonID, QuestionID: r.questionID, Card: r.card, LastRating: r.lastRating}
+}
+
+// ErrNoCard is returned by Rate when the question has never been answered.
+var ErrNoCard = errors.New("the question has no review card yet: answer it first")
+
+// Rate lets the learner grade today's review themselves, typically "Easy"
+// after a right answer. When the card's schedule changed today, that review
+// is redone with rating instead of the derived one (from the card as it was
+// before, at the same review time), so rating twice never compounds. When
+// the schedule did not change today (a right answer before the card was
+// due), Rate changes nothing, for the same reason that answer did not.
+func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error {
+	if !rating.Valid() {
+		return fmt.Errorf("rate %s/%s for %q: rating %d is not again (1), hard (2), good (3) or easy (4)", lessonID, questionID, user, int(rating))
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		id, ok, err := txUserID(ctx, tx, user)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNoCard
+		}
+		row, found, err := loadCard(ctx, tx, id, lessonID, questionID)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return ErrNoCard
+		}
+		if row.lastDay != day(now) || row.lastRating == rating {
+			return nil
+		}
+		var before fsrs.Card
+		if err := json.Unmarshal([]byte(row.prev), &before); err != nil {
+			return fmt.Errorf("card's previous state is unreadable: %w", err)
+		}
+		next, err := s.scheduler.Review(before, rating, row.card.LastReview)
+		if err != nil {
+			return err
+		}
+		row.card, row.lastRating = next, rating
+		return saveCard(ctx, tx, id, row)
+	})
+	if err != nil {
+		return fmt.Errorf("rate %s/%s for %q: %w", lessonID, questionID, user, err)
+	}
+	return nil
+}
+
+func txUserID(ctx context.Context, tx *sql.Tx, name string) (int64, bool, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+// Forecast counts the user's cards due on each of the next days local days:
+// index 0 is today (overdue cards included), 1 tomorrow, and so on.
+func (s *Store) Forecast(ctx context.Context, user string, now time.Time, days int) ([]int, error) {
+	if days <= 0 {
+		return nil, nil
+	}
+	counts := make([]int, days)
+	starts := make([]time.Time, days) // starts[i] = start of day i+1
+	end := now
+	for i := range days {
+		end = nextDay(end)
+		starts[i] = end
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT due FROM cards
+		WHERE user_id = (SELECT id FROM users WHERE name = ?) AND due < ?
+		ORDER BY due`, user, ms(starts[days-1]))
+	if err != nil {
+		return nil, fmt.Errorf("forecast for %q: %w", user, err)
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var due int64
+		if err := rows.Scan(&due); err != nil {
+			return nil, fmt.Errorf("forecast for %q: %w", user, err)
+		}
+		for due >= ms(starts[i]) {
+			i++
+		}
+		counts[i]++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("forecast for %q: %w", user, err)
+	}
+	return counts, nil
+}

@@ -1,0 +1,186 @@
+package progress
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// LessonStats sums up one learner's work on one lesson.
+type LessonStats struct {
+	LessonID  string
+	Status    LessonStatus
+	Attempts  int // answers given (not counting reset ones)
+	Correct   int // of those, right ones
+	Questions int // distinct questions answered
+	Right     int // questions whose latest answer is right
+	Seconds   int // reading time
+}
+
+// Accuracy is the share of right answers, 0 when nothing was answered.
+func (l LessonStats) Accuracy() float64 { return ratio(l.Correct, l.Attempts) }
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Stats is one learner's summary.
+type Stats struct {
+	User    string
+	Lessons map[string]LessonStats // by lesson ID: every lesson opened or answered
+	// Totals over Lessons.
+	Started, Completed                  int
+	Attempts, Correct, Questions, Right int
+	Seconds                             int
+	// StreakDays counts consecutive local days with at least one answer,
+	// ending today, or yesterday when nothing was answered yet today. Resets
+	// do not erase practice: reset answers still count for the streak.
+	StreakDays     int
+	PracticedToday bool
+	DueNow         int   // cards due by the end of today (no new-card cap)
+	Forecast       []int // cards due on each of the next 7 days, today first
+}
+
+// Accuracy is the share of right answers overall.
+func (s Stats) Accuracy() float64 { return ratio(s.Correct, s.Attempts) }
+
+// forecastDays is how far Stats looks ahead.
+const forecastDays = 7
+
+// Stats summarises the user's progress at now. An unknown user has empty
+// stats.
+func (s *Store) Stats(ctx context.Context, user string, now time.Time) (Stats, error) {
+	st := Stats{User: user, Lessons: map[string]LessonStats{}, Forecast: make([]int, forecastDays)}
+	id, ok, err := s.userID(ctx, user)
+	if err != nil || !ok {
+		return st, wrapErr(err, "stats of %q", user)
+	}
+	if err := s.lessonStats(ctx, `WHERE user_id = ? AND reset_id IS NULL`, []any{id}, func(_ int64, l LessonStats) {
+		st.Lessons[l.LessonID] = l
+	}); err != nil {
+		return st, fmt.Errorf("stats of %q: %w", user, err)
+	}
+	states, err := s.LessonStates(ctx, user)
+	if err != nil {
+		return st, err
+	}
+	for lessonID, ls := range states {
+		l := st.Lessons[lessonID]
+		l.LessonID, l.Status, l.Seconds = lessonID, ls.Status, ls.Seconds
+		st.Lessons[lessonID] = l
+	}
+	for _, l := range st.Lessons {
+		st.Attempts += l.Attempts
+		st.Correct += l.Correct
+		st.Questions += l.Questions
+		st.Right += l.Right
+		st.Seconds += l.Seconds
+		if l.Status != NotStarted {
+			st.Started++
+		}
+		if l.Status == Done {
+			st.Completed++
+		}
+	}
+	if st.StreakDays, st.PracticedToday, err = s.streak(ctx, id, now); err != nil {
+		return st, fmt.Errorf("stats of %q: %w", user, err)
+	}
+	if st.Forecast, err = s.Forecast(ctx, user, now, forecastDays); err != nil {
+		return st, err
+	}
+	st.DueNow = st.Forecast[0]
+	return st, nil
+}
+
+func wrapErr(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+// lessonStats aggregates attempts per (user, lesson) in one pass over the
+// covering index attempts_by_lesson, calling fn once per pair in index order.
+// It fills the answer counts only; Status and Seconds come from lesson_state.
+func (s *Store) lessonStats(ctx context.Context, where string, args []any, fn func(userID int64, l LessonStats)) error {
+	return lessonStatsQuery(ctx, s.db, where, args, fn)
+}
+
+func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, fn func(userID int64, l LessonStats)) error {
+	// One row per question: SQLite returns the bare column "correct" from the
+	// row holding max(at), so it is the latest answer's.
+	rows, err := q.QueryContext(ctx, `
+		SELECT user_id, lesson_id, count(*), sum(correct), correct, max(at)
+		FROM attempts `+where+`
+		GROUP BY user_id, lesson_id, question_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var cur LessonStats
+	var curUser int64
+	have := false
+	for rows.Next() {
+		var userID, latestAt int64
+		var lessonID string
+		var n, correct int
+		var latestRight bool
+		if err := rows.Scan(&userID, &lessonID, &n, &correct, &latestRight, &latestAt); err != nil {
+			return err
+		}
+		if !have || userID != curUser || lessonID != cur.LessonID {
+			if have {
+				fn(curUser, cur)
+			}
+			cur, curUser, have = LessonStats{LessonID: lessonID}, userID, true
+		}
+		cur.Attempts += n
+		cur.Correct += correct
+		cur.Questions++
+		if latestRight {
+			cur.Right++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if have {
+		fn(curUser, cur)
+	}
+	return nil
+}
+
+// streak counts consecutive practice days ending today or yesterday. Days
+// after today (a clock that was ahead) are ignored.
+func (s *Store) streak(ctx context.Context, userID int64, now time.Time) (days int, today bool, err error) {
+	local := now.In(time.Local)
+	todayStr := local.Format(time.DateOnly)
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT DISTINCT day FROM attempts WHERE user_id = ? AND day <= ? ORDER BY day DESC`, userID, todayStr)
+	if err != nil {
+		return 0, false, err
+	}
+	defer rows.Close()
+	want := local
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return 0, false, err
+		}
+		if days == 0 && !today && d != todayStr {
+			want = local.AddDate(0, 0, -1) // nothing yet today: the streak may end yesterday
+		}
+		if d != want.Format(time.DateOnly) {
+			break
+		}
+		if d == todayStr {
+			today = true
+		}
+		days++
+		want = want.AddDate(0, 0, -1)
+	}
+	return days, today, rows.Err()
+}
