@@ -94,11 +94,13 @@ func newQuizScreen(sh *shared, l *lessons.Lesson, from int) quizScreen {
 	// if the learner goes on after the summary.
 	s.queue = s.queue[:len(l.Questions)-from]
 	s.input = textinput.New()
+	// Focus now, on the value that is returned: a command can't change it.
+	s.input.Focus()
 	s.prepare()
 	return s
 }
 
-func (s quizScreen) init() tea.Cmd { return s.input.Focus() }
+func (s quizScreen) init() tea.Cmd { return nil }
 
 func (s quizScreen) current() *lessons.Question { return s.lesson.Questions[s.queue[s.pos]] }
 
