@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"modernc.org/sqlite"
@@ -155,7 +156,7 @@ func checkPath(path string) (bool, error) {
 		}
 		_ = f.Close()
 		return true, checkDirWritable(path, dir)
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return false, &OpenError{Path: path, Problem: "cannot create its directory " + dir,
 				Fix: "Create the directory yourself or choose another location", Err: err}
@@ -201,11 +202,19 @@ func checkDirWritable(path, dir string) error {
 	return nil
 }
 
-// checkReadOnly opens an existing file read-only and runs quick_check, so a
-// damaged database is reported before the read-write open writes anything
-// (switching to WAL alone rewrites the header).
+// checkReadOnly runs SQLite's quick_check on an existing file before the
+// read-write open writes anything (switching to WAL alone rewrites the
+// header). It opens the file immutable: read-only, no locks, and no -wal or
+// -shm files created, so a damaged file is left exactly as it was. That
+// view ignores a WAL left by a crash, which is fine: the main file is what
+// must be sound, and the read-write open replays the WAL.
 func checkReadOnly(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&_pragma=busy_timeout(5000)")
+	if _, err := os.Stat(path + "-journal"); err == nil {
+		// A rollback journal left by a crash must be replayed by a
+		// read-write open; an immutable view would see a half-written file.
+		return nil
+	}
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&immutable=1")
 	if err != nil {
 		return &OpenError{Path: path, Problem: "cannot open", Fix: "Check the file's permissions", Err: err}
 	}
@@ -213,7 +222,7 @@ func checkReadOnly(ctx context.Context, path string) error {
 	var result string
 	err = db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&result)
 	if err == nil && result == "ok" {
-		return checkVersion(ctx, db, path)
+		return nil
 	}
 	if err != nil && !isCorrupt(err) {
 		return &OpenError{Path: path, Problem: "cannot be read: " + err.Error(),
@@ -228,21 +237,22 @@ func checkReadOnly(ctx context.Context, path string) error {
 }
 
 // checkVersion refuses a database whose schema is newer than this program's.
-func checkVersion(ctx context.Context, db *sql.DB, path string) error {
-	var n int
-	if err := db.QueryRowContext(ctx,
-		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n); err != nil || n == 0 {
-		return nil
-	}
-	var top sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&top); err != nil {
-		return nil
-	}
-	migs, err := loadMigrations()
+func checkVersion(ctx context.Context, q querier, path string, known int64) error {
+	rows, err := q.QueryContext(ctx, `SELECT max(version) FROM schema_migrations`)
 	if err != nil {
 		return err
 	}
-	if known := migs[len(migs)-1].version; top.Valid && top.Int64 > known {
+	defer rows.Close()
+	var top sql.NullInt64
+	for rows.Next() {
+		if err := rows.Scan(&top); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if top.Valid && top.Int64 > known {
 		return &OpenError{Path: path,
 			Problem: fmt.Sprintf("was written by a newer serverside (schema %d, this one knows up to %d)", top.Int64, known),
 			Fix:     "Upgrade serverside, or use another file"}
@@ -303,6 +313,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
+		return err
+	}
+	if err := checkVersion(ctx, s.db, s.path, migs[len(migs)-1].version); err != nil {
 		return err
 	}
 	for _, m := range migs {
