@@ -217,4 +217,3 @@ func TestOpenWithLeftoverWAL(t *testing.T) {
 		t.Errorf("integrity_check = %q, %v", check, err)
 	}
 }
-
