@@ -12,6 +12,7 @@ import (
 // tuiStart says which screen the TUI opens on.
 type tuiStart struct {
 	lesson string
+	review bool
 }
 
 // themeFlag is --theme; NO_COLOR and TERM=dumb turn colour off whatever it says.
@@ -44,5 +45,6 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if _, err := store.EnsureUser(ctx, user); err != nil {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
-	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme, OpenLesson: start.lesson})
+	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
+		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay})
 }

@@ -20,6 +20,7 @@ type globals struct {
 	dbPath     string
 	user       string
 	theme      string
+	newPerDay  int
 }
 
 func (g *globals) bind(root *cobra.Command) {
@@ -27,6 +28,7 @@ func (g *globals) bind(root *cobra.Command) {
 	f.StringVar(&g.lessonsDir, "lessons", "", "use the course in this directory instead of the built-in one (watched for changes)")
 	f.StringVar(&g.dbPath, "db", "", "progress database file (default $XDG_DATA_HOME/serverside/progress.db)")
 	f.StringVar(&g.user, "user", "", "whose progress to use (default: your login name)")
+	f.IntVar(&g.newPerDay, "new-per-day", 20, "how many questions enter review for the first time each day (-1: no cap)")
 	f.StringVar(&g.theme, "theme", "auto", "colours: auto, dark, light, contrast or plain (NO_COLOR and TERM=dumb mean plain)")
 }
 

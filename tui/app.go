@@ -30,6 +30,9 @@ type Store interface {
 	StartLesson(ctx context.Context, user, lessonID string) error
 	SaveScroll(ctx context.Context, user, lessonID string, scroll int) error
 	CompleteLesson(ctx context.Context, user, lessonID string) error
+	Due(ctx context.Context, user string, now time.Time, newCap int) ([]progress.Card, error)
+	DueCount(ctx context.Context, user string, now time.Time, newCap int) (int, error)
+	LastPosition(ctx context.Context, user string) (lessonID string, scroll int, ok bool, err error)
 }
 
 // Options configure a TUI session.
@@ -42,6 +45,11 @@ type Options struct {
 	Theme render.Theme
 	// OpenLesson, when set, opens this lesson at start.
 	OpenLesson string
+	// Review opens the review screen at start.
+	Review bool
+	// NewPerDay caps how many questions enter review for the first time
+	// each day; negative means no cap.
+	NewPerDay int
 }
 
 // screen is one full-screen view. Screens are values: Update returns the
@@ -66,6 +74,11 @@ type shared struct {
 	renders *renderCache
 	// states is the user's lesson states, refreshed after changes.
 	states map[string]progress.LessonState
+	// due is how many reviews are due now; last where the learner was.
+	due       int
+	newPerDay int
+	last      string
+	lastAt    int
 }
 
 // Model is the root model.
@@ -80,6 +93,8 @@ type Model struct {
 	statusErr bool
 	fixTheme  bool
 	quitting  bool
+	// startReview opens the review screen once the program starts.
+	startReview bool
 }
 
 // Messages between screens and the root.
@@ -95,7 +110,12 @@ type (
 	backMsg   struct{}
 	statesMsg struct {
 		states map[string]progress.LessonState
+		due    int
+		last   string
+		lastAt int
 	}
+	openReviewMsg struct{}
+	reviewMsg     struct{ cards []progress.Card }
 	statusMsg     struct{ text string }
 	errMsg        struct{ err error }
 	clearStatMsg  struct{ at time.Time }
@@ -109,15 +129,16 @@ func New(o Options) Model {
 		theme = render.Dark
 	}
 	sh := &shared{
-		course:  o.Course,
-		store:   o.Store,
-		user:    o.User,
-		theme:   theme,
-		styles:  NewStyles(theme),
-		renders: newRenderCache(),
-		states:  map[string]progress.LessonState{},
+		course:    o.Course,
+		store:     o.Store,
+		user:      o.User,
+		theme:     theme,
+		styles:    NewStyles(theme),
+		renders:   newRenderCache(),
+		states:    map[string]progress.LessonState{},
+		newPerDay: o.NewPerDay,
 	}
-	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != ""}
+	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review}
 	m.help.Styles = sh.styles.Help
 	m.stack = []screen{newMapScreen(sh)}
 	if o.OpenLesson != "" && sh.course.Lesson(o.OpenLesson) != nil {
@@ -129,6 +150,9 @@ func New(o Options) Model {
 // Init loads progress and asks the terminal for its background colour.
 func (m Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadStates(m.sh)}
+	if m.startReview {
+		cmds = append(cmds, func() tea.Msg { return openReviewMsg{} })
+	}
 	if !m.fixTheme {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -141,13 +165,22 @@ func (m Model) Init() tea.Cmd {
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }
 
 func loadStates(sh *shared) tea.Cmd {
-	store, user := sh.store, sh.user
+	store, user, cap := sh.store, sh.user, sh.newPerDay
 	return func() tea.Msg {
-		st, err := store.LessonStates(context.Background(), user)
+		ctx := context.Background()
+		st, err := store.LessonStates(ctx, user)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading progress: %w", err)}
 		}
-		return statesMsg{st}
+		due, err := store.DueCount(ctx, user, time.Now(), cap)
+		if err != nil {
+			return errMsg{fmt.Errorf("reading reviews: %w", err)}
+		}
+		last, at, _, err := store.LastPosition(ctx, user)
+		if err != nil {
+			return errMsg{fmt.Errorf("reading progress: %w", err)}
+		}
+		return statesMsg{states: st, due: due, last: last, lastAt: at}
 	}
 }
 
@@ -189,7 +222,35 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return m.updateTop(msg)
 	case statesMsg:
-		m.sh.states = msg.states
+		m.sh.states, m.sh.due, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.last, msg.lastAt
+	case openReviewMsg:
+		store, user, cap := m.sh.store, m.sh.user, m.sh.newPerDay
+		return m, func() tea.Msg {
+			cards, err := store.Due(context.Background(), user, time.Now(), cap)
+			if err != nil {
+				return errMsg{fmt.Errorf("reading reviews: %w", err)}
+			}
+			return reviewMsg{cards}
+		}
+	case reviewMsg:
+		var items []quizItem
+		for _, c := range msg.cards {
+			// Questions removed from the course since are skipped.
+			if l := m.sh.course.Lesson(c.LessonID); l != nil {
+				for i, q := range l.Questions {
+					if q.ID == c.QuestionID {
+						items = append(items, quizItem{lesson: l, q: i})
+					}
+				}
+			}
+		}
+		if len(items) == 0 {
+			m.status, m.statusErr = "Nothing to review right now: answer questions in lessons and they come back here when due.", false
+			return m, clearStatusLater()
+		}
+		s := newReviewScreen(m.sh, items).SetSize(m.bodySize()).(quizScreen)
+		m.stack = append(m.stack, s)
+		return m, nil
 	case statusMsg:
 		m.status, m.statusErr = msg.text, false
 		return m, clearStatusLater()

@@ -24,23 +24,25 @@ type mapRow struct {
 func (r mapRow) selectable() bool { return r.lesson != nil || r.broken != nil }
 
 type mapKeys struct {
-	Up, Down, Top, Bottom, Open, Quit, Help key.Binding
+	Up, Down, Top, Bottom, Open, Continue, Review, Quit, Help key.Binding
 }
 
 func (k mapKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Open, k.Quit, k.Help}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Continue, k.Review, k.Quit, k.Help}
 }
 
 func (k mapKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Quit, k.Help, quitKey()}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Continue, k.Review}, {k.Quit, k.Help, quitKey()}}
 }
 
 func newMapKeys() mapKeys {
 	return mapKeys{
 		Up: upKey(), Down: downKey(), Top: topKey(), Bottom: bottomKey(),
-		Open: enterKey("open lesson"),
-		Quit: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		Help: helpKey(),
+		Open:     enterKey("open lesson"),
+		Continue: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue where you left off")),
+		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review due questions")),
+		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Help:     helpKey(),
 	}
 }
 
@@ -130,6 +132,13 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			m.cursor = m.nextSelectable(len(m.rows)-1, -1)
 		case key.Matches(msg, m.keys.Open):
 			return m, m.open()
+		case key.Matches(msg, m.keys.Continue):
+			if m.sh.last != "" {
+				id, at := m.sh.last, m.sh.lastAt
+				return m, func() tea.Msg { return openLessonMsg{id: id, scroll: at} }
+			}
+		case key.Matches(msg, m.keys.Review):
+			return m, func() tea.Msg { return openReviewMsg{} }
 		}
 		m.clampOffset()
 	case tea.MouseWheelMsg:
@@ -186,10 +195,17 @@ func (m mapScreen) View() string {
 	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
 	var b strings.Builder
 	b.WriteString(" " + head + "\n " + progressLine + "\n")
+	var extra []string
+	if l := m.sh.course.Lesson(m.sh.last); l != nil {
+		extra = append(extra, st.Subtle.Render("c: continue ")+st.Lesson.Render(l.Title))
+	}
+	if m.sh.due > 0 {
+		extra = append(extra, st.Partial.Render(fmt.Sprintf("r: %d reviews due", m.sh.due)))
+	}
 	if len(m.sh.course.Broken) > 0 {
 		b.WriteString(" " + st.Broken.Render(fmt.Sprintf("%d lesson file(s) could not be read: select them to see why", len(m.sh.course.Broken))) + "\n\n")
 	} else {
-		b.WriteString("\n\n")
+		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
 	}
 	h := m.listHeight()
 	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {

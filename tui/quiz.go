@@ -81,28 +81,56 @@ type quizScreen struct {
 	problem  string // why the answer can't be submitted yet
 	result   lessons.Result
 	started  time.Time
-	outcomes map[int]bool // question index -> answered right, this round
+	outcomes map[int]bool // item index -> answered right, this round
 	saveErr  error
+	items    []quizItem
+	review   bool // a review session across lessons, not a lesson's quiz
 }
 
+// quizItem is one question to ask, with the lesson it belongs to.
+type quizItem struct {
+	lesson *lessons.Lesson
+	q      int
+}
+
+func (it quizItem) question() *lessons.Question { return it.lesson.Questions[it.q] }
+
 func newQuizScreen(sh *shared, l *lessons.Lesson, from int) quizScreen {
-	s := quizScreen{sh: sh, lesson: l, keys: newQuizKeys(), outcomes: map[int]bool{}}
+	var items []quizItem
 	for i := range l.Questions {
-		s.queue = append(s.queue, (from+i)%len(l.Questions))
+		items = append(items, quizItem{lesson: l, q: i})
 	}
-	// Ask from the chosen question to the end; the ones before it only
-	// if the learner goes on after the summary.
-	s.queue = s.queue[:len(l.Questions)-from]
+	s := newQuizOver(sh, items, false)
+	s.lesson = l
+	// Ask from the chosen question to the end.
+	s.queue = s.queue[from:]
+	s.prepare()
+	return s
+}
+
+// newReviewScreen asks questions from across the course, as review.
+func newReviewScreen(sh *shared, items []quizItem) quizScreen {
+	s := newQuizOver(sh, items, true)
+	s.prepare()
+	return s
+}
+
+func newQuizOver(sh *shared, items []quizItem, review bool) quizScreen {
+	s := quizScreen{sh: sh, keys: newQuizKeys(), outcomes: map[int]bool{}, items: items, review: review}
+	for i := range items {
+		s.queue = append(s.queue, i)
+	}
 	s.input = textinput.New()
 	// Focus now, on the value that is returned: a command can't change it.
 	s.input.Focus()
-	s.prepare()
 	return s
 }
 
 func (s quizScreen) init() tea.Cmd { return nil }
 
-func (s quizScreen) current() *lessons.Question { return s.lesson.Questions[s.queue[s.pos]] }
+func (s quizScreen) item() quizItem                 { return s.items[s.queue[s.pos]] }
+func (s quizScreen) current() *lessons.Question     { return s.item().question() }
+func (s quizScreen) currentLesson() *lessons.Lesson { return s.item().lesson }
 
 // prepare resets the per-question state for the question at pos.
 func (s *quizScreen) prepare() {
@@ -119,7 +147,7 @@ func (s *quizScreen) prepare() {
 		}
 	}
 	if q.Type == lessons.Order {
-		s.order = shuffled(len(q.Items), q.ID+s.lesson.ID)
+		s.order = shuffled(len(q.Items), q.ID+s.currentLesson().ID)
 	}
 }
 
@@ -145,7 +173,12 @@ func shuffled(n int, seed string) []int {
 	return out
 }
 
-func (s quizScreen) Title() string { return s.lesson.Title + " · quiz" }
+func (s quizScreen) Title() string {
+	if s.review {
+		return "Review · " + s.currentLesson().Title
+	}
+	return s.lesson.Title + " · quiz"
+}
 
 func (s quizScreen) Position() string {
 	if s.phase == summary {
@@ -203,7 +236,7 @@ type attemptSavedMsg struct {
 func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case attemptSavedMsg:
-		if s.phase != saving || msg.attempt.LessonID != s.lesson.ID || msg.attempt.QuestionID != s.current().ID {
+		if s.phase != saving || msg.attempt.LessonID != s.currentLesson().ID || msg.attempt.QuestionID != s.current().ID {
 			return s, nil
 		}
 		if msg.err != nil {
@@ -353,8 +386,8 @@ func (s quizScreen) submit() (screen, tea.Cmd) {
 	res := lessons.Grade(q, a)
 	s.phase = saving
 	att := progress.Attempt{
-		User: s.sh.user, LessonID: s.lesson.ID, QuestionID: q.ID, QuestionHash: q.Hash,
-		Answer: a.Encode(), Correct: res.Correct, HintsUsed: s.hints, At: time.Now(),
+		User: s.sh.user, LessonID: s.currentLesson().ID, QuestionID: q.ID, QuestionHash: q.Hash,
+		Answer: a.Encode(), Correct: res.Correct, HintsUsed: s.hints, At: time.Now(), Review: s.review,
 	}
 	store := s.sh.store
 	return s, func() tea.Msg {
@@ -375,6 +408,9 @@ func (s quizScreen) advance() (screen, tea.Cmd) {
 		return s, nil
 	}
 	s.phase = summary
+	if s.review {
+		return s, loadStates(s.sh)
+	}
 	// The lesson is done once every question has been answered right at
 	// least once, in this round or before.
 	return s, s.completeIfAllRight()
@@ -383,7 +419,7 @@ func (s quizScreen) advance() (screen, tea.Cmd) {
 func (s quizScreen) completeIfAllRight() tea.Cmd {
 	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
 	qs := s.lesson.Questions
-	outcomes := s.outcomes
+	outcomes := s.outcomes // item index == question index in a lesson quiz
 	return func() tea.Msg {
 		latest, err := store.LatestAttempts(context.Background(), user, id)
 		if err != nil {
@@ -425,6 +461,8 @@ func (s quizScreen) updateSummary(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.prepare()
 		return s, nil
 	case key.Matches(msg, s.keys.Lesson):
+		return s, func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, s.keys.Next) && s.review:
 		return s, func() tea.Msg { return backMsg{} }
 	case key.Matches(msg, s.keys.Next):
 		next := s.sh.course.Next(s.lesson.ID)
@@ -593,13 +631,17 @@ func (s quizScreen) summaryView() string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Quiz complete: "+s.lesson.Title) + "\n\n")
+	if s.review {
+		b.WriteString(st.Title.Render("Review complete") + "\n\n")
+	} else {
+		b.WriteString(st.Title.Render("Quiz complete: "+s.lesson.Title) + "\n\n")
+	}
 	b.WriteString(fmt.Sprintf("You answered %d of %d correctly.  ", right, len(s.queue)))
 	b.WriteString(st.bar(right, len(s.queue), min(30, tw/3)) + "\n\n")
 	if missed := s.missed(); len(missed) > 0 {
 		b.WriteString(st.Module.Render("To look at again:") + "\n")
 		for _, i := range missed {
-			q := s.lesson.Questions[i]
+			q := s.items[i].question()
 			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+q.Prompt, tw, "  ") + "\n")
 			b.WriteString("  " + wrapIndent(st.Subtle.Render("Answer: "+lessons.ExpectedAnswer(q)), tw-2, "  ") + "\n")
 		}
