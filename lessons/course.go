@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -68,7 +70,8 @@ type moduleEntry struct {
 	Summary string
 	Lessons []string
 	line    int
-	lines   map[string]int // lesson file -> line in course.yaml
+	col     int
+	at      map[string][2]int // lesson file -> line and column in course.yaml
 }
 
 var courseKeys = []string{"title", "modules"}
@@ -114,11 +117,7 @@ func (ld *loader) load() (*Course, []Problem) {
 	}
 	sort.Strings(dirs)
 
-	type plan struct {
-		id, title, summary string
-		files              []string
-	}
-	var plans []plan
+	var plans []modulePlan
 	if hasCourseFile && len(cf.Modules) > 0 {
 		c.Title = cf.Title
 		used := map[string]bool{}
@@ -129,19 +128,28 @@ func (ld *loader) load() (*Course, []Problem) {
 			}
 			present := byDir[dir]
 			if present == nil && !ld.isDir(dir) {
-				ld.problem("course.yaml", me.line, 1, Error, "module path %q does not exist: create the folder or fix the path", me.Path)
+				ld.problem("course.yaml", me.line, me.col, Error, "module path %q does not exist: create the folder or fix the path", me.Path)
+				continue
+			}
+			if used[dir] {
+				ld.problem("course.yaml", me.line, me.col, Error, "module path %q is listed twice: remove one of the entries", me.Path)
 				continue
 			}
 			used[dir] = true
-			pl := plan{id: moduleID(dir), title: me.Title, summary: me.Summary}
+			pl := modulePlan{id: moduleID(dir), title: me.Title, summary: me.Summary}
 			if pl.title == "" {
 				pl.title = titleFromName(dir)
 			}
 			listed := map[string]bool{}
 			for _, name := range me.Lessons {
 				f := path.Clean(path.Join(dir, name))
+				at := me.at[name]
 				if !contains(present, f) {
-					ld.problem("course.yaml", me.lines[name], 1, Error, "lesson file %q does not exist in %s: create it or remove it from the list", name, dir)
+					ld.problem("course.yaml", at[0], at[1], Error, "lesson file %q does not exist in %s: create it or remove it from the list", name, dir)
+					continue
+				}
+				if listed[f] {
+					ld.problem("course.yaml", at[0], at[1], Error, "lesson file %q is listed twice in module %q: remove one", name, me.Path)
 					continue
 				}
 				listed[f] = true
@@ -150,7 +158,7 @@ func (ld *loader) load() (*Course, []Problem) {
 			if len(me.Lessons) > 0 {
 				for _, f := range present {
 					if !listed[f] {
-						ld.problem("course.yaml", me.line, 1, Warning, "lesson file %s is not listed in module %q: add it to its lessons (it is shown last until then)", f, me.Path)
+						ld.problem("course.yaml", me.line, me.col, Warning, "lesson file %s is not listed in module %q: add it to its lessons (it is shown last until then)", f, me.Path)
 						pl.files = append(pl.files, f)
 					}
 				}
@@ -162,7 +170,7 @@ func (ld *loader) load() (*Course, []Problem) {
 		for _, d := range dirs {
 			if !used[d] {
 				ld.problem("course.yaml", 1, 1, Warning, "folder %s has lessons but is not a module in course.yaml: add it under modules (it is shown last until then)", d)
-				plans = append(plans, plan{id: moduleID(d), title: titleFromName(d), files: byDir[d]})
+				plans = append(plans, modulePlan{id: moduleID(d), title: titleFromName(d), files: byDir[d]})
 			}
 		}
 	} else {
@@ -170,7 +178,7 @@ func (ld *loader) load() (*Course, []Problem) {
 			c.Title = cf.Title
 		}
 		for _, d := range dirs {
-			plans = append(plans, plan{id: moduleID(d), title: titleFromName(d), files: byDir[d]})
+			plans = append(plans, modulePlan{id: moduleID(d), title: titleFromName(d), files: byDir[d]})
 		}
 	}
 	if c.Title == "" {
@@ -178,28 +186,38 @@ func (ld *loader) load() (*Course, []Problem) {
 	}
 
 	// Parse lessons, then check what spans lessons.
+	var allFiles []string
+	for _, pl := range plans {
+		allFiles = append(allFiles, pl.files...)
+	}
+	parsed := ld.parseAll(allFiles)
 	ids := map[string]string{} // lesson id -> path
+	next := 0
 	for _, pl := range plans {
 		m := &Module{ID: pl.id, Title: pl.title, Summary: pl.summary}
 		if m.Title == "" {
 			m.Title = c.Title
 		}
 		for _, f := range pl.files {
-			src, err := fs.ReadFile(ld.fsys, f)
-			if err != nil {
-				ld.problem(f, 1, 1, Error, "cannot read lesson: %v", err)
-				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: err})
+			r := parsed[next]
+			next++
+			broken := func(err error) {
+				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: err, at: len(m.Lessons)})
+			}
+			if r.err != nil {
+				ld.problem(f, 1, 1, Error, "cannot read lesson: %v", r.err)
+				broken(r.err)
 				continue
 			}
-			l, probs := ParseLesson(ld.display(f), f, src)
-			ld.probs = append(ld.probs, probs...)
-			if l == nil || HasErrors(probs) {
-				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: firstError(probs)})
+			l := r.lesson
+			ld.probs = append(ld.probs, r.probs...)
+			if l == nil || HasErrors(r.probs) {
+				broken(firstError(r.probs))
 				continue
 			}
 			if other, dup := ids[l.ID]; dup {
-				ld.problem(f, 2, 1, Error, "lesson id %q is already used by %s: lesson ids must be unique in the course", l.ID, ld.display(other))
-				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: fmt.Errorf("lesson id %q is already used by %s", l.ID, other)})
+				ld.problem(f, l.idLine, l.idCol, Error, "lesson id %q is already used by %s: lesson ids must be unique in the course", l.ID, ld.display(other))
+				broken(fmt.Errorf("lesson id %q is already used by %s", l.ID, other))
 				continue
 			}
 			ids[l.ID] = f
@@ -224,6 +242,55 @@ func (ld *loader) load() (*Course, []Problem) {
 	}
 	SortProblems(ld.probs)
 	return c, ld.probs
+}
+
+// modulePlan is a module as course.yaml (or the folder layout) lays it
+// out, before its lessons are parsed.
+type modulePlan struct {
+	id, title, summary string
+	files              []string
+}
+
+// parsedLesson is one lesson file's result, parsed off the main goroutine.
+type parsedLesson struct {
+	lesson *Lesson
+	probs  []Problem
+	err    error // the file could not be read
+}
+
+// parseAll reads files in order on this goroutine (an fs.FS need not be
+// safe for concurrent use) and parses them on every core: parsing a
+// lesson is pure, and it is nearly all of the time a course takes to load.
+func (ld *loader) parseAll(files []string) []parsedLesson {
+	out := make([]parsedLesson, len(files))
+	type job struct {
+		i   int
+		src []byte
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(files))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				f := files[j.i]
+				l, probs := ParseLesson(ld.display(f), f, j.src)
+				out[j.i] = parsedLesson{lesson: l, probs: probs}
+			}
+		}()
+	}
+	for i, f := range files {
+		src, err := fs.ReadFile(ld.fsys, f)
+		if err != nil {
+			out[i] = parsedLesson{err: err}
+			continue
+		}
+		jobs <- job{i, src}
+	}
+	close(jobs)
+	wg.Wait()
+	return out
 }
 
 func firstError(ps []Problem) error {
@@ -314,7 +381,7 @@ func (ld *loader) readCourseFile() (courseFile, bool) {
 }
 
 func (ld *loader) moduleEntry(n *yaml.Node) moduleEntry {
-	me := moduleEntry{line: n.Line, lines: map[string]int{}}
+	me := moduleEntry{line: n.Line, col: n.Column, at: map[string][2]int{}}
 	if n.Kind == yaml.ScalarNode {
 		me.Path = n.Value
 		return me
@@ -339,7 +406,7 @@ func (ld *loader) moduleEntry(n *yaml.Node) moduleEntry {
 			}
 			for _, item := range v.Content {
 				me.Lessons = append(me.Lessons, item.Value)
-				me.lines[item.Value] = item.Line
+				me.at[item.Value] = [2]int{item.Line, item.Column}
 			}
 		default:
 			ld.unknown("course.yaml", k, moduleKeys)

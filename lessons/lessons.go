@@ -29,6 +29,8 @@ type BrokenLesson struct {
 	Path   string
 	Module string
 	Err    error
+
+	at int // index in its module's Lessons where it would stand
 }
 
 // Lesson is one markdown file.
@@ -51,6 +53,12 @@ type Lesson struct {
 	Links []Link
 	// Headings of the body in order, for a table of contents.
 	Headings []Heading
+	// Stale is set when the lesson's file changed and no longer parses:
+	// this is then the last good version (see MergeLastGood), and Stale
+	// says what is wrong with the file now, for a banner.
+	Stale error
+
+	idLine, idCol int // where the front matter sets id, for course-level problems
 }
 
 // QuestionType names the kinds of question a lesson can ask.

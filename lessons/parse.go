@@ -23,6 +23,12 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 var frontMatterKeys = []string{"id", "title", "summary", "minutes"}
 
+// markdown is shared by every parse: building a goldmark parser costs more
+// than parsing a short lesson, and its Parse is safe for concurrent use (it
+// sets itself up once, under a sync.Once, and keeps per-parse state in a
+// fresh context).
+var markdown = goldmark.New().Parser()
+
 // ParseLesson parses one lesson file. relPath is its slash path relative to
 // the course root (used to resolve links), displayPath is how problems name
 // it. A lesson is returned whenever the front matter yields one, even when
@@ -130,6 +136,7 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 		switch k.Value {
 		case "id":
 			l.ID = scalar(v)
+			l.idLine, l.idCol = off+v.Line, v.Column
 			if !idPattern.MatchString(l.ID) {
 				p.errorf(off+v.Line, v.Column, "lesson id %q must be lowercase letters, digits and dashes, e.g. %q", l.ID, suggestID(l.ID))
 				l.ID = ""
@@ -175,8 +182,7 @@ type block struct {
 }
 
 func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
-	md := goldmark.New()
-	doc := md.Parser().Parse(text.NewReader(body))
+	doc := markdown.Parse(text.NewReader(body))
 	lineStarts := lineIndex(body)
 	fileLine := func(off int) int { return bodyLine + sort.SearchInts(lineStarts, off+1) - 1 }
 	fileCol := func(off int) int {
@@ -236,15 +242,17 @@ func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
 	// Build the rendered body without the quiz and lab blocks, remembering
 	// where each stood so the reader can ask questions in place.
 	var out strings.Builder
+	out.Grow(len(body))
 	prev := 0
+	// removed[i] is how many bytes the first i blocks take; blocks come in
+	// file order and don't overlap, so their ends are sorted too.
+	removed := make([]int, len(blocks)+1)
+	for i, b := range blocks {
+		removed[i+1] = removed[i] + b.end - b.start
+	}
 	shift := func(off int) int { // body offset -> output offset
-		removed := 0
-		for _, b := range blocks {
-			if b.end <= off {
-				removed += b.end - b.start
-			}
-		}
-		return off - removed
+		n := sort.Search(len(blocks), func(i int) bool { return blocks[i].end > off })
+		return off - removed[n]
 	}
 	qids := map[string]int{}
 	lids := map[string]int{}

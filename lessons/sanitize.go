@@ -64,22 +64,24 @@ func isControl(r rune) bool {
 func (p *lessonParser) checkControlChars(src []byte) {
 	line, col := 1, 1
 	reported := 0
-	s := string(src)
-	for i, r := range s {
-		if r == '\n' {
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c == '\n' {
 			line, col = line+1, 1
+			i++
 			continue
 		}
-		bad := isControl(r)
-		if r == '\r' && i+1 < len(s) && s[i+1] == '\n' {
-			bad = false
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(src[i:])
 		}
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
-				p.errorf(line, col, "invalid UTF-8 byte: save the file as UTF-8")
-				reported++
-			}
-		} else if bad {
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			p.errorf(line, col, "invalid UTF-8 byte: save the file as UTF-8")
+			reported++
+		case r == '\r' && i+1 < len(src) && src[i+1] == '\n':
+			// A Windows line ending is fine.
+		case isControl(r):
 			p.errorf(line, col, "raw control character %s: remove it (lessons must not carry terminal escape sequences)", controlName(r))
 			reported++
 		}
@@ -88,6 +90,7 @@ func (p *lessonParser) checkControlChars(src []byte) {
 			return
 		}
 		col++
+		i += size
 	}
 }
 
