@@ -139,7 +139,7 @@ func bookshopScenario() *scenario {
 					return (e.Method == http.MethodPut || e.Method == http.MethodDelete) && e.Status == http.StatusPreconditionFailed
 				})},
 			{ID: "follow-redirect", Title: "Follow a redirect",
-				Do: "GET /catalog (or call /api/v1/books), read the Location of the 301 or 308, and request that location.",
+				Do:   "GET /catalog (or call /api/v1/books), read the Location of the 301 or 308, and request that location.",
 				done: followedRedirect},
 			{ID: "login-cookie-roundtrip", Title: "Log in with a cookie",
 				Do: `POST /login with {"username": "ada", "password": "lovelace"}, then GET /me sending the session cookie back in a Cookie header: 200.`,
@@ -147,13 +147,13 @@ func bookshopScenario() *scenario {
 					return e.Method == http.MethodGet && e.Path == "/me" && e.Status == http.StatusOK && e.RequestHeader.Get("Cookie") != ""
 				})},
 			{ID: "hit-rate-limit-429", Title: "Hit the rate limit",
-				Do: "GET /limited quickly, again and again, until it answers 429 Too Many Requests. Read its Retry-After.",
+				Do:   "GET /limited quickly, again and again, until it answers 429 Too Many Requests. Read its Retry-After.",
 				done: anyExchange(func(e Exchange) bool { return e.Path == "/limited" && e.Status == http.StatusTooManyRequests })},
 			{ID: "respect-retry-after", Title: "Wait as told",
-				Do: "After a 429 from /limited, wait the seconds its Retry-After says, then GET /limited again: 200.",
+				Do:   "After a 429 from /limited, wait the seconds its Retry-After says, then GET /limited again: 200.",
 				done: respectedRetryAfter},
 			{ID: "give-up-on-slow", Title: "Time out a slow call",
-				Do: "GET /slow?ms=5000 with a client timeout of 1 s (curl --max-time 1): the server sees the client give up.",
+				Do:   "GET /slow?ms=5000 with a client timeout of 1 s (curl --max-time 1): the server sees the client give up.",
 				done: anyExchange(func(e Exchange) bool { return e.Path == "/slow" && e.ClientGaveUp })},
 		},
 	}
@@ -269,11 +269,12 @@ func newBookshop(clock func() time.Time) http.Handler {
 	mux.HandleFunc("POST /logout", bs.logout)
 	mux.HandleFunc("GET /limited", bs.limited)
 	mux.HandleFunc("GET /slow", bs.slow)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no route "+r.URL.Path+": GET / lists the routes")
-	})
 	return mux
 }
+
+// setETag keeps the header's usual spelling, ETag, which Go's canonical
+// form (Etag) would change.
+func setETag(w http.ResponseWriter, etag string) { w.Header()["ETag"] = []string{etag} }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	body, err := json.MarshalIndent(v, "", "  ")
@@ -323,7 +324,7 @@ func (bs *bookshop) list(w http.ResponseWriter, r *http.Request) {
 	body, _ := json.Marshal(list)
 	sum := sha256.Sum256(body)
 	etag := `"l-` + hex.EncodeToString(sum[:6]) + `"`
-	w.Header().Set("ETag", etag)
+	setETag(w, etag)
 	w.Header().Set("Cache-Control", "no-cache")
 	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, etag) {
 		w.WriteHeader(http.StatusNotModified)
@@ -353,7 +354,7 @@ func (bs *bookshop) get(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	w.Header().Set("ETag", b.etag())
+	setETag(w, b.etag())
 	w.Header().Set("Last-Modified", b.updated.UTC().Format(http.TimeFormat))
 	w.Header().Set("Cache-Control", "max-age=60")
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
@@ -409,7 +410,7 @@ func (bs *bookshop) create(w http.ResponseWriter, r *http.Request) {
 	bs.books[b.ID] = &b
 	bs.mu.Unlock()
 	w.Header().Set("Location", fmt.Sprintf("/books/%d", b.ID))
-	w.Header().Set("ETag", b.etag())
+	setETag(w, b.etag())
 	writeJSON(w, http.StatusCreated, b)
 }
 
@@ -425,14 +426,14 @@ func (bs *bookshop) put(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if im := r.Header.Get("If-Match"); im != "" && !etagMatches(im, b.etag()) {
-		w.Header().Set("ETag", b.etag())
+		setETag(w, b.etag())
 		writeError(w, http.StatusPreconditionFailed, "the book changed since you read it (its ETag is now "+b.etag()+"): GET it again and redo your change")
 		return
 	}
 	b.Title, b.Author, b.Year = nb.Title, nb.Author, nb.Year
 	b.version++
 	b.updated = bs.clock().UTC().Truncate(time.Second)
-	w.Header().Set("ETag", b.etag())
+	setETag(w, b.etag())
 	writeJSON(w, http.StatusOK, b)
 }
 
@@ -444,7 +445,7 @@ func (bs *bookshop) delete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if im := r.Header.Get("If-Match"); im != "" && !etagMatches(im, b.etag()) {
-		w.Header().Set("ETag", b.etag())
+		setETag(w, b.etag())
 		writeError(w, http.StatusPreconditionFailed, "the book changed since you read it (its ETag is now "+b.etag()+")")
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -280,7 +281,7 @@ func (c *checkClient) send(ctx context.Context, step, method, path string, heade
 	conn, err := d.DialContext(ctx, "tcp", c.addr)
 	if err != nil {
 		got := err.Error()
-		if errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
 			got = fmt.Sprintf("no connection within %s", RequestTimeout)
 		}
 		return nil, &Failure{Step: step, Expected: "to connect to " + c.addr, Got: got + "\n(is your server running and listening on " + c.addr + "?)"}
@@ -289,7 +290,7 @@ func (c *checkClient) send(ctx context.Context, step, method, path string, heade
 	rawReq, rawResp, resp, err := exchangeOn(ctx, conn, req)
 	if err != nil {
 		got := err.Error()
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
 			got = fmt.Sprintf("no complete response within %s", RequestTimeout)
 		}
 		if len(rawResp) > 0 {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -261,7 +262,7 @@ func (l *HTTPLab) Send(ctx context.Context, req Request) (Exchange, error) {
 		l.mu.Unlock()
 	}()
 	if _, _, _, err := exchangeOn(ctx, conn, hreq); err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
 			return Exchange{}, fmt.Errorf("no response within %s: the client gave up", timeout)
 		}
 		return Exchange{}, err
