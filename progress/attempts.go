@@ -169,15 +169,17 @@ func saveCard(ctx context.Context, tx *sql.Tx, userID int64, r cardRow) error {
 	return err
 }
 
+const latestSQL = `
+	SELECT id, question_id, question_hash, answer, correct, hints_used, at, review FROM (
+		SELECT a.*, row_number() OVER (PARTITION BY a.question_id ORDER BY a.at DESC, a.id DESC) AS n
+		FROM attempts a JOIN users u ON u.id = a.user_id
+		WHERE u.name = ? AND a.lesson_id = ? AND a.reset_id IS NULL
+	) WHERE n = 1`
+
 // LatestAttempts returns the user's latest attempt at each question of a
 // lesson, keyed by question ID, ignoring attempts cleared by a reset.
 func (s *Store) LatestAttempts(ctx context.Context, user, lessonID string) (map[string]Attempt, error) {
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT id, question_id, question_hash, answer, correct, hints_used, at, review FROM (
-			SELECT a.*, row_number() OVER (PARTITION BY a.question_id ORDER BY a.at DESC, a.id DESC) AS n
-			FROM attempts a JOIN users u ON u.id = a.user_id
-			WHERE u.name = ? AND a.lesson_id = ? AND a.reset_id IS NULL
-		) WHERE n = 1`, user, lessonID)
+	rows, err := s.db.QueryContext(ctx, latestSQL, user, lessonID)
 	if err != nil {
 		return nil, fmt.Errorf("latest attempts of %q on %q: %w", user, lessonID, err)
 	}

@@ -51,7 +51,7 @@ func (s *Store) Report(ctx context.Context) (Report, error) {
 		byID[id] = &rep.Users[i]
 	}
 
-	err = lessonStatsQuery(ctx, tx, `WHERE reset_id IS NULL`, nil, func(userID int64, l LessonStats) {
+	err = lessonStatsQuery(ctx, tx, reportWhere, nil, func(userID int64, l LessonStats) {
 		if u := byID[userID]; u != nil {
 			u.Lessons[l.LessonID] = l
 		}

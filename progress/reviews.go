@@ -57,6 +57,16 @@ const dueQuery = `
 	WHERE user_id = (SELECT id FROM users WHERE name = ?) AND due < ?
 	ORDER BY due`
 
+// introducedSQL counts cards that got their first review on a given day.
+const introducedSQL = `
+	SELECT count(*) FROM cards
+	WHERE user_id = (SELECT id FROM users WHERE name = ?) AND reps = 2 AND last_day = ?`
+
+const forecastSQL = `
+	SELECT due FROM cards
+	WHERE user_id = (SELECT id FROM users WHERE name = ?) AND due < ?
+	ORDER BY due`
+
 func (s *Store) due(ctx context.Context, user string, now time.Time, newCap int) ([]Card, error) {
 	rows, err := s.db.QueryContext(ctx, dueQuery, user, ms(nextDay(now)))
 	if err != nil {
@@ -81,10 +91,7 @@ func (s *Store) due(ctx context.Context, user string, now time.Time, newCap int)
 	}
 	if newCap >= 0 {
 		var introduced int
-		err := s.db.QueryRowContext(ctx, `
-			SELECT count(*) FROM cards
-			WHERE user_id = (SELECT id FROM users WHERE name = ?) AND reps = 2 AND last_day = ?`,
-			user, day(now)).Scan(&introduced)
+		err := s.db.QueryRowContext(ctx, introducedSQL, user, day(now)).Scan(&introduced)
 		if err != nil {
 			return nil, err
 		}
@@ -168,10 +175,7 @@ func (s *Store) Forecast(ctx context.Context, user string, now time.Time, days i
 		end = nextDay(end)
 		starts[i] = end
 	}
-	rows, err := s.db.QueryContext(ctx, `
-		SELECT due FROM cards
-		WHERE user_id = (SELECT id FROM users WHERE name = ?) AND due < ?
-		ORDER BY due`, user, ms(starts[days-1]))
+	rows, err := s.db.QueryContext(ctx, forecastSQL, user, ms(starts[days-1]))
 	if err != nil {
 		return nil, fmt.Errorf("forecast for %q: %w", user, err)
 	}

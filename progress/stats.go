@@ -58,7 +58,7 @@ func (s *Store) Stats(ctx context.Context, user string, now time.Time) (Stats, e
 	if err != nil || !ok {
 		return st, wrapErr(err, "stats of %q", user)
 	}
-	if err := s.lessonStats(ctx, `WHERE user_id = ? AND reset_id IS NULL`, []any{id}, func(_ int64, l LessonStats) {
+	if err := s.lessonStats(ctx, statsWhere, []any{id}, func(_ int64, l LessonStats) {
 		st.Lessons[l.LessonID] = l
 	}); err != nil {
 		return st, fmt.Errorf("stats of %q: %w", user, err)
@@ -110,12 +110,7 @@ func (s *Store) lessonStats(ctx context.Context, where string, args []any, fn fu
 }
 
 func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, fn func(userID int64, l LessonStats)) error {
-	// One row per question: SQLite returns the bare column "correct" from the
-	// row holding max(at), so it is the latest answer's.
-	rows, err := q.QueryContext(ctx, `
-		SELECT user_id, lesson_id, count(*), sum(correct), correct, max(at)
-		FROM attempts `+where+`
-		GROUP BY user_id, lesson_id, question_id`, args...)
+	rows, err := q.QueryContext(ctx, lessonStatsSQL(where), args...)
 	if err != nil {
 		return err
 	}
@@ -153,13 +148,29 @@ func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, 
 	return nil
 }
 
+// The filters lessonStatsSQL is used with: one user's answers, everyone's.
+const (
+	statsWhere  = `WHERE user_id = ? AND reset_id IS NULL`
+	reportWhere = `WHERE reset_id IS NULL`
+)
+
+// lessonStatsSQL returns one row per (user, lesson, question) answered.
+// SQLite returns the bare column "correct" from the row holding max(at), so
+// it is the latest answer's.
+func lessonStatsSQL(where string) string {
+	return `SELECT user_id, lesson_id, count(*), sum(correct), correct, max(at)
+		FROM attempts ` + where + `
+		GROUP BY user_id, lesson_id, question_id`
+}
+
+const streakSQL = `SELECT DISTINCT day FROM attempts WHERE user_id = ? AND day <= ? ORDER BY day DESC`
+
 // streak counts consecutive practice days ending today or yesterday. Days
 // after today (a clock that was ahead) are ignored.
 func (s *Store) streak(ctx context.Context, userID int64, now time.Time) (days int, today bool, err error) {
 	local := now.In(time.Local)
 	todayStr := local.Format(time.DateOnly)
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT DISTINCT day FROM attempts WHERE user_id = ? AND day <= ? ORDER BY day DESC`, userID, todayStr)
+	rows, err := s.db.QueryContext(ctx, streakSQL, userID, todayStr)
 	if err != nil {
 		return 0, false, err
 	}
