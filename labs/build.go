@@ -154,18 +154,17 @@ func Check(ctx context.Context, labID, addr string, progress func(StageResult)) 
 	if err != nil {
 		return Report{}, err
 	}
-	return runCheck(ctx, lab, hostport, progress), nil
+	return runCheck(ctx, lab, &checkClient{addr: hostport, timeout: RequestTimeout}, progress), nil
 }
 
-func runCheck(ctx context.Context, lab BuildLab, hostport string, progress func(StageResult)) Report {
+func runCheck(ctx context.Context, lab BuildLab, c *checkClient, progress func(StageResult)) Report {
 	ctx, cancel := context.WithTimeout(ctx, CheckTimeout)
 	defer cancel()
 	start := time.Now()
-	rep := Report{Lab: lab.ID, Addr: hostport}
+	rep := Report{Lab: lab.ID, Addr: c.addr}
 	for i, s := range lab.stages {
 		rep.Stages = append(rep.Stages, StageResult{Index: i, ID: s.id, Title: s.title})
 	}
-	c := &checkClient{addr: hostport}
 	run := func(i int, after string) StageResult {
 		s := lab.stages[i]
 		t := time.Now()
@@ -251,7 +250,10 @@ func indent(s string) string {
 
 // checkClient sends the checker's requests: one connection each, raw bytes
 // kept for failures.
-type checkClient struct{ addr string }
+type checkClient struct {
+	addr    string
+	timeout time.Duration
+}
 
 type checkResponse struct {
 	status  int
@@ -263,7 +265,7 @@ type checkResponse struct {
 
 // send sends one request; a transport failure comes back as a *Failure.
 func (c *checkClient) send(ctx context.Context, step, method, path string, header map[string]string, body string) (*checkResponse, error) {
-	ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.addr+path, strings.NewReader(body))
 	if err != nil {
@@ -282,7 +284,7 @@ func (c *checkClient) send(ctx context.Context, step, method, path string, heade
 	if err != nil {
 		got := err.Error()
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
-			got = fmt.Sprintf("no connection within %s", RequestTimeout)
+			got = fmt.Sprintf("no connection within %s", c.timeout)
 		}
 		return nil, &Failure{Step: step, Expected: "to connect to " + c.addr, Got: got + "\n(is your server running and listening on " + c.addr + "?)"}
 	}
@@ -291,7 +293,7 @@ func (c *checkClient) send(ctx context.Context, step, method, path string, heade
 	if err != nil {
 		got := err.Error()
 		if ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) {
-			got = fmt.Sprintf("no complete response within %s", RequestTimeout)
+			got = fmt.Sprintf("no complete response within %s", c.timeout)
 		}
 		if len(rawResp) > 0 {
 			got += "\nwhat came back before that:\n" + shown(rawResp)
