@@ -102,6 +102,9 @@ type (
 	openLessonMsg struct {
 		id     string
 		scroll int // -1: where the learner left off
+		// query, when set, starts a search in the lesson and shows its
+		// first match.
+		query string
 	}
 	openQuizMsg struct {
 		lessonID string
@@ -268,7 +271,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status, m.statusErr = fmt.Sprintf("no lesson %q in this course", msg.id), true
 			return m, nil
 		}
-		s := newLessonScreen(m.sh, l, msg.scroll).SetSize(m.bodySize()).(lessonScreen)
+		s := newLessonScreen(m.sh, l, msg.scroll)
+		s.search.query = msg.query
+		s = s.SetSize(m.bodySize()).(lessonScreen)
 		m.stack = append(m.stack, s)
 		return m, s.init()
 	case openQuizMsg:
@@ -408,8 +413,11 @@ func (m Model) statusLine(top screen) string {
 		left += st.Status.Render("· " + t + " ")
 	}
 	right := ""
+	if m.sh.due > 0 {
+		right = st.Status.Render(fmt.Sprintf("%d due ", m.sh.due))
+	}
 	if p, ok := top.(interface{ Position() string }); ok {
-		right = p.Position()
+		right += st.Status.Render(p.Position())
 	}
 	if m.status != "" {
 		s := st.Status

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -21,27 +22,40 @@ const maxTextWidth = 100
 
 type lessonKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Answer, Next, Back, Help key.Binding
+	Search, NextMatch, PrevMatch, Contents, Links                     key.Binding
 }
 
 func (k lessonKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Down, k.PageDown, k.Answer, k.Back, k.Help}
+	return []key.Binding{k.Down, k.PageDown, k.Answer, k.Search, k.Contents, k.Back, k.Help}
 }
 
 func (k lessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Search, k.NextMatch, k.PrevMatch, k.Contents, k.Links},
 		{k.Answer, k.Next, k.Back, k.Help, quitKey()},
 	}
 }
+
+// searchKeys are the keys while a search is typed.
+type searchKeys struct{ Confirm, Cancel key.Binding }
+
+func (k searchKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Confirm, k.Cancel} }
+func (k searchKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Confirm, k.Cancel}} }
 
 func newLessonKeys() lessonKeys {
 	return lessonKeys{
 		Up: upKey(), Down: downKey(), PageUp: pageUpKey(), PageDown: pageDownKey(),
 		Top: topKey(), Bottom: bottomKey(),
-		Answer: key.NewBinding(key.WithKeys("enter", "a"), key.WithHelp("enter", "answer the question in view")),
-		Next:   key.NewBinding(key.WithKeys("N", "]"), key.WithHelp("]", "next lesson")),
-		Back:   backKey(),
-		Help:   helpKey(),
+		Answer:    key.NewBinding(key.WithKeys("enter", "a"), key.WithHelp("enter", "answer the question in view")),
+		Next:      key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next lesson")),
+		Back:      backKey(),
+		Help:      helpKey(),
+		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
+		Contents:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "contents")),
+		Links:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "linked lessons")),
 	}
 }
 
@@ -64,7 +78,26 @@ type lessonScreen struct {
 	scroll    int // wanted scroll offset, applied when content arrives; -1 none
 	restored  bool
 	completed bool
+	// lines is the composed content before search highlighting.
+	lines  []string
+	plain  [][]rune // lines without styling, lowercased, for search
+	search lessonSearch
+	picker *picker // contents or links, when open
+	panel  int     // width of the side panel with the module's lessons; 0 when narrow
 }
+
+// lessonSearch is an in-lesson search: the query, where it matches, and
+// which match is current.
+type lessonSearch struct {
+	typing  bool
+	input   textinput.Model
+	query   string
+	matches []match
+	current int
+}
+
+// match is one hit: a content line and the cell columns it spans.
+type match struct{ line, start, end int }
 
 func markerFor(i int) string { return fmt.Sprintf("srvsdq%dmark", i) }
 
@@ -86,26 +119,62 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
 	vp.KeyMap = viewport.KeyMap{} // keys are handled here, so they show in help
-	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md.String(), scroll: scroll, attempts: map[string]progress.Attempt{}}
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "search this lesson"
+	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md.String(), scroll: scroll,
+		attempts: map[string]progress.Attempt{}, search: lessonSearch{input: in}}
 }
 
+// panelWidth is the side panel's width: shown only when the text can
+// still have its full reading width beside it.
+const panelWidth = 30
+
 // textWidth is the width text is wrapped to.
-func (s lessonScreen) textWidth() int { return max(20, min(s.width-2, maxTextWidth)) }
+func (s lessonScreen) textWidth() int { return max(20, min(s.width-s.panel-2, maxTextWidth)) }
 
-func (s lessonScreen) Title() string    { return s.lesson.Title }
-func (s lessonScreen) Keys() helpKeyMap { return s.keys }
+func (s lessonScreen) Title() string { return s.lesson.Title }
 
-// Position is the reading position for the status line.
+func (s lessonScreen) Keys() helpKeyMap {
+	switch {
+	case s.search.typing:
+		return searchKeys{
+			Confirm: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep matches")),
+			Cancel:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel search")),
+		}
+	case s.picker != nil:
+		return s.picker.keys
+	}
+	return s.keys
+}
+
+// Typing is true while a search is typed, so q and ? go into it.
+func (s lessonScreen) Typing() bool { return s.search.typing }
+
+// Position is the reading position for the status line, and the current
+// match when searching.
 func (s lessonScreen) Position() string {
 	if s.rendered == "" {
 		return ""
 	}
-	return fmt.Sprintf("%3.f%% ", s.vp.ScrollPercent()*100)
+	pos := fmt.Sprintf("%3.f%% ", s.vp.ScrollPercent()*100)
+	if s.search.query != "" {
+		if n := len(s.search.matches); n > 0 {
+			pos = fmt.Sprintf("%d/%d · %s", s.search.current+1, n, pos)
+		} else {
+			pos = "no match · " + pos
+		}
+	}
+	return pos
 }
 
 func (s lessonScreen) SetSize(w, h int) screen {
 	s.width, s.height = w, h
-	s.vp.SetWidth(w)
+	s.panel = 0
+	if w >= maxTextWidth+panelWidth+4 {
+		s.panel = panelWidth + 1 // and its border
+	}
+	s.vp.SetWidth(w - s.panel)
 	s.vp.SetHeight(h)
 	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
 	return s
@@ -185,10 +254,42 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.compose()
 		}
 		return s, nil
+	case tea.PasteMsg:
+		if s.search.typing {
+			var cmd tea.Cmd
+			s.search.input, cmd = s.search.input.Update(msg)
+			s.runSearch(s.search.input.Value())
+			return s, cmd
+		}
 	case tea.KeyPressMsg:
+		if s.search.typing {
+			return s.updateSearchInput(msg)
+		}
+		if s.picker != nil {
+			return s.updatePicker(msg)
+		}
 		switch {
+		case key.Matches(msg, s.keys.Back) && s.search.query != "":
+			s.runSearch("")
+			return s, nil
 		case key.Matches(msg, s.keys.Back):
 			return s, tea.Batch(s.saveScroll(), func() tea.Msg { return backMsg{} })
+		case key.Matches(msg, s.keys.Search):
+			s.search.typing = true
+			s.search.input.SetValue(s.search.query)
+			s.search.input.CursorEnd()
+			return s, s.search.input.Focus()
+		case key.Matches(msg, s.keys.NextMatch):
+			s.gotoMatch(s.search.current + 1)
+		case key.Matches(msg, s.keys.PrevMatch):
+			s.gotoMatch(s.search.current - 1)
+		case key.Matches(msg, s.keys.Contents):
+			s.picker = s.contentsPicker()
+		case key.Matches(msg, s.keys.Links):
+			s.picker = s.linksPicker()
+			if s.picker == nil {
+				return s, func() tea.Msg { return statusMsg{"This lesson links to no other lesson."} }
+			}
 		case key.Matches(msg, s.keys.Up):
 			s.vp.ScrollUp(1)
 		case key.Matches(msg, s.keys.Down):
@@ -295,7 +396,9 @@ func (s lessonScreen) nextLesson() tea.Cmd {
 		return func() tea.Msg { return statusMsg{"That was the last lesson of the course."} }
 	}
 	id := next.ID
-	return tea.Batch(s.saveScroll(), func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+	// In sequence: the back must land before the open, or it would close
+	// the new lesson.
+	return tea.Sequence(s.saveScroll(), func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
 }
 
 // compose builds the viewport content: the render, centred, with question
@@ -326,9 +429,19 @@ func (s *lessonScreen) compose() {
 		}
 		out = append(out, pad+line)
 	}
-	s.vp.SetContent(strings.Join(out, "\n"))
-	if !s.restored && s.scroll > 0 {
+	s.lines, s.plain = out, nil
+	yoff := s.vp.YOffset()
+	s.runSearch(s.search.query)
+	if s.search.query == "" {
+		s.vp.SetContent(strings.Join(out, "\n"))
+	}
+	switch {
+	case !s.restored && s.search.query != "" && len(s.search.matches) > 0:
+		s.gotoMatch(0)
+	case !s.restored && s.scroll > 0:
 		s.vp.SetYOffset(s.scroll)
+	case s.restored:
+		s.vp.SetYOffset(yoff)
 	}
 	s.restored = true
 }
@@ -407,5 +520,47 @@ func (s lessonScreen) View() string {
 	if s.rendered == "" {
 		return "\n  " + s.sh.styles.Subtle.Render("Rendering "+s.lesson.Title+"…")
 	}
-	return s.vp.View()
+	body := s.vp.View()
+	if s.picker != nil {
+		body = s.picker.view(s.sh.styles, s.width-s.panel, s.height)
+	}
+	if s.search.typing {
+		lines := strings.Split(body, "\n")
+		if len(lines) > 0 {
+			lines[len(lines)-1] = " " + s.search.input.View()
+		}
+		body = strings.Join(lines, "\n")
+	}
+	if s.panel > 0 {
+		return lipgloss.JoinHorizontal(lipgloss.Top, s.panelView(), body)
+	}
+	return body
+}
+
+// panelView lists the module's lessons beside the text on wide terminals.
+func (s lessonScreen) panelView() string {
+	st := s.sh.styles
+	mod := s.sh.course.Module(s.lesson.Module)
+	var b strings.Builder
+	if mod != nil {
+		b.WriteString(" " + st.Module.Render(ansi.Truncate(mod.Title, panelWidth-2, "…")) + "\n\n")
+		for _, l := range mod.Lessons {
+			mark := st.Todo.Render("○")
+			switch s.sh.states[l.ID].Status {
+			case progress.Done:
+				mark = st.Done.Render("●")
+			case progress.InProgress:
+				mark = st.Partial.Render("◐")
+			}
+			title := ansi.Truncate(l.Title, panelWidth-5, "…")
+			if l.ID == s.lesson.ID {
+				title = st.Selected.Render(title)
+			} else {
+				title = st.Subtle.Render(title)
+			}
+			b.WriteString(" " + mark + " " + title + "\n")
+		}
+	}
+	return lipgloss.NewStyle().Width(panelWidth).Height(s.height).MaxHeight(s.height).
+		BorderStyle(lipgloss.NormalBorder()).BorderRight(true).BorderForeground(st.Accent).Render(b.String())
 }

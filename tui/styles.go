@@ -16,6 +16,7 @@ type Styles struct {
 	Good, Bad, Hint, Card, CardTitle, Prompt        lipgloss.Style
 	StatusBar, Status, StatusKey, StatusErr         lipgloss.Style
 	BarFull, BarEmpty                               lipgloss.Style
+	Match, CurrentMatch                             lipgloss.Style
 	Help                                            help.Styles
 	Accent                                          color.Color
 }
@@ -32,6 +33,7 @@ func NewStyles(theme render.Theme) Styles {
 			Card: s().Border(lipgloss.NormalBorder()).Padding(0, 1), CardTitle: s().Bold(true), Prompt: s().Bold(true),
 			StatusBar: s().Reverse(true), Status: p, StatusKey: s().Bold(true), StatusErr: s().Bold(true),
 			BarFull: p, BarEmpty: p, Help: help.New().Styles, Accent: lipgloss.NoColor{},
+			Match: s().Underline(true), CurrentMatch: s().Reverse(true),
 		}
 	}
 	isDark := theme != render.Light
@@ -78,8 +80,11 @@ func NewStyles(theme render.Theme) Styles {
 		StatusErr: s().Bold(true).Foreground(bad).Background(barBg),
 		BarFull:   s().Foreground(accent),
 		BarEmpty:  s().Foreground(subtle),
-		Help:      h,
-		Accent:    accent,
+		Match:     s().Background(ld(lipgloss.Color("#FFF3B0"), lipgloss.Color("#5C4A00"))),
+		CurrentMatch: s().Bold(true).Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#1A1A1A"))).
+			Background(ld(lipgloss.Color("#C2410C"), lipgloss.Color("#FBBF24"))),
+		Help:   h,
+		Accent: accent,
 	}
 }
 

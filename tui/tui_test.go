@@ -257,3 +257,64 @@ func TestProgramRecordsAnswer(t *testing.T) {
 		t.Errorf("stored answer %q", a.Answer)
 	}
 }
+
+func TestLessonSearchContentsAndLinks(t *testing.T) {
+	var m tea.Model = New(Options{Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 20})
+	m = run(t, m, openLessonMsg{id: "every-type", scroll: -1})
+	for _, k := range []string{"/", "s", "e", "c"} {
+		m = run(t, m, press(k))
+	}
+	ls := m.(Model).top().(lessonScreen)
+	if !ls.search.typing || ls.search.query != "sec" || len(ls.search.matches) < 2 {
+		t.Fatalf("incremental search: typing=%v query=%q matches=%d", ls.search.typing, ls.search.query, len(ls.search.matches))
+	}
+	// While typing, q is text, not quit.
+	m = run(t, m, press("enter"))
+	if !strings.Contains(m.(Model).statusLine(m.(Model).top()), "1/") {
+		t.Errorf("status line shows the match position: %q", ansi.Strip(m.(Model).statusLine(m.(Model).top())))
+	}
+	m = run(t, m, press("n"))
+	if got := m.(Model).top().(lessonScreen).search.current; got != 1 {
+		t.Errorf("n moves to the next match, current=%d", got)
+	}
+	m = run(t, m, press("N"))
+	m = run(t, m, press("N"))
+	if got, n := m.(Model).top().(lessonScreen).search.current, len(ls.search.matches); got != n-1 {
+		t.Errorf("N wraps to the last match: current=%d of %d", got, n)
+	}
+	m = run(t, m, press("esc")) // clears the search, stays in the lesson
+	if ls := m.(Model).top().(lessonScreen); ls.search.query != "" || len(m.(Model).stack) != 2 {
+		t.Error("esc clears the search first")
+	}
+	// Contents: jump to the second section.
+	m = run(t, m, press("t"))
+	if !strings.Contains(view(m), "Contents") || !strings.Contains(view(m), "Second section") {
+		t.Fatalf("contents:\n%s", view(m))
+	}
+	m = run(t, m, press("j"))
+	m = run(t, m, press("enter"))
+	top := m.(Model).top().(lessonScreen)
+	if !strings.Contains(view(m), "Second section") || top.vp.YOffset() == 0 {
+		t.Errorf("did not jump to the section:\n%s", view(m))
+	}
+	// Links: the lesson links to "other", which opens.
+	m = run(t, m, press("o"))
+	m = run(t, m, press("enter"))
+	if top, ok := m.(Model).top().(lessonScreen); !ok || top.lesson.ID != "other" {
+		t.Errorf("link did not open the other lesson")
+	}
+}
+
+func TestSidePanelWhenWide(t *testing.T) {
+	var m tea.Model = New(Options{Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 150, Height: 30})
+	m = run(t, m, openLessonMsg{id: "every-type", scroll: -1})
+	if !strings.Contains(view(m), "Another lesson") {
+		t.Errorf("wide: the module's lessons show beside the text:\n%s", view(m))
+	}
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 30})
+	if strings.Contains(view(m), "Another lesson") {
+		t.Errorf("narrow: no side panel:\n%s", view(m))
+	}
+}
