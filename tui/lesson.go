@@ -408,7 +408,7 @@ func (s *lessonScreen) compose() {
 		return
 	}
 	tw := s.key.width
-	pad := strings.Repeat(" ", max(0, (s.width-tw)/2))
+	pad := strings.Repeat(" ", max(0, (s.width-s.panel-tw)/2))
 	lines := strings.Split(strings.TrimRight(s.rendered, "\n"), "\n")
 	var out []string
 	s.cards = make([]int, len(s.lesson.Questions))
