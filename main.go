@@ -73,7 +73,6 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newLintCmd(g),
-		newReadCmd(g), newQuizCmd(g), newListCmd(g),
 		newCheckCmd(g),
 	)
 	return root
