@@ -73,6 +73,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newLintCmd(g),
+		newInitCmd(g),
 		newCheckCmd(g),
 	)
 	return root
