@@ -126,6 +126,7 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 	}
 	off := 1 // the opening '---' is line 1, YAML line 1 is file line 2
 	seen := map[string]bool{}
+	titleLine, titleCol := 1, 1
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		line, col := off+k.Line, k.Column
@@ -143,6 +144,7 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 			}
 		case "title":
 			l.Title = Sanitize(strings.TrimSpace(scalar(v)))
+			titleLine, titleCol = off+v.Line, v.Column
 		case "summary":
 			l.Summary = Sanitize(strings.TrimSpace(scalar(v)))
 		case "minutes":
@@ -161,7 +163,7 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 	if !seen["title"] {
 		p.errorf(1, 1, "front matter has no title: add 'title: …'")
 	} else if l.Title == "" {
-		p.errorf(1, 1, "title is empty: give the lesson a title")
+		p.errorf(titleLine, titleCol, "title is empty: give the lesson a title (plain text, as the course map shows it)")
 	}
 }
 

@@ -66,43 +66,142 @@ func TestParseEveryQuestionType(t *testing.T) {
 }
 
 // Every lint rule has a broken fixture: the problem must be found at the
-// right line with a message that says what to do.
+// right line and column, as an error, with a message that says what to do.
 func TestBrokenFixtures(t *testing.T) {
 	cases := []struct {
-		file string
-		line int
-		want string
+		file      string
+		line, col int
+		want      string
 	}{
-		{"no-front-matter.md", 1, "no front matter"},
-		{"unclosed-front-matter.md", 1, "not closed"},
-		{"bad-yaml-front.md", 3, "not valid YAML"},
-		{"missing-id.md", 1, "no id: add 'id: missing-id'"},
-		{"bad-id.md", 2, `e.g. "bad-id"`},
-		{"missing-title.md", 1, "no title"},
-		{"typo-key.md", 3, `did you mean "title"`},
-		{"bad-quiz-yaml.md", 11, "quiz block is not valid YAML"},
-		{"unknown-type.md", 10, `did you mean "single"`},
-		{"unknown-quiz-key.md", 13, `did you mean "explain"`},
-		{"missing-explain.md", 9, "no explain"},
-		{"answer-not-choice.md", 13, `answer "C" is not among the choices`},
-		{"duplicate-choice.md", 14, `choice "A" is listed twice`},
-		{"order-one-item.md", 12, "at least two items"},
-		{"bad-pattern.md", 12, "does not compile"},
-		{"numeric-not-number.md", 12, "must be a number"},
-		{"duplicate-question.md", 17, `question id "a" is already used at line 8`},
-		{"empty.md", 5, "lesson is empty"},
-		{"control-chars.md", 6, "raw control character ESC"},
+		{"no-front-matter.md", 1, 1, "no front matter"},
+		{"unclosed-front-matter.md", 1, 1, "not closed"},
+		{"bad-yaml-front.md", 3, 1, "not valid YAML"},
+		{"missing-id.md", 1, 1, "no id: add 'id: missing-id'"},
+		{"bad-id.md", 2, 5, `e.g. "bad-id"`},
+		{"missing-title.md", 1, 1, "no title"},
+		{"empty-title.md", 3, 8, "title is empty"},
+		{"typo-key.md", 3, 1, `did you mean "title"`},
+		{"unknown-front-key.md", 4, 1, `unknown front matter key "difficulty" (known keys: id, title, summary, minutes)`},
+		{"bad-quiz-yaml.md", 11, 1, "quiz block is not valid YAML"},
+		{"unknown-type.md", 10, 7, `did you mean "single"`},
+		{"unknown-quiz-key.md", 13, 1, `did you mean "explain"`},
+		{"other-type-key.md", 12, 1, `key "choices" does not apply to a truefalse question`},
+		{"missing-explain.md", 9, 1, "no explain"},
+		{"missing-answer.md", 9, 1, `single question "a" has no answer`},
+		{"answer-not-choice.md", 13, 9, `answer "C" is not among the choices`},
+		{"duplicate-choice.md", 14, 5, `choice "A" is listed twice`},
+		{"order-one-item.md", 12, 8, "at least two items"},
+		{"bad-pattern.md", 12, 10, "does not compile"},
+		{"numeric-not-number.md", 12, 9, "must be a number"},
+		{"duplicate-question.md", 17, 1, `question id "a" is already used at line 8`},
+		{"empty.md", 5, 1, "lesson is empty"},
+		{"control-chars.md", 6, 7, "raw control character ESC"},
+		{"control-chars.md", 6, 16, "raw control character BEL"},
+		{"c1-control.md", 6, 7, "raw control character CSI"},
+		{"c1-control.md", 6, 29, "invalid UTF-8 byte"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
 			_, probs := parseFixture(t, "broken/"+c.file)
 			for _, p := range probs {
-				if p.Line == c.line && p.Severity == Error && strings.Contains(p.Message, c.want) {
+				if p.Line == c.line && p.Col == c.col && p.Severity == Error && strings.Contains(p.Message, c.want) {
 					return
 				}
 			}
-			t.Errorf("want an error at line %d containing %q, got %v", c.line, c.want, probs)
+			t.Errorf("want an error at %d:%d containing %q, got %v", c.line, c.col, c.want, probs)
 		})
+	}
+}
+
+// Every broken fixture is covered by a case above or by a course-level
+// test, so a new rule cannot land without one.
+func TestEveryBrokenFixtureIsTested(t *testing.T) {
+	src, err := os.ReadFile("parse_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir("testdata/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !strings.Contains(string(src), e.Name()) {
+			t.Errorf("testdata/broken/%s has no test", e.Name())
+		}
+	}
+}
+
+// Problems across lessons: duplicate lesson ids and links that lead
+// nowhere, at the place in the file that causes them.
+func TestCourseLevelProblems(t *testing.T) {
+	_, probs := Load(os.DirFS("testdata/broken"), "broken")
+	want := []struct {
+		path      string
+		line, col int
+		text      string
+	}{
+		{"broken/twin-b.md", 2, 5, `lesson id "twin" is already used by broken/twin-a.md`},
+		{"broken/bad-link.md", 6, 5, `link "missing.md" does not lead to a lesson`},
+	}
+	for _, w := range want {
+		found := false
+		for _, p := range probs {
+			if p.Path == w.path && p.Line == w.line && p.Col == w.col && p.Severity == Error && strings.Contains(p.Message, w.text) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("want %s:%d:%d: error: …%s…, got %v", w.path, w.line, w.col, w.text, probs)
+		}
+	}
+	// Warnings are only for what course.yaml leaves out (see
+	// TestBrokenCourseYAML); every problem in a lesson file is an error.
+	for _, p := range probs {
+		if p.Severity != Error {
+			t.Errorf("a problem in a lesson file is an error: %s", p)
+		}
+	}
+}
+
+// course.yaml's mistakes: files and folders it names that don't exist,
+// entries listed twice and typos are errors; lesson files and folders it
+// leaves out are warnings (they are shown last until listed).
+func TestBrokenCourseYAML(t *testing.T) {
+	c, probs := Load(os.DirFS("testdata/broken-course"), "bc")
+	want := []struct {
+		line, col int
+		sev       Severity
+		text      string
+	}{
+		{1, 1, Warning, "folder 03-stray has lessons but is not a module in course.yaml"},
+		{3, 5, Warning, "lesson file 01-one/03-b.md is not listed in module"},
+		{6, 9, Error, `lesson file "02-gone.md" does not exist in 01-one`},
+		{7, 5, Warning, "lesson file 02-two/02-left-out.md is not listed"},
+		{10, 5, Error, `module path "04-missing" does not exist`},
+		{11, 5, Error, `module path "01-one" is listed twice`},
+		{12, 5, Error, `unknown key "summray": did you mean "summary"?`},
+	}
+	if len(probs) != len(want) {
+		t.Errorf("want %d problems, got %d: %v", len(want), len(probs), probs)
+	}
+	for _, w := range want {
+		found := false
+		for _, p := range probs {
+			if p.Path == "bc/course.yaml" && p.Line == w.line && p.Col == w.col && p.Severity == w.sev && strings.Contains(p.Message, w.text) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("want bc/course.yaml:%d:%d: %s: …%s…, got %v", w.line, w.col, w.sev, w.text, probs)
+		}
+	}
+	// Left-out lessons are still shown, after the listed ones.
+	var ids []string
+	for _, l := range c.Lessons() {
+		ids = append(ids, l.ID)
+	}
+	if strings.Join(ids, ",") != "a,b,c,left-out,d" {
+		t.Errorf("lesson order: %v", ids)
 	}
 }
 
