@@ -1,14 +1,12 @@
 package main
 
-import "serverside/lessons"
+import (
+	"serverside/labs"
+	"serverside/lessons"
+)
 
-// validateLab checks a lab block's kind until the labs package validates
-// the whole block.
+// validateLab checks a whole lab block: its keys, the scenario, tasks or
+// build lab it names, and for sql labs that every query runs.
 func validateLab(path string, lab *lessons.Lab) []lessons.Problem {
-	switch lab.Kind {
-	case "http", "sql", "build":
-		return nil
-	}
-	return []lessons.Problem{{Path: path, Line: lab.Line + 1, Col: 1, Severity: lessons.Error,
-		Message: "unknown lab kind " + lab.Kind + ": use http, sql or build"}}
+	return labs.Validate(path, lab)
 }

@@ -415,8 +415,14 @@ func (s *Session) explain(ctx context.Context, err error) error {
 	if strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
 		return fmt.Errorf("database is locked: another session has an uncommitted write. COMMIT or ROLLBACK there first (SQLite allows one writer at a time)")
 	}
-	// modernc prefixes messages with the generic text of the result code.
+	// modernc prefixes messages with the generic text of the result code
+	// and ends them with its number; neither helps a learner.
 	msg = strings.TrimPrefix(msg, "SQL logic error: ")
+	if i := strings.LastIndex(msg, " ("); i > 0 && strings.HasSuffix(msg, ")") {
+		if _, err := strconv.Atoi(msg[i+2 : len(msg)-1]); err == nil {
+			msg = msg[:i]
+		}
+	}
 	return errors.New(msg)
 }
 
