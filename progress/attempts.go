@@ -76,7 +76,7 @@ func (s *Store) RecordAttempt(ctx context.Context, a Attempt) (Attempt, error) {
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `
+		res, err := s.txExec(ctx, tx, `
 			INSERT INTO attempts (user_id, lesson_id, question_id, question_hash, answer, correct, hints_used, at, review, day)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.ID, a.LessonID, a.QuestionID, a.QuestionHash, a.Answer, a.Correct, a.HintsUsed, ms(a.At), a.Review, day(a.At))
@@ -84,6 +84,10 @@ func (s *Store) RecordAttempt(ctx context.Context, a Attempt) (Attempt, error) {
 			return err
 		}
 		if a.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := s.txExec(ctx, tx, questionStatsUpsertSQL,
+			u.ID, a.LessonID, a.QuestionID, a.Correct, ms(a.At), a.Correct); err != nil {
 			return err
 		}
 		return s.scheduleAnswer(ctx, tx, u.ID, a)
@@ -96,7 +100,7 @@ func (s *Store) RecordAttempt(ctx context.Context, a Attempt) (Attempt, error) {
 
 // scheduleAnswer applies the rules documented on RecordAttempt.
 func (s *Store) scheduleAnswer(ctx context.Context, tx *sql.Tx, userID int64, a Attempt) error {
-	row, found, err := loadCard(ctx, tx, userID, a.LessonID, a.QuestionID)
+	row, found, err := s.loadCard(ctx, tx, userID, a.LessonID, a.QuestionID)
 	if err != nil {
 		return err
 	}
@@ -122,7 +126,7 @@ func (s *Store) scheduleAnswer(ctx context.Context, tx *sql.Tx, userID int64, a 
 	if !found {
 		created = a.At
 	}
-	return saveCard(ctx, tx, userID, cardRow{
+	return s.saveCard(ctx, tx, userID, cardRow{
 		lessonID: a.LessonID, questionID: a.QuestionID, card: next,
 		lastDay: today, lastRating: rating, prev: string(prev), createdAt: created,
 	})
@@ -151,17 +155,21 @@ func scanCard(sc scanner) (cardRow, error) {
 	return r, err
 }
 
-func loadCard(ctx context.Context, tx *sql.Tx, userID int64, lessonID, questionID string) (cardRow, bool, error) {
-	r, err := scanCard(tx.QueryRowContext(ctx, `SELECT `+cardColumns+` FROM cards
-		WHERE user_id = ? AND lesson_id = ? AND question_id = ?`, userID, lessonID, questionID))
+func (s *Store) loadCard(ctx context.Context, tx *sql.Tx, userID int64, lessonID, questionID string) (cardRow, bool, error) {
+	row, err := s.txQueryRow(ctx, tx, `SELECT `+cardColumns+` FROM cards
+		WHERE user_id = ? AND lesson_id = ? AND question_id = ?`, userID, lessonID, questionID)
+	if err != nil {
+		return cardRow{}, false, err
+	}
+	r, err := scanCard(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return cardRow{lessonID: lessonID, questionID: questionID}, false, nil
 	}
 	return r, err == nil, err
 }
 
-func saveCard(ctx context.Context, tx *sql.Tx, userID int64, r cardRow) error {
-	_, err := tx.ExecContext(ctx, `
+func (s *Store) saveCard(ctx context.Context, tx *sql.Tx, userID int64, r cardRow) error {
+	_, err := s.txExec(ctx, tx, `
 		INSERT OR REPLACE INTO cards (user_id, `+cardColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		userID, r.lessonID, r.questionID, r.card.State, r.card.Step, r.card.Stability, r.card.Difficulty,

@@ -322,6 +322,11 @@ func (s *Store) importFile(ctx context.Context, tx *sql.Tx, f exportFile, res *I
 			return err
 		}
 	}
+	if res.Attempts > 0 {
+		if err := refreshQuestionStats(ctx, tx, u.ID, ""); err != nil {
+			return err
+		}
+	}
 	for _, l := range f.LessonStates {
 		status, _ := statusByName(l.Status)
 		r, err := tx.ExecContext(ctx, `

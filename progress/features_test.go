@@ -48,7 +48,7 @@ func card(t *testing.T, s *Store, user, lesson, q string) (cardRow, bool) {
 		if err != nil || !ok {
 			return err
 		}
-		r, found, err = loadCard(context.Background(), tx, id, lesson, q)
+		r, found, err = s.loadCard(context.Background(), tx, id, lesson, q)
 		return err
 	})
 	if err != nil {
@@ -94,6 +94,7 @@ func TestScheduleRules(t *testing.T) {
 	if _, ok := card(t, s, "grace", "l", "q"); ok {
 		t.Error("grace has ada's card")
 	}
+	checkQuestionStats(t, s)
 }
 
 func TestDueCapAndCount(t *testing.T) {
@@ -314,6 +315,7 @@ func TestStats(t *testing.T) {
 	if err != nil || empty.Attempts != 0 || len(empty.Lessons) != 0 {
 		t.Errorf("unknown user's stats = %+v, %v", empty, err)
 	}
+	checkQuestionStats(t, s)
 }
 
 func TestResetAndUndo(t *testing.T) {
@@ -394,6 +396,7 @@ func TestResetAndUndo(t *testing.T) {
 	if !reflect.DeepEqual(gs, graceStates) || !reflect.DeepEqual(gc, graceCards) || gn != graceN {
 		t.Error("ada's resets changed grace's progress")
 	}
+	checkQuestionStats(t, s)
 }
 
 func TestExportImport(t *testing.T) {
@@ -469,6 +472,8 @@ func TestExportImport(t *testing.T) {
 	if err := s.Export(ctx, "nobody", &buf); err == nil {
 		t.Error("export of an unknown user succeeded")
 	}
+	checkQuestionStats(t, s)
+	checkQuestionStats(t, dst)
 }
 
 func TestImportRejectsBadFiles(t *testing.T) {
@@ -522,5 +527,24 @@ func TestReport(t *testing.T) {
 	}
 	if len(rep.Flags) != 1 || rep.Flags[0].Comment != "unclear" {
 		t.Errorf("report flags = %+v", rep.Flags)
+	}
+	checkQuestionStats(t, s)
+}
+
+// checkQuestionStats asserts the question_stats summary equals a recount
+// from the attempts table.
+func checkQuestionStats(t *testing.T, s *Store) {
+	t.Helper()
+	const recount = `SELECT user_id, lesson_id, question_id, count(*), sum(correct), max(at), correct
+		FROM attempts WHERE reset_id IS NULL GROUP BY user_id, lesson_id, question_id`
+	const summary = `SELECT user_id, lesson_id, question_id, attempts, correct, latest_at, latest_correct FROM question_stats`
+	for _, q := range []string{recount + " EXCEPT " + summary, summary + " EXCEPT " + recount} {
+		var n int
+		if err := s.db.QueryRowContext(context.Background(), "SELECT count(*) FROM ("+q+")").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("question_stats disagrees with attempts on %d rows", n)
+		}
 	}
 }

@@ -102,4 +102,5 @@ func TestMigrateFromSkeleton(t *testing.T) {
 	if err := s.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 		t.Errorf("integrity_check = %q, %v", check, err)
 	}
+	checkQuestionStats(t, s)
 }

@@ -68,8 +68,9 @@ func (s *Store) reset(ctx context.Context, user, lessonID string) error {
 		if changed == 0 {
 			// Nothing to clear: keep no empty reset, so undo reaches the last real one.
 			_, err = tx.ExecContext(ctx, `DELETE FROM resets WHERE id = ?`, resetID)
+			return err
 		}
-		return err
+		return refreshQuestionStats(ctx, tx, userID, lessonID)
 	})
 	if err != nil {
 		what := "all lessons"
@@ -97,8 +98,9 @@ func (s *Store) UndoReset(ctx context.Context, user string) error {
 			return ErrNothingToUndo
 		}
 		var resetID int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM resets WHERE user_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1`,
-			userID).Scan(&resetID)
+		var lessonID string
+		err = tx.QueryRowContext(ctx, `SELECT id, lesson_id FROM resets WHERE user_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1`,
+			userID).Scan(&resetID, &lessonID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNothingToUndo
 		}
@@ -119,7 +121,7 @@ func (s *Store) UndoReset(ctx context.Context, user string) error {
 				return err
 			}
 		}
-		return nil
+		return refreshQuestionStats(ctx, tx, userID, lessonID)
 	})
 	if err != nil {
 		return fmt.Errorf("undo reset for %q: %w", user, err)

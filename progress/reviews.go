@@ -126,7 +126,7 @@ func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rat
 		if !ok {
 			return ErrNoCard
 		}
-		row, found, err := loadCard(ctx, tx, id, lessonID, questionID)
+		row, found, err := s.loadCard(ctx, tx, id, lessonID, questionID)
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rat
 			return err
 		}
 		row.card, row.lastRating = next, rating
-		return saveCard(ctx, tx, id, row)
+		return s.saveCard(ctx, tx, id, row)
 	})
 	if err != nil {
 		return fmt.Errorf("rate %s/%s for %q: %w", lessonID, questionID, user, err)

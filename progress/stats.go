@@ -2,6 +2,7 @@ package progress
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -102,9 +103,9 @@ func wrapErr(err error, format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
-// lessonStats aggregates attempts per (user, lesson) in one pass over the
-// covering index attempts_by_lesson, calling fn once per pair in index order.
-// It fills the answer counts only; Status and Seconds come from lesson_state.
+// lessonStats aggregates question_stats per (user, lesson), calling fn once
+// per pair in primary-key order. It fills the answer counts only; Status and
+// Seconds come from lesson_state.
 func (s *Store) lessonStats(ctx context.Context, where string, args []any, fn func(userID int64, l LessonStats)) error {
 	return lessonStatsQuery(ctx, s.db, where, args, fn)
 }
@@ -119,11 +120,11 @@ func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, 
 	var curUser int64
 	have := false
 	for rows.Next() {
-		var userID, latestAt int64
+		var userID int64
 		var lessonID string
 		var n, correct int
 		var latestRight bool
-		if err := rows.Scan(&userID, &lessonID, &n, &correct, &latestRight, &latestAt); err != nil {
+		if err := rows.Scan(&userID, &lessonID, &n, &correct, &latestRight); err != nil {
 			return err
 		}
 		if !have || userID != curUser || lessonID != cur.LessonID {
@@ -148,19 +149,43 @@ func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, 
 	return nil
 }
 
-// The filters lessonStatsSQL is used with: one user's answers, everyone's.
+// The filters lessonStatsSQL is used with: one user's questions, everyone's.
 const (
-	statsWhere  = `WHERE user_id = ? AND reset_id IS NULL`
-	reportWhere = `WHERE reset_id IS NULL`
+	statsWhere  = `WHERE user_id = ?`
+	reportWhere = ``
 )
 
-// lessonStatsSQL returns one row per (user, lesson, question) answered.
-// SQLite returns the bare column "correct" from the row holding max(at), so
-// it is the latest answer's.
+// lessonStatsSQL returns one row per (user, question) answered, in
+// (user, lesson) order.
 func lessonStatsSQL(where string) string {
-	return `SELECT user_id, lesson_id, count(*), sum(correct), correct, max(at)
-		FROM attempts ` + where + `
-		GROUP BY user_id, lesson_id, question_id`
+	return `SELECT user_id, lesson_id, attempts, correct, latest_correct
+		FROM question_stats ` + where + `
+		ORDER BY user_id, lesson_id, question_id`
+}
+
+// questionStatsUpsertSQL counts one new answer.
+const questionStatsUpsertSQL = `
+	INSERT INTO question_stats (user_id, lesson_id, question_id, attempts, correct, latest_at, latest_correct)
+	VALUES (?, ?, ?, 1, ?, ?, ?)
+	ON CONFLICT (user_id, lesson_id, question_id) DO UPDATE SET
+		attempts       = attempts + 1,
+		correct        = correct + excluded.correct,
+		latest_correct = CASE WHEN excluded.latest_at >= latest_at THEN excluded.latest_correct ELSE latest_correct END,
+		latest_at      = max(latest_at, excluded.latest_at)`
+
+// refreshQuestionStats recounts question_stats from attempts for one lesson
+// of a user, or all of them for lessonID "", after a reset, undo or import.
+func refreshQuestionStats(ctx context.Context, tx *sql.Tx, userID int64, lessonID string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM question_stats WHERE user_id = ?1 AND (?2 = '' OR lesson_id = ?2)`,
+		userID, lessonID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO question_stats (user_id, lesson_id, question_id, attempts, correct, latest_at, latest_correct)
+		SELECT user_id, lesson_id, question_id, count(*), sum(correct), max(at), correct
+		FROM attempts WHERE user_id = ?1 AND (?2 = '' OR lesson_id = ?2) AND reset_id IS NULL
+		GROUP BY user_id, lesson_id, question_id`, userID, lessonID)
+	return err
 }
 
 const streakSQL = `SELECT DISTINCT day FROM attempts WHERE user_id = ? AND day <= ? ORDER BY day DESC`

@@ -59,14 +59,22 @@ func (s *Store) ensureUser(ctx context.Context, tx *sql.Tx, name string) (User, 
 	if err := checkName(name); err != nil {
 		return User{}, err
 	}
-	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO users (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
-		name, ms(s.now())); err != nil {
-		return User{}, err
-	}
 	u := User{Name: name}
 	var created int64
-	if err := tx.QueryRowContext(ctx, `SELECT id, created_at FROM users WHERE name = ?`, name).Scan(&u.ID, &created); err != nil {
+	row, err := s.txQueryRow(ctx, tx, `SELECT id, created_at FROM users WHERE name = ?`, name)
+	if err != nil {
+		return User{}, err
+	}
+	err = row.Scan(&u.ID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The transaction is immediate: nobody can insert the name meanwhile.
+		created = ms(s.now())
+		var res sql.Result
+		if res, err = s.txExec(ctx, tx, `INSERT INTO users (name, created_at) VALUES (?, ?)`, name, created); err == nil {
+			u.ID, err = res.LastInsertId()
+		}
+	}
+	if err != nil {
 		return User{}, err
 	}
 	u.CreatedAt = fromMS(created)
