@@ -72,8 +72,10 @@ func newRootCmd() *cobra.Command {
 	g.bind(root)
 	root.AddCommand(
 		newVersionCmd(),
+		newReviewCmd(g),
 		newLintCmd(g),
 		newInitCmd(g),
+		newReadCmd(g), newQuizCmd(g), newListCmd(g),
 		newCheckCmd(g),
 	)
 	return root
