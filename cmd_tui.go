@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/spf13/cobra"
 	"os"
 
 	"serverside/render"
@@ -47,4 +49,17 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	}
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay})
+}
+
+func newReviewCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "review",
+		Short: "Start the tutor on the questions due for review",
+		Long: "review opens the tutor on a review session: the questions you have answered before\n" +
+			"that spaced repetition says are due today, across every lesson.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), g, tuiStart{review: true})
+		},
+	}
 }

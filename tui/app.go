@@ -16,6 +16,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"serverside/fsrs"
 	"serverside/lessons"
 	"serverside/progress"
 	"serverside/render"
@@ -30,9 +31,18 @@ type Store interface {
 	StartLesson(ctx context.Context, user, lessonID string) error
 	SaveScroll(ctx context.Context, user, lessonID string, scroll int) error
 	CompleteLesson(ctx context.Context, user, lessonID string) error
+	AddTime(ctx context.Context, user, lessonID string, seconds int) error
 	Due(ctx context.Context, user string, now time.Time, newCap int) ([]progress.Card, error)
 	DueCount(ctx context.Context, user string, now time.Time, newCap int) (int, error)
 	LastPosition(ctx context.Context, user string) (lessonID string, scroll int, ok bool, err error)
+	Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error
+	Flag(ctx context.Context, user, lessonID, questionID, comment string) error
+	Stats(ctx context.Context, user string, now time.Time) (progress.Stats, error)
+	Forecast(ctx context.Context, user string, now time.Time, days int) ([]int, error)
+	Users(ctx context.Context) ([]progress.User, error)
+	EnsureUser(ctx context.Context, name string) (progress.User, error)
+	ResetLesson(ctx context.Context, user, lessonID string) error
+	ResetAll(ctx context.Context, user string) error
 }
 
 // Options configure a TUI session.
@@ -118,6 +128,10 @@ type (
 		lastAt int
 	}
 	openReviewMsg struct{}
+	openStatsMsg  struct{}
+	openUsersMsg  struct{}
+	openCramMsg   struct{ module string }
+	resetDoneMsg  struct{ text string }
 	reviewMsg     struct{ cards []progress.Card }
 	statusMsg     struct{ text string }
 	errMsg        struct{ err error }
@@ -235,6 +249,40 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return reviewMsg{cards}
 		}
+	case resetDoneMsg:
+		m.status, m.statusErr = msg.text, false
+		return m, tea.Batch(loadStates(m.sh), clearStatusLater())
+	case openStatsMsg:
+		s := newStatsScreen(m.sh).SetSize(m.bodySize()).(statsScreen)
+		m.stack = append(m.stack, s)
+		return m, s.init()
+	case openUsersMsg:
+		s := newUsersScreen(m.sh).SetSize(m.bodySize()).(usersScreen)
+		m.stack = append(m.stack, s)
+		return m, s.init()
+	case switchUserMsg:
+		m.sh.user = msg.name
+		m.sh.states, m.sh.due, m.sh.last = map[string]progress.LessonState{}, 0, ""
+		m.stack = m.stack[:1]
+		m.status, m.statusErr = "Now studying as "+msg.name+".", false
+		return m, tea.Batch(loadStates(m.sh), clearStatusLater())
+	case openCramMsg:
+		mod := m.sh.course.Module(msg.module)
+		var items []quizItem
+		if mod != nil {
+			for _, l := range mod.Lessons {
+				for i := range l.Questions {
+					items = append(items, quizItem{lesson: l, q: i})
+				}
+			}
+		}
+		if len(items) == 0 {
+			return m, nil
+		}
+		s := newReviewScreen(m.sh, items)
+		s.cram = mod.Title
+		m.stack = append(m.stack, s.SetSize(m.bodySize()))
+		return m, nil
 	case reviewMsg:
 		var items []quizItem
 		for _, c := range msg.cards {

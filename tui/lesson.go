@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -84,6 +85,8 @@ type lessonScreen struct {
 	search lessonSearch
 	picker *picker // contents or links, when open
 	panel  int     // width of the side panel with the module's lessons; 0 when narrow
+	// opened is when reading began, for the time-spent stat.
+	opened time.Time
 }
 
 // lessonSearch is an in-lesson search: the query, where it matches, and
@@ -122,7 +125,7 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "search this lesson"
-	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md.String(), scroll: scroll,
+	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md.String(), scroll: scroll, opened: time.Now(),
 		attempts: map[string]progress.Attempt{}, search: lessonSearch{input: in}}
 }
 
@@ -319,11 +322,24 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 // onQuit saves where the learner is before the program ends.
 func (s lessonScreen) onQuit() tea.Cmd { return s.saveScroll() }
 
-func (s lessonScreen) saveScroll() tea.Cmd {
+// maxSession caps the reading time counted for one visit, so a lesson
+// left open overnight doesn't count as a night of study.
+const maxSession = 30 * time.Minute
+
+// saveScroll records where the learner is and the time spent reading
+// since the lesson opened (or since the last save).
+func (s *lessonScreen) saveScroll() tea.Cmd {
 	store, user, id, off := s.sh.store, s.sh.user, s.lesson.ID, s.vp.YOffset()
+	spent := int(min(time.Since(s.opened), maxSession) / time.Second)
+	s.opened = time.Now()
 	return func() tea.Msg {
 		if err := store.SaveScroll(context.Background(), user, id, off); err != nil {
 			return errMsg{fmt.Errorf("saving your place: %w", err)}
+		}
+		if spent > 0 {
+			if err := store.AddTime(context.Background(), user, id, spent); err != nil {
+				return errMsg{fmt.Errorf("saving reading time: %w", err)}
+			}
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -25,6 +26,8 @@ func (r mapRow) selectable() bool { return r.lesson != nil || r.broken != nil }
 
 type mapKeys struct {
 	Up, Down, Top, Bottom, Open, Continue, Review, Quit, Help key.Binding
+	Stats, Users, Cram, Reset, ResetAll                       key.Binding
+	Yes, No                                                   key.Binding
 }
 
 func (k mapKeys) ShortHelp() []key.Binding {
@@ -32,7 +35,7 @@ func (k mapKeys) ShortHelp() []key.Binding {
 }
 
 func (k mapKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Continue, k.Review}, {k.Quit, k.Help, quitKey()}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Continue, k.Review, k.Cram}, {k.Stats, k.Users, k.Reset, k.ResetAll}, {k.Quit, k.Help, quitKey()}}
 }
 
 func newMapKeys() mapKeys {
@@ -41,6 +44,13 @@ func newMapKeys() mapKeys {
 		Open:     enterKey("open lesson"),
 		Continue: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue where you left off")),
 		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review due questions")),
+		Cram:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "cram this module now")),
+		Stats:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stats")),
+		Users:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "profiles")),
+		Reset:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset this lesson")),
+		ResetAll: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "reset everything")),
+		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, reset")),
+		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
 		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Help:     helpKey(),
 	}
@@ -56,6 +66,14 @@ type mapScreen struct {
 	offset int // first row shown
 	width  int
 	height int
+	// confirm, when set, is a question waiting for y or n.
+	confirm *confirmation
+}
+
+// confirmation is a destructive action waiting for the learner's yes.
+type confirmation struct {
+	question string
+	do       tea.Cmd
 }
 
 func newMapScreen(sh *shared) mapScreen {
@@ -117,7 +135,51 @@ func (m *mapScreen) clampOffset() {
 func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if m.confirm != nil {
+			switch {
+			case key.Matches(msg, m.keys.Yes):
+				do := m.confirm.do
+				m.confirm = nil
+				return m, do
+			case key.Matches(msg, m.keys.No):
+				m.confirm = nil
+			}
+			return m, nil
+		}
 		switch {
+		case key.Matches(msg, m.keys.Stats):
+			return m, func() tea.Msg { return openStatsMsg{} }
+		case key.Matches(msg, m.keys.Users):
+			return m, func() tea.Msg { return openUsersMsg{} }
+		case key.Matches(msg, m.keys.Cram):
+			if l := m.selected(); l != nil {
+				mod := l.Module
+				return m, func() tea.Msg { return openCramMsg{module: mod} }
+			}
+		case key.Matches(msg, m.keys.Reset):
+			if l := m.selected(); l != nil {
+				store, user, id := m.sh.store, m.sh.user, l.ID
+				m.confirm = &confirmation{
+					question: fmt.Sprintf("Reset your progress in %q? Your answers are kept aside: 'serverside progress undo-reset' brings them back.", l.Title),
+					do: func() tea.Msg {
+						if err := store.ResetLesson(context.Background(), user, id); err != nil {
+							return errMsg{fmt.Errorf("resetting: %w", err)}
+						}
+						return resetDoneMsg{"Progress in this lesson was reset."}
+					},
+				}
+			}
+		case key.Matches(msg, m.keys.ResetAll):
+			store, user := m.sh.store, m.sh.user
+			m.confirm = &confirmation{
+				question: fmt.Sprintf("Reset ALL progress of %s? Your answers are kept aside: 'serverside progress undo-reset' brings them back.", user),
+				do: func() tea.Msg {
+					if err := store.ResetAll(context.Background(), user); err != nil {
+						return errMsg{fmt.Errorf("resetting: %w", err)}
+					}
+					return resetDoneMsg{"All progress was reset."}
+				},
+			}
 		case key.Matches(msg, m.keys.Up):
 			if i := m.nextSelectable(m.cursor-1, -1); i >= 0 {
 				m.cursor = i
@@ -160,6 +222,14 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	}
 	return m, nil
+}
+
+// selected is the lesson under the cursor, if any.
+func (m mapScreen) selected() *lessons.Lesson {
+	if m.cursor < 0 || m.cursor >= len(m.rows) {
+		return nil
+	}
+	return m.rows[m.cursor].lesson
 }
 
 func (m mapScreen) open() tea.Cmd {
@@ -206,6 +276,9 @@ func (m mapScreen) View() string {
 		b.WriteString(" " + st.Broken.Render(fmt.Sprintf("%d lesson file(s) could not be read: select them to see why", len(m.sh.course.Broken))) + "\n\n")
 	} else {
 		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
+	}
+	if m.confirm != nil {
+		b.WriteString(" " + st.Bad.Render(ansi.Truncate("Reset? ", w-2, "")) + lipgloss.NewStyle().Width(max(10, w-10)).Render(m.confirm.question) + "\n " + st.Subtle.Render("y: yes, reset · n: cancel") + "\n\n")
 	}
 	h := m.listHeight()
 	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {

@@ -15,6 +15,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"serverside/fsrs"
 	"serverside/lessons"
 	"serverside/progress"
 )
@@ -30,6 +31,7 @@ const (
 
 type quizKeys struct {
 	Up, Down, Toggle, Submit, Hint, MoveUp, MoveDown, True, False, Next, Retry, Lesson, Back, Help key.Binding
+	Easy, Flag                                                                                     key.Binding
 }
 
 func newQuizKeys() quizKeys {
@@ -47,6 +49,8 @@ func newQuizKeys() quizKeys {
 		Lesson:   key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "back to the lesson")),
 		Back:     backKey(),
 		Help:     helpKey(),
+		Easy:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "that was easy: see it later")),
+		Flag:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "flag as wrong or confusing")),
 	}
 }
 
@@ -84,7 +88,12 @@ type quizScreen struct {
 	outcomes map[int]bool // item index -> answered right, this round
 	saveErr  error
 	items    []quizItem
-	review   bool // a review session across lessons, not a lesson's quiz
+	review   bool   // a review session across lessons, not a lesson's quiz
+	cram     string // the module being crammed, when cramming
+	rated    bool   // the learner marked the last answer easy
+	flagging bool   // a comment for a flag is being typed
+	flagged  map[int]bool
+	comment  textinput.Model
 }
 
 // quizItem is one question to ask, with the lesson it belongs to.
@@ -116,7 +125,10 @@ func newReviewScreen(sh *shared, items []quizItem) quizScreen {
 }
 
 func newQuizOver(sh *shared, items []quizItem, review bool) quizScreen {
-	s := quizScreen{sh: sh, keys: newQuizKeys(), outcomes: map[int]bool{}, items: items, review: review}
+	s := quizScreen{sh: sh, keys: newQuizKeys(), outcomes: map[int]bool{}, items: items, review: review, flagged: map[int]bool{}}
+	s.comment = textinput.New()
+	s.comment.Placeholder = "what is wrong or unclear? (optional)"
+	s.comment.CharLimit = 500
 	for i := range items {
 		s.queue = append(s.queue, i)
 	}
@@ -135,7 +147,7 @@ func (s quizScreen) currentLesson() *lessons.Lesson { return s.item().lesson }
 // prepare resets the per-question state for the question at pos.
 func (s *quizScreen) prepare() {
 	q := s.current()
-	s.phase, s.cursor, s.hints, s.problem, s.saveErr = asking, 0, 0, "", nil
+	s.phase, s.cursor, s.hints, s.problem, s.saveErr, s.rated = asking, 0, 0, "", nil, false
 	s.picked = map[int]bool{}
 	s.started = time.Now()
 	s.input.SetValue("")
@@ -174,6 +186,9 @@ func shuffled(n int, seed string) []int {
 }
 
 func (s quizScreen) Title() string {
+	if s.cram != "" {
+		return "Cram · " + s.cram
+	}
 	if s.review {
 		return "Review · " + s.currentLesson().Title
 	}
@@ -189,6 +204,9 @@ func (s quizScreen) Position() string {
 
 // Typing is true while a text answer is being typed, so q and ? are text.
 func (s quizScreen) Typing() bool {
+	if s.flagging {
+		return true
+	}
 	t := s.current().Type
 	return s.phase == asking && (t == lessons.Short || t == lessons.Numeric)
 }
@@ -205,7 +223,17 @@ func (s quizScreen) Keys() helpKeyMap {
 	case summary:
 		return quizHelp{short: []key.Binding{k.Next, k.Retry, k.Lesson, k.Back}, full: [][]key.Binding{{k.Next, k.Retry, k.Lesson, k.Back, quitKey()}}}
 	case showing, saving:
-		return quizHelp{short: []key.Binding{k.Next, k.Back}, full: [][]key.Binding{{k.Next, k.Back, quitKey()}}}
+		keys := []key.Binding{k.Next}
+		if s.phase == showing && s.result.Correct && !s.rated {
+			keys = append(keys, k.Easy)
+		}
+		keys = append(keys, k.Flag, k.Back)
+		return quizHelp{short: keys, full: [][]key.Binding{keys, {k.Help, quitKey()}}}
+	}
+	if s.flagging {
+		done := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send the flag"))
+		cancel := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+		return quizHelp{short: []key.Binding{done, cancel}, full: [][]key.Binding{{done, cancel}}}
 	}
 	var keys []key.Binding
 	switch s.current().Type {
@@ -249,9 +277,31 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.phase, s.result = showing, msg.result
 		s.outcomes[s.queue[s.pos]] = msg.result.Correct
 		return s, nil
+	case flaggedMsg:
+		s.flagged[msg.item] = true
+		return s, func() tea.Msg { return statusMsg{"Flagged for the instructors. Thank you."} }
 	case tea.KeyPressMsg:
+		if s.flagging {
+			return s.updateFlagging(msg)
+		}
 		if key.Matches(msg, s.keys.Back) {
 			return s, func() tea.Msg { return backMsg{} }
+		}
+		if s.phase != summary && key.Matches(msg, s.keys.Flag) {
+			s.flagging = true
+			s.comment.SetValue("")
+			return s, s.comment.Focus()
+		}
+		if s.phase == showing && key.Matches(msg, s.keys.Easy) && s.result.Correct && !s.rated {
+			s.rated = true
+			it := s.item()
+			store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+			return s, func() tea.Msg {
+				if err := store.Rate(context.Background(), user, lid, qid, fsrs.Easy, time.Now()); err != nil {
+					return errMsg{fmt.Errorf("saving the rating: %w", err)}
+				}
+				return statusMsg{"Marked easy: it will come back later."}
+			}
 		}
 		switch s.phase {
 		case asking:
@@ -280,6 +330,32 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	}
 	return s, nil
+}
+
+// flaggedMsg says a flag was stored.
+type flaggedMsg struct{ item int }
+
+func (s quizScreen) updateFlagging(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	switch msg.String() {
+	case "esc":
+		s.flagging = false
+		s.comment.Blur()
+		return s, nil
+	case "enter":
+		s.flagging = false
+		s.comment.Blur()
+		it, idx := s.item(), s.queue[s.pos]
+		store, user, lid, qid, comment := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID, strings.TrimSpace(s.comment.Value())
+		return s, func() tea.Msg {
+			if err := store.Flag(context.Background(), user, lid, qid, comment); err != nil {
+				return errMsg{fmt.Errorf("saving the flag: %w", err)}
+			}
+			return flaggedMsg{idx}
+		}
+	}
+	var cmd tea.Cmd
+	s.comment, cmd = s.comment.Update(msg)
+	return s, cmd
 }
 
 func (s quizScreen) updateAsking(msg tea.KeyPressMsg) (screen, tea.Cmd) {
@@ -538,6 +614,11 @@ func (s quizScreen) View() string {
 			b.WriteString(wrap.Render(st.Hint.Render(fmt.Sprintf("Hint %d: %s", i+1, q.Hints[i]))) + "\n")
 		}
 	}
+	if s.flagging {
+		b.WriteString("\n" + st.Hint.Render("Flag this question: ") + s.comment.View() + "\n")
+	} else if s.flagged[s.queue[s.pos]] {
+		b.WriteString("\n" + st.Subtle.Render("⚑ flagged") + "\n")
+	}
 	switch s.phase {
 	case asking:
 		if s.problem != "" {
@@ -650,6 +731,15 @@ func (s quizScreen) summaryView() string {
 		b.WriteString(st.Good.Render("Every answer right.") + "\n\n" + st.Subtle.Render("enter: next lesson · l: back to the lesson · esc: back") + "\n")
 	}
 	return s.frame(b.String())
+}
+
+// fitTop keeps the first h lines of a view.
+func fitTop(s string, h int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if h > 0 && len(lines) > h {
+		lines = lines[:h]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // wrapIndent wraps s to width, indenting continuation lines.

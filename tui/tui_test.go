@@ -318,3 +318,65 @@ func TestSidePanelWhenWide(t *testing.T) {
 		t.Errorf("narrow: no side panel:\n%s", view(m))
 	}
 }
+
+func TestProgressScreens(t *testing.T) {
+	store := testStore(t)
+	ctx := context.Background()
+	var m tea.Model = New(Options{Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark, NewPerDay: 20})
+	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+
+	// Cram the module: every question of its lessons, recorded as review.
+	m = run(t, m, press("m"))
+	if !strings.Contains(view(m), "Cram") || !strings.Contains(view(m), "Which method is safe?") {
+		t.Fatalf("cram:\n%s", view(m))
+	}
+	m = run(t, m, press("1"))
+	m = run(t, m, press("enter"))
+	m = run(t, m, press("e")) // easy
+	m = run(t, m, press("F")) // flag, with a comment
+	for _, k := range []string{"t", "y", "p", "o"} {
+		m = run(t, m, press(k))
+	}
+	m = run(t, m, press("enter"))
+	flags, err := store.Flags(ctx)
+	if err != nil || len(flags) != 1 || flags[0].Comment != "typo" {
+		t.Fatalf("flag not stored: %v %+v", err, flags)
+	}
+	m = run(t, m, press("esc"))
+
+	// Stats show the answer.
+	m = run(t, m, press("s"))
+	if v := view(m); !strings.Contains(v, "Progress of tess") || !strings.Contains(v, "Accuracy") || !strings.Contains(v, "100%") {
+		t.Fatalf("stats:\n%s", v)
+	}
+	m = run(t, m, press("esc"))
+
+	// Reset asks first; n keeps everything, y resets.
+	m = run(t, m, press("x"))
+	if !strings.Contains(view(m), "Reset your progress") {
+		t.Fatalf("no confirmation:\n%s", view(m))
+	}
+	m = run(t, m, press("n"))
+	if a, _ := store.LatestAttempts(ctx, "tess", "every-type"); len(a) != 1 {
+		t.Fatal("cancel must not reset")
+	}
+	m = run(t, m, press("x"))
+	m = run(t, m, press("y"))
+	if a, _ := store.LatestAttempts(ctx, "tess", "every-type"); len(a) != 0 {
+		t.Fatalf("reset did not hide the answers: %+v", a)
+	}
+
+	// Profiles: add one and switch to it; its progress is its own.
+	m = run(t, m, press("u"))
+	m = run(t, m, press("a"))
+	for _, k := range []string{"z", "o", "e"} {
+		m = run(t, m, press(k))
+	}
+	m = run(t, m, press("enter"))
+	if m.(Model).sh.user != "zoe" || len(m.(Model).stack) != 1 {
+		t.Fatalf("switch: user=%q stack=%d", m.(Model).sh.user, len(m.(Model).stack))
+	}
+	if !strings.Contains(ansi.Strip(m.(Model).statusLine(m.(Model).top())), "zoe") {
+		t.Error("status line names the current profile")
+	}
+}

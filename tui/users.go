@@ -1,0 +1,156 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"serverside/progress"
+)
+
+type usersKeys struct{ Up, Down, Switch, Add, Back, Help key.Binding }
+
+func (k usersKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Switch, k.Add, k.Back}
+}
+func (k usersKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{k.ShortHelp(), {k.Help, quitKey()}}
+}
+
+// usersScreen lists the profiles in the progress file and switches
+// between them; each keeps its own progress.
+type usersScreen struct {
+	sh            *shared
+	keys          usersKeys
+	width, height int
+	users         []progress.User
+	cursor        int
+	adding        bool
+	input         textinput.Model
+	problem       string
+}
+
+type usersMsg struct{ users []progress.User }
+
+// switchUserMsg asks the root to make name the current user.
+type switchUserMsg struct{ name string }
+
+func newUsersScreen(sh *shared) usersScreen {
+	in := textinput.New()
+	in.Placeholder = "name"
+	in.CharLimit = 64
+	return usersScreen{sh: sh, input: in, keys: usersKeys{
+		Up: upKey(), Down: downKey(),
+		Switch: enterKey("switch to this profile"),
+		Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add a profile")),
+		Back:   backKey(), Help: helpKey(),
+	}}
+}
+
+func (s usersScreen) init() tea.Cmd { return loadUsers(s.sh.store) }
+
+func loadUsers(store Store) tea.Cmd {
+	return func() tea.Msg {
+		us, err := store.Users(context.Background())
+		if err != nil {
+			return errMsg{fmt.Errorf("reading profiles: %w", err)}
+		}
+		return usersMsg{us}
+	}
+}
+
+func (s usersScreen) Title() string           { return "Profiles" }
+func (s usersScreen) Keys() helpKeyMap        { return s.keys }
+func (s usersScreen) Typing() bool            { return s.adding }
+func (s usersScreen) SetSize(w, h int) screen { s.width, s.height = w, h; return s }
+
+func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case usersMsg:
+		s.users = msg.users
+		for i, u := range s.users {
+			if u.Name == s.sh.user {
+				s.cursor = i
+			}
+		}
+	case tea.KeyPressMsg:
+		if s.adding {
+			switch msg.String() {
+			case "esc":
+				s.adding, s.problem = false, ""
+				s.input.Blur()
+				return s, nil
+			case "enter":
+				name := strings.TrimSpace(s.input.Value())
+				if name == "" {
+					s.problem = "Type a name for the profile."
+					return s, nil
+				}
+				store := s.sh.store
+				s.adding, s.problem = false, ""
+				s.input.Blur()
+				return s, func() tea.Msg {
+					if _, err := store.EnsureUser(context.Background(), name); err != nil {
+						return errMsg{fmt.Errorf("adding %s: %w", name, err)}
+					}
+					return switchUserMsg{name}
+				}
+			}
+			var cmd tea.Cmd
+			s.input, cmd = s.input.Update(msg)
+			return s, cmd
+		}
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return s, func() tea.Msg { return backMsg{} }
+		case key.Matches(msg, s.keys.Up):
+			s.cursor = max(0, s.cursor-1)
+		case key.Matches(msg, s.keys.Down):
+			s.cursor = min(len(s.users)-1, s.cursor+1)
+		case key.Matches(msg, s.keys.Add):
+			s.adding = true
+			s.input.SetValue("")
+			return s, s.input.Focus()
+		case key.Matches(msg, s.keys.Switch):
+			if s.cursor < len(s.users) {
+				name := s.users[s.cursor].Name
+				return s, func() tea.Msg { return switchUserMsg{name} }
+			}
+		}
+	case tea.MouseClickMsg:
+		if i := msg.Y - 3; i >= 0 && i < len(s.users) {
+			s.cursor = i
+		}
+	}
+	return s, nil
+}
+
+func (s usersScreen) View() string {
+	st := s.sh.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Profiles") + st.Subtle.Render("  each keeps its own progress") + "\n\n")
+	for i, u := range s.users {
+		cur := "  "
+		name := u.Name
+		if i == s.cursor {
+			cur = st.Cursor.Render("▸ ")
+			name = st.Selected.Render(name)
+		}
+		if u.Name == s.sh.user {
+			name += st.Subtle.Render("  (current)")
+		}
+		b.WriteString(cur + name + "\n")
+	}
+	if s.adding {
+		b.WriteString("\n" + st.Prompt.Render("New profile: ") + s.input.View() + "\n")
+		if s.problem != "" {
+			b.WriteString(st.Bad.Render(s.problem) + "\n")
+		}
+	}
+	return lipgloss.NewStyle().Padding(1, 2).Render(fitTop(b.String(), s.height-2))
+}
