@@ -169,6 +169,10 @@ func (l *HTTPLab) BaseURL() string { return "http://" + l.ln.Addr().String() }
 // meant for one reader, typically a command waiting to refresh a screen.
 func (l *HTTPLab) Changes() <-chan struct{} { return l.changes }
 
+// Done is closed once the lab has shut down, so a command waiting on
+// Changes can stop waiting.
+func (l *HTTPLab) Done() <-chan struct{} { return l.served }
+
 // Log returns the logged exchanges, oldest first (at most the last 500).
 func (l *HTTPLab) Log() []Exchange {
 	l.mu.Lock()
@@ -279,6 +283,41 @@ func (l *HTTPLab) Send(ctx context.Context, req Request) (Exchange, error) {
 	case <-wait.C:
 		return Exchange{}, errors.New("the lab server did not log the exchange")
 	}
+}
+
+// ParseRequest reads a request the learner wrote as text, the way it looks
+// on the wire: a request line ("GET /books/1"; the HTTP version may be left
+// out, and a bare path means GET), header lines ("Name: value"), then a
+// blank line and the body.
+func ParseRequest(text string) (Request, error) {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	head, body, _ := strings.Cut(strings.TrimLeft(text, "\n"), "\n\n")
+	lines := strings.Split(head, "\n")
+	f := strings.Fields(lines[0])
+	var req Request
+	switch {
+	case len(f) == 1 && strings.HasPrefix(f[0], "/"):
+		req.Method, req.Path = http.MethodGet, f[0]
+	case len(f) == 2 || len(f) == 3 && strings.HasPrefix(f[2], "HTTP/"):
+		req.Method, req.Path = strings.ToUpper(f[0]), f[1]
+	default:
+		return Request{}, errors.New("line 1: write a request line like GET /books/1")
+	}
+	if !strings.HasPrefix(req.Path, "/") {
+		return Request{}, fmt.Errorf("line 1: the path %q must start with /", req.Path)
+	}
+	for i, line := range lines[1:] {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(name) == "" {
+			return Request{}, fmt.Errorf("line %d: write a header as Name: value (and a blank line before the body)", i+2)
+		}
+		req.Headers = append(req.Headers, Header{Name: strings.TrimSpace(name), Value: strings.TrimSpace(value)})
+	}
+	req.Body = strings.TrimRight(body, "\n")
+	return req, nil
 }
 
 // buildRequest validates what the learner composed.

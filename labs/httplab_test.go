@@ -401,3 +401,26 @@ func BenchmarkSend(b *testing.B) {
 		}
 	}
 }
+
+func TestParseRequest(t *testing.T) {
+	req, err := ParseRequest("\nput /books/1 HTTP/1.1\nContent-Type: application/json\nIf-Match: \"b1-v1\"\n\n{\"title\": \"T\"}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Method != "PUT" || req.Path != "/books/1" || len(req.Headers) != 2 || req.Headers[1] != (Header{"If-Match", `"b1-v1"`}) || req.Body != `{"title": "T"}` {
+		t.Fatalf("%+v", req)
+	}
+	if req, err := ParseRequest("/me"); err != nil || req.Method != "GET" || req.Path != "/me" {
+		t.Fatalf("bare path: %+v %v", req, err)
+	}
+	for text, want := range map[string]string{
+		"":                     "line 1",
+		"GET books":            "must start with /",
+		"GET /\nNoColonHere":   "line 2",
+		"GET / HTTP/1.1 extra": "line 1",
+	} {
+		if _, err := ParseRequest(text); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want %q", text, err, want)
+		}
+	}
+}
