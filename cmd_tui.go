@@ -7,8 +7,10 @@ import (
 	"github.com/spf13/cobra"
 	"os"
 
+	"serverside/lessons"
 	"serverside/render"
 	"serverside/tui"
+	"serverside/watch"
 )
 
 // tuiStart says which screen the TUI opens on.
@@ -34,7 +36,7 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if err != nil {
 		return err
 	}
-	course, _, err := g.LoadCourse()
+	course, updates, err := g.loadWatched(ctx)
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
-		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay})
+		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates})
 }
 
 func newReviewCmd(g *globals) *cobra.Command {
@@ -62,4 +64,21 @@ func newReviewCmd(g *globals) *cobra.Command {
 			return runTUI(cmd.Context(), g, tuiStart{review: true})
 		},
 	}
+}
+
+// loadWatched loads the course; a course from --lessons is also watched, so
+// an author's saves show at once.
+func (g *globals) loadWatched(ctx context.Context) (*lessons.Course, <-chan watch.Update, error) {
+	if g.lessonsDir == "" {
+		c, _, err := g.LoadCourse()
+		return c, nil, err
+	}
+	first, updates, err := watch.Course(ctx, g.lessonsDir, watch.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w\n  pass --lessons a folder of lesson files, or leave it out to use the built-in course", err)
+	}
+	if first.Err != nil {
+		return nil, nil, first.Err
+	}
+	return first.Course, updates, nil
 }

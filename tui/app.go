@@ -20,6 +20,7 @@ import (
 	"serverside/lessons"
 	"serverside/progress"
 	"serverside/render"
+	"serverside/watch"
 )
 
 // Store is what the TUI needs from the progress database. progress.Store
@@ -60,6 +61,9 @@ type Options struct {
 	// NewPerDay caps how many questions enter review for the first time
 	// each day; negative means no cap.
 	NewPerDay int
+	// Updates, when set, brings the course again each time its files
+	// change (--lessons DIR is watched).
+	Updates <-chan watch.Update
 }
 
 // screen is one full-screen view. Screens are values: Update returns the
@@ -105,6 +109,7 @@ type Model struct {
 	quitting  bool
 	// startReview opens the review screen once the program starts.
 	startReview bool
+	updates     <-chan watch.Update
 }
 
 // Messages between screens and the root.
@@ -155,7 +160,7 @@ func New(o Options) Model {
 		states:    map[string]progress.LessonState{},
 		newPerDay: o.NewPerDay,
 	}
-	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review}
+	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: o.Updates}
 	m.help.Styles = sh.styles.Help
 	m.stack = []screen{newMapScreen(sh)}
 	if o.OpenLesson != "" && sh.course.Lesson(o.OpenLesson) != nil {
@@ -166,7 +171,7 @@ func New(o Options) Model {
 
 // Init loads progress and asks the terminal for its background colour.
 func (m Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadStates(m.sh)}
+	cmds := []tea.Cmd{loadStates(m.sh), waitForUpdate(m.updates)}
 	if m.startReview {
 		cmds = append(cmds, func() tea.Msg { return openReviewMsg{} })
 	}
@@ -180,6 +185,66 @@ func (m Model) Init() tea.Cmd {
 }
 
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }
+
+// reloadMsg carries a course reloaded from disk.
+type reloadMsg struct{ update watch.Update }
+
+func waitForUpdate(ch <-chan watch.Update) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		u, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return reloadMsg{u}
+	}
+}
+
+// applyReload puts a reloaded course in place: the map is rebuilt, and an
+// open lesson whose file changed is shown again at the same position.
+func (m Model) applyReload(u watch.Update) (Model, tea.Cmd) {
+	cmds := []tea.Cmd{waitForUpdate(m.updates)}
+	if u.Err != nil {
+		m.status, m.statusErr = "course folder: "+u.Err.Error(), true
+		return m, tea.Batch(cmds...)
+	}
+	m.sh.course = u.Course
+	m.stack[0] = m.stack[0].(mapScreen).withCourse()
+	for i, sc := range m.stack {
+		ls, ok := sc.(lessonScreen)
+		if !ok {
+			continue
+		}
+		l := u.Course.Lesson(ls.lesson.ID)
+		if l == nil {
+			continue
+		}
+		if l.Source == ls.lesson.Source {
+			ls.lesson = l // same text; maybe now marked stale
+			m.stack[i] = ls
+			continue
+		}
+		var cmd tea.Cmd
+		ls, cmd = ls.reload(l)
+		m.stack[i] = ls
+		cmds = append(cmds, cmd)
+	}
+	errs := 0
+	for _, p := range u.Problems {
+		if p.Severity == lessons.Error {
+			errs++
+		}
+	}
+	if errs > 0 {
+		m.status, m.statusErr = fmt.Sprintf("course reloaded: %d problem(s), first: %s", errs, u.Problems[0]), true
+	} else {
+		m.status, m.statusErr = "course reloaded", false
+		cmds = append(cmds, clearStatusLater())
+	}
+	return m, tea.Batch(cmds...)
+}
 
 func loadStates(sh *shared) tea.Cmd {
 	store, user, cap := sh.store, sh.user, sh.newPerDay
@@ -249,6 +314,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return reviewMsg{cards}
 		}
+	case reloadMsg:
+		return m.applyReload(msg.update)
 	case resetDoneMsg:
 		m.status, m.statusErr = msg.text, false
 		return m, tea.Batch(loadStates(m.sh), clearStatusLater())

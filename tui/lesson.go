@@ -106,7 +106,9 @@ func markerFor(i int) string { return fmt.Sprintf("srvsdq%dmark", i) }
 
 const endMarker = "srvsdendmark"
 
-func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
+// lessonMarkdown is the body with a marker line where each question stands
+// and one at the end, so cards can replace them after rendering.
+func lessonMarkdown(l *lessons.Lesson) string {
 	var md strings.Builder
 	prev := 0
 	for i, q := range l.Questions {
@@ -116,6 +118,19 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	}
 	md.WriteString(l.Body[prev:])
 	md.WriteString("\n\n" + endMarker + "\n")
+	return md.String()
+}
+
+// reload shows a new version of the lesson (an author saved it) at the
+// same scroll position; the old render stays until the new one arrives.
+func (s lessonScreen) reload(l *lessons.Lesson) (lessonScreen, tea.Cmd) {
+	s.lesson = l
+	s.markdown = lessonMarkdown(l)
+	return s, s.refresh()
+}
+
+func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
+	md := lessonMarkdown(l)
 	if scroll < 0 {
 		scroll = sh.states[l.ID].Scroll
 	}
@@ -125,7 +140,7 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "search this lesson"
-	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md.String(), scroll: scroll, opened: time.Now(),
+	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md, scroll: scroll, opened: time.Now(),
 		attempts: map[string]progress.Attempt{}, search: lessonSearch{input: in}}
 }
 
@@ -537,6 +552,12 @@ func (s lessonScreen) View() string {
 		return "\n  " + s.sh.styles.Subtle.Render("Rendering "+s.lesson.Title+"…")
 	}
 	body := s.vp.View()
+	if s.lesson.Stale != nil {
+		banner := s.sh.styles.StatusErr.Width(s.width - s.panel).Render(ansi.Truncate(" ⚠ showing the last good version: "+s.lesson.Stale.Error(), s.width-s.panel-1, "…"))
+		lines := strings.Split(body, "\n")
+		lines[0] = banner
+		body = strings.Join(lines, "\n")
+	}
 	if s.picker != nil {
 		body = s.picker.view(s.sh.styles, s.width-s.panel, s.height)
 	}

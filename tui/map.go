@@ -224,6 +224,24 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	return m, nil
 }
 
+// withCourse rebuilds the map for a reloaded course, keeping the cursor on
+// the same lesson when it is still there.
+func (m mapScreen) withCourse() mapScreen {
+	var id string
+	if l := m.selected(); l != nil {
+		id = l.ID
+	}
+	m.rows = buildRows(m.sh.course)
+	m.cursor = m.nextSelectable(0, 1)
+	for i, r := range m.rows {
+		if r.lesson != nil && r.lesson.ID == id {
+			m.cursor = i
+		}
+	}
+	m.clampOffset()
+	return m
+}
+
 // selected is the lesson under the cursor, if any.
 func (m mapScreen) selected() *lessons.Lesson {
 	if m.cursor < 0 || m.cursor >= len(m.rows) {

@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"serverside/lessons"
 	"serverside/progress"
 	"serverside/render"
+	"serverside/watch"
 )
 
 func testCourse(t *testing.T) *lessons.Course {
@@ -378,5 +380,52 @@ func TestProgressScreens(t *testing.T) {
 	}
 	if !strings.Contains(ansi.Strip(m.(Model).statusLine(m.(Model).top())), "zoe") {
 		t.Error("status line names the current profile")
+	}
+}
+
+func TestLiveReloadKeepsPlaceAndLastGood(t *testing.T) {
+	dir := t.TempDir()
+	src := "---\nid: live\ntitle: Live\n---\n\n# Live\n\n" + strings.Repeat("Line of text.\n\n", 80) + "The end.\n"
+	if err := os.WriteFile(filepath.Join(dir, "live.md"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := lessons.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m tea.Model = New(Options{Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 20})
+	m = run(t, m, openLessonMsg{id: "live", scroll: -1})
+	for i := 0; i < 30; i++ {
+		m = run(t, m, press("j"))
+	}
+	before := m.(Model).top().(lessonScreen)
+	off := before.vp.YOffset()
+
+	// The author saves a new version: it shows at the same place.
+	edited := strings.Replace(src, "The end.", "The new end.", 1)
+	if err := os.WriteFile(filepath.Join(dir, "live.md"), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c2, probs, _ := lessons.LoadDir(dir)
+	m = run(t, m, reloadMsg{watch.Update{Course: lessons.MergeLastGood(c, c2), Problems: probs, Changed: []string{"live.md"}}})
+	after := m.(Model).top().(lessonScreen)
+	if !strings.Contains(after.markdown, "The new end.") {
+		t.Fatal("the lesson was not reloaded")
+	}
+	if after.vp.YOffset() != off {
+		t.Errorf("scroll moved from %d to %d on reload", off, after.vp.YOffset())
+	}
+
+	// A save that breaks the file keeps the last good version, with a banner.
+	if err := os.WriteFile(filepath.Join(dir, "live.md"), []byte("no front matter\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c3, probs, _ := lessons.LoadDir(dir)
+	merged := lessons.MergeLastGood(lessons.MergeLastGood(c, c2), c3)
+	m = run(t, m, reloadMsg{watch.Update{Course: merged, Problems: probs, Changed: []string{"live.md"}}})
+	v := view(m)
+	if !strings.Contains(v, "last good version") || !strings.Contains(m.(Model).top().(lessonScreen).markdown, "The new end.") {
+		t.Errorf("broken save: want the last good version and a banner:\n%s", v)
 	}
 }
