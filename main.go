@@ -77,6 +77,7 @@ func newRootCmd() *cobra.Command {
 		newInitCmd(g),
 		newReadCmd(g), newQuizCmd(g), newListCmd(g),
 		newCheckCmd(g),
+		newProgressCmd(g), newUsersCmd(g), newReportCmd(g),
 	)
 	return root
 }
