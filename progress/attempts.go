@@ -55,6 +55,12 @@ func ratingFor(a Attempt) fsrs.Rating {
 //   - a right answer to a card that is not due yet changes nothing: early
 //     right answers (cram, re-reading) do not inflate the interval.
 //
+// Review=true (an answer given in the Review screen, including a cram
+// session over a module) follows the same rules: the flag is recorded for
+// the learner's history, not used to schedule. So cramming can bring a
+// forgotten card back sooner (a wrong answer) but can never push a card
+// further out than its due review would.
+//
 // Every answer is recorded either way, and counts for stats and the lesson.
 func (s *Store) RecordAttempt(ctx context.Context, a Attempt) (Attempt, error) {
 	if err := checkName(a.User); err != nil {

@@ -548,3 +548,42 @@ func checkQuestionStats(t *testing.T, s *Store) {
 		}
 	}
 }
+
+// A cram session (Review answers before anything is due) leaves right
+// answers' schedules alone and brings a forgotten card back tomorrow.
+func TestCramDoesNotWreckSchedule(t *testing.T) {
+	ctx := context.Background()
+	s, c := openClocked(t)
+	day0 := c.t
+	record(t, s, "ada", "l", "known", true, 0, day0)
+	record(t, s, "ada", "l", "forgot", true, 0, day0)
+	known, _ := card(t, s, "ada", "l", "known")
+	cramDay := day0.Add(24 * time.Hour) // nothing due yet: both are due on day 2
+	for i := range 5 {
+		for _, q := range []struct {
+			id      string
+			correct bool
+		}{{"known", true}, {"forgot", false}} {
+			a, err := s.RecordAttempt(ctx, Attempt{User: "ada", LessonID: "l", QuestionID: q.id, Answer: `"c"`,
+				Correct: q.correct, Review: true, At: cramDay.Add(time.Duration(i) * time.Minute)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Review {
+				t.Fatal("Review flag lost")
+			}
+		}
+	}
+	if got, _ := card(t, s, "ada", "l", "known"); !reflect.DeepEqual(got, known) {
+		t.Errorf("cramming right answers changed the card:\n%+v\nwas\n%+v", got, known)
+	}
+	forgot, _ := card(t, s, "ada", "l", "forgot")
+	if forgot.lastRating != fsrs.Again || forgot.card.Reps != 2 || !forgot.card.Due.Equal(cramDay.Add(24*time.Hour)) {
+		t.Errorf("crammed wrong answer: %+v, want one Again review due the next day", forgot)
+	}
+	latest, _ := s.LatestAttempts(ctx, "ada", "l")
+	if !latest["known"].Review || latest["known"].At.Before(cramDay) {
+		t.Errorf("latest known answer = %+v, want the cram one", latest["known"])
+	}
+	checkQuestionStats(t, s)
+}
