@@ -43,14 +43,28 @@ type lessonParser struct {
 	rel     string
 	src     []byte
 	probs   []Problem
+	lines   int // lines in src, counted when first needed
 }
 
 func (p *lessonParser) errorf(line, col int, format string, args ...any) {
-	p.probs = append(p.probs, Problem{Path: p.display, Line: line, Col: col, Severity: Error, Message: fmt.Sprintf(format, args...)})
+	p.problem(line, col, Error, format, args...)
 }
 
 func (p *lessonParser) warnf(line, col int, format string, args ...any) {
-	p.probs = append(p.probs, Problem{Path: p.display, Line: line, Col: col, Severity: Warning, Message: fmt.Sprintf(format, args...)})
+	p.problem(line, col, Warning, format, args...)
+}
+
+// problem records a problem. Some point at the line after a fence or the
+// front matter, which a file ending there does not have: those point at its
+// last line instead.
+func (p *lessonParser) problem(line, col int, sev Severity, format string, args ...any) {
+	if p.lines == 0 {
+		p.lines = bytes.Count(p.src, []byte("\n")) + 1
+	}
+	if line > p.lines {
+		line, col = p.lines, 1
+	}
+	p.probs = append(p.probs, Problem{Path: p.display, Line: max(line, 1), Col: max(col, 1), Severity: sev, Message: fmt.Sprintf(format, args...)})
 }
 
 func (p *lessonParser) parse() (*Lesson, []Problem) {
