@@ -322,7 +322,9 @@ func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	return s, nil
 }
 
-func (s httpLabScreen) View() string {
+func (s httpLabScreen) View() string { return fitWidth(s.view(), s.width) }
+
+func (s httpLabScreen) view() string {
 	st := s.sh.styles
 	w := max(30, min(s.width-2, maxTextWidth))
 	var b strings.Builder
@@ -335,7 +337,11 @@ func (s httpLabScreen) View() string {
 		b.WriteString(st.Subtle.Render("Starting the server…"))
 		return b.String()
 	}
-	b.WriteString(st.Subtle.Render("Server: ") + st.Prompt.Render(s.lab.BaseURL()) + st.Subtle.Render("  (curl works too; every request shows below)") + "\n\n")
+	server := st.Subtle.Render("Server: ") + st.Prompt.Render(s.lab.BaseURL())
+	if note := "  (curl works too; every request shows below)"; ansi.StringWidth(ansi.Strip(server)+note) <= w {
+		server += st.Subtle.Render(note)
+	}
+	b.WriteString(server + "\n\n")
 
 	// Tasks: all titles, and what to do for the first one not done.
 	next := -1
@@ -436,6 +442,20 @@ func exchangeDetail(ex labs.Exchange) string {
 		out += "\n… (longer than 64 KiB: the rest is not kept)"
 	}
 	return out
+}
+
+// fitWidth cuts every line of a view to the screen's width.
+func fitWidth(view string, w int) string {
+	if w <= 0 {
+		return view
+	}
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // wrapText wraps plain text to width, indenting every line.

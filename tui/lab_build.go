@@ -1,0 +1,359 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"serverside/labs"
+	"serverside/lessons"
+)
+
+type buildLabKeys struct {
+	Run, Focus, Switch, Up, Down, PageUp, PageDown, Back, Help key.Binding
+}
+
+func (k buildLabKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Run, k.Focus, k.Switch, k.Back, k.Help}
+}
+
+func (k buildLabKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Run, k.Focus, k.Switch}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help, quitKey()}}
+}
+
+func newBuildLabKeys() buildLabKeys {
+	return buildLabKeys{
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check my service")),
+		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "edit the address")),
+		Switch:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "spec/results")),
+		Up:       upKey(),
+		Down:     downKey(),
+		PageUp:   pageUpKey(),
+		PageDown: pageDownKey(),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the lab")),
+		Help:     helpKey(),
+	}
+}
+
+// buildLabScreen shows a build lab's specification and checks the
+// learner's own service, stage by stage, as the checker reports.
+type buildLabScreen struct {
+	sh       *shared
+	key      labKey
+	spec     labs.BuildSpec
+	lab      labs.BuildLab
+	keys     buildLabKeys
+	addr     textinput.Model
+	rendered string
+	want     renderKey
+	// A running check: its results arrive on events; cancel stops it.
+	running  bool
+	events   chan tea.Msg
+	stopped  <-chan struct{}
+	cancel   context.CancelFunc
+	stages   []labs.StageResult
+	activity string
+	report   *labs.Report
+	showSpec bool
+	scroll   int
+	width    int
+	height   int
+}
+
+type (
+	buildStageMsg struct {
+		events chan tea.Msg
+		run    labs.StageResult
+	}
+	buildDoneMsg struct {
+		events chan tea.Msg
+		report labs.Report
+		err    error
+	}
+)
+
+func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) buildLabScreen {
+	in := textinput.New()
+	in.Prompt = "Address: "
+	in.SetValue("127.0.0.1:8080")
+	var lab labs.BuildLab
+	for _, b := range labs.BuildLabs() {
+		if b.ID == spec.Lab {
+			lab = b
+		}
+	}
+	s := buildLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, lab: lab, keys: newBuildLabKeys(), addr: in, showSpec: true}
+	for _, st := range lab.Stages() {
+		s.stages = append(s.stages, labs.StageResult{ID: st.ID, Title: st.Title})
+	}
+	for i := range s.stages {
+		s.stages[i].Index = i
+	}
+	return s
+}
+
+func (s buildLabScreen) init() tea.Cmd { return s.refresh() }
+
+// refresh asks for the specification rendered at the current width.
+func (s buildLabScreen) refresh() tea.Cmd {
+	if s.width == 0 {
+		return nil
+	}
+	k := s.renderKey()
+	if out, ok := s.sh.renders.get(k); ok {
+		return func() tea.Msg { return renderedMsg{key: k, out: out} }
+	}
+	return renderCmd(k, s.lab.Spec)
+}
+
+func (s buildLabScreen) renderKey() renderKey {
+	return renderKey{content: hashText(s.lab.Spec), width: max(20, min(s.width-2, maxTextWidth)), theme: s.sh.theme}
+}
+
+func (s buildLabScreen) Title() string {
+	if s.spec.Title != "" {
+		return "Lab · " + s.spec.Title
+	}
+	return "Lab · " + s.lab.Title
+}
+
+func (s buildLabScreen) Keys() helpKeyMap {
+	k := s.keys
+	if s.addr.Focused() {
+		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "done editing"))
+	}
+	return k
+}
+
+func (s buildLabScreen) Typing() bool { return s.addr.Focused() }
+
+func (s buildLabScreen) onQuit() tea.Cmd {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	return nil
+}
+
+func (s buildLabScreen) SetSize(w, h int) screen {
+	s.width, s.height = w, h
+	s.addr.SetWidth(max(10, min(w-12, 40)))
+	return s
+}
+
+// waitBuild delivers the next event of a running check, or nothing once
+// the check is cancelled.
+func waitBuild(events chan tea.Msg, stopped <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case m := <-events:
+			return m
+		case <-stopped:
+			return nil
+		}
+	}
+}
+
+func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case renderedMsg:
+		if msg.key.content != hashText(s.lab.Spec) {
+			return s, nil
+		}
+		if msg.err != nil {
+			err := msg.err
+			return s, func() tea.Msg { return errMsg{fmt.Errorf("rendering the specification: %w", err)} }
+		}
+		s.sh.renders.put(msg.key, msg.out)
+		if msg.key == s.renderKey() {
+			s.rendered = msg.out
+		}
+		return s, nil
+	case buildStageMsg:
+		if msg.events != s.events {
+			return s, nil
+		}
+		r := msg.run
+		if r.Index < len(s.stages) {
+			s.stages[r.Index] = r
+		}
+		s.activity = fmt.Sprintf("Stage %d passed: %s", r.Index+1, r.Title)
+		if r.Rerun {
+			s.activity = fmt.Sprintf("Stage %d still passes", r.Index+1)
+		}
+		return s, waitBuild(msg.events, s.stopped)
+	case buildDoneMsg:
+		if msg.events != s.events {
+			return s, nil
+		}
+		s.running, s.events = false, nil
+		if s.cancel != nil {
+			s.cancel()
+			s.cancel = nil
+		}
+		if msg.err != nil {
+			s.activity = ""
+			err := msg.err
+			return s, func() tea.Msg { return errMsg{err} }
+		}
+		s.report, s.stages, s.activity = &msg.report, msg.report.Stages, ""
+		if msg.report.Passed {
+			return s, func() tea.Msg { return statusMsg{"Every stage passes."} }
+		}
+		return s, nil
+	case tea.KeyPressMsg:
+		return s.updateKey(msg)
+	case tea.PasteMsg:
+		if s.addr.Focused() {
+			var cmd tea.Cmd
+			s.addr, cmd = s.addr.Update(msg)
+			return s, cmd
+		}
+	}
+	return s, nil
+}
+
+func (s buildLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
+	switch {
+	case key.Matches(msg, s.keys.Back):
+		if s.addr.Focused() {
+			s.addr.Blur()
+			return s, nil
+		}
+		if s.cancel != nil {
+			s.cancel()
+		}
+		return s, func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, s.keys.Focus):
+		if s.addr.Focused() {
+			s.addr.Blur()
+			return s, nil
+		}
+		return s, s.addr.Focus()
+	case key.Matches(msg, s.keys.Run):
+		s.addr.Blur()
+		return s.start()
+	}
+	if s.addr.Focused() {
+		var cmd tea.Cmd
+		s.addr, cmd = s.addr.Update(msg)
+		return s, cmd
+	}
+	switch {
+	case key.Matches(msg, s.keys.Switch):
+		s.showSpec, s.scroll = !s.showSpec, 0
+	case key.Matches(msg, s.keys.Up):
+		s.scroll = max(0, s.scroll-1)
+	case key.Matches(msg, s.keys.Down):
+		s.scroll++
+	case key.Matches(msg, s.keys.PageDown):
+		s.scroll += max(1, s.height/2)
+	case key.Matches(msg, s.keys.PageUp):
+		s.scroll = max(0, s.scroll-max(1, s.height/2))
+	}
+	return s, nil
+}
+
+// start runs the checker in the background; its progress comes back one
+// message at a time.
+func (s buildLabScreen) start() (screen, tea.Cmd) {
+	if s.running {
+		return s, nil
+	}
+	addr, err := labs.LoopbackAddr(s.addr.Value())
+	if err != nil {
+		return s, func() tea.Msg { return errMsg{err} }
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	events := make(chan tea.Msg, 8)
+	s.running, s.events, s.stopped, s.cancel = true, events, ctx.Done(), cancel
+	s.report, s.showSpec, s.scroll = nil, false, 0
+	for i := range s.stages {
+		s.stages[i] = labs.StageResult{Index: i, ID: s.stages[i].ID, Title: s.stages[i].Title}
+	}
+	s.activity = "Checking " + addr + "…"
+	id := s.lab.ID
+	return s, func() tea.Msg {
+		// The check runs on its own goroutine so that each stage can be
+		// delivered as it finishes; a cancelled check delivers nothing.
+		go func() {
+			rep, err := labs.Check(ctx, id, addr, func(r labs.StageResult) {
+				select {
+				case events <- buildStageMsg{events: events, run: r}:
+				case <-ctx.Done():
+				}
+			})
+			select {
+			case events <- buildDoneMsg{events: events, report: rep, err: err}:
+			case <-ctx.Done():
+			}
+		}()
+		return waitBuild(events, ctx.Done())()
+	}
+}
+
+func (s buildLabScreen) View() string { return fitWidth(s.view(), s.width) }
+
+func (s buildLabScreen) view() string {
+	st := s.sh.styles
+	w := max(30, min(s.width-2, maxTextWidth))
+	var b strings.Builder
+	b.WriteString(st.Title.Render(s.Title()) + "\n")
+	b.WriteString(s.addr.View() + "\n")
+	if s.activity != "" {
+		b.WriteString(st.Hint.Render(ansi.Truncate(s.activity, w, "…")) + "\n")
+	} else {
+		b.WriteString(st.Subtle.Render(ansi.Truncate("Run your service on this machine, then press enter. Or: serverside check "+s.lab.ID+" --addr ADDR", w, "…")) + "\n")
+	}
+	b.WriteString("\n")
+	var body string
+	if s.showSpec {
+		body = s.rendered
+		if body == "" {
+			body = st.Subtle.Render("Rendering the specification…")
+		}
+	} else {
+		body = s.resultsText(w)
+	}
+	used := strings.Count(b.String(), "\n")
+	lines := strings.Split(body, "\n")
+	room := max(1, s.height-used)
+	start := min(s.scroll, max(0, len(lines)-room))
+	b.WriteString(strings.Join(lines[start:min(len(lines), start+room)], "\n"))
+	return b.String()
+}
+
+func (s buildLabScreen) resultsText(w int) string {
+	st := s.sh.styles
+	var b strings.Builder
+	for _, r := range s.stages {
+		mark := st.Todo.Render("·")
+		title := st.Lesson.Render(r.Title)
+		switch {
+		case r.Ran && r.Passed:
+			mark = st.Done.Render("✓")
+		case r.Ran:
+			mark, title = st.Bad.Render("✗"), st.Bad.Render(r.Title)
+		}
+		line := fmt.Sprintf("%s %d. %s", mark, r.Index+1, title)
+		if r.Ran && !r.Passed && r.Rerun {
+			line += st.Subtle.Render(fmt.Sprintf(" (broke again after stage %q passed)", r.After))
+		}
+		b.WriteString(line + "\n")
+	}
+	if s.report != nil {
+		if s.report.Passed {
+			b.WriteString("\n" + st.Good.Render(fmt.Sprintf("All %d stages pass.", len(s.report.Stages))) + "\n")
+		} else if f := s.report.Failed; f != nil && f.Failure != nil {
+			b.WriteString("\n")
+			for _, line := range strings.Split(strings.TrimRight(f.Failure.Text(), "\n"), "\n") {
+				b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
