@@ -97,7 +97,14 @@ func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) build
 	return s
 }
 
-func (s buildLabScreen) init() tea.Cmd { return s.refresh() }
+// buildLabOpenedMsg asks the screen, once the root has sized it, to
+// render its specification.
+type buildLabOpenedMsg struct{ key labKey }
+
+func (s buildLabScreen) init() tea.Cmd {
+	k := s.key
+	return func() tea.Msg { return buildLabOpenedMsg{k} }
+}
 
 // refresh asks for the specification rendered at the current width.
 func (s buildLabScreen) refresh() tea.Cmd {
@@ -171,6 +178,11 @@ func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		s.sh.renders.put(msg.key, msg.out)
 		if msg.key == s.renderKey() {
 			s.rendered = msg.out
+		}
+		return s, nil
+	case buildLabOpenedMsg:
+		if msg.key == s.key {
+			return s, s.refresh()
 		}
 		return s, nil
 	case buildStageMsg:
