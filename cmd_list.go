@@ -79,6 +79,7 @@ func newListCmd(g *globals) *cobra.Command {
 			if asJSON {
 				enc := json.NewEncoder(out)
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
 				return enc.Encode(listing)
 			}
 			return writeListing(out, listing)

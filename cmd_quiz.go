@@ -171,7 +171,7 @@ func (z *lineQuiz) run(ctx context.Context) error {
 	}
 	z.printf("\n%d of %d right", right, total)
 	if left := total - answered; left > 0 {
-		z.printf(" (%d not answered: run the quiz again to answer them)", left)
+		z.printf(" (%d not answered; run the quiz again to finish)", left)
 	}
 	z.printf(".\n")
 	// The context may be cancelled by now; finishing the bookkeeping for
