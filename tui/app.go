@@ -136,6 +136,8 @@ type (
 	openStatsMsg  struct{}
 	openUsersMsg  struct{}
 	openCramMsg   struct{ module string }
+	// openLabMsg opens a lab block of a lesson (see newLabScreen).
+	openLabMsg    struct{ lessonID, labID string }
 	resetDoneMsg  struct{ text string }
 	reviewMsg     struct{ cards []progress.Card }
 	statusMsg     struct{ text string }
@@ -314,6 +316,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return reviewMsg{cards}
 		}
+	case openLabMsg:
+		l := m.sh.course.Lesson(msg.lessonID)
+		if l == nil {
+			return m, nil
+		}
+		for _, lab := range l.Labs {
+			if lab.ID != msg.labID {
+				continue
+			}
+			sc, cmd, err := newLabScreen(m.sh, l, lab)
+			if err != nil {
+				m.status, m.statusErr = err.Error(), true
+				return m, nil
+			}
+			m.stack = append(m.stack, sc.SetSize(m.bodySize()))
+			return m, cmd
+		}
+		return m, nil
 	case reloadMsg:
 		return m.applyReload(msg.update)
 	case resetDoneMsg:

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ const maxTextWidth = 100
 
 type lessonKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Answer, Next, Back, Help key.Binding
-	Search, NextMatch, PrevMatch, Contents, Links                     key.Binding
+	Search, NextMatch, PrevMatch, Contents, Links, Lab                key.Binding
 }
 
 func (k lessonKeys) ShortHelp() []key.Binding {
@@ -34,7 +35,7 @@ func (k lessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Search, k.NextMatch, k.PrevMatch, k.Contents, k.Links},
-		{k.Answer, k.Next, k.Back, k.Help, quitKey()},
+		{k.Answer, k.Lab, k.Next, k.Back, k.Help, quitKey()},
 	}
 }
 
@@ -57,6 +58,7 @@ func newLessonKeys() lessonKeys {
 		PrevMatch: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous match")),
 		Contents:  key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "contents")),
 		Links:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "linked lessons")),
+		Lab:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "open the lab")),
 	}
 }
 
@@ -75,6 +77,7 @@ type lessonScreen struct {
 	key, want renderKey
 	rendered  string
 	cards     []int // content line where each question's card starts
+	labCards  []int // content line where each lab's card starts
 	attempts  map[string]progress.Attempt
 	scroll    int // wanted scroll offset, applied when content arrives; -1 none
 	restored  bool
@@ -102,19 +105,32 @@ type lessonSearch struct {
 // match is one hit: a content line and the cell columns it spans.
 type match struct{ line, start, end int }
 
-func markerFor(i int) string { return fmt.Sprintf("srvsdq%dmark", i) }
+func markerFor(i int) string    { return fmt.Sprintf("srvsdq%dmark", i) }
+func labMarkerFor(i int) string { return fmt.Sprintf("srvsdl%dmark", i) }
 
 const endMarker = "srvsdendmark"
 
 // lessonMarkdown is the body with a marker line where each question stands
 // and one at the end, so cards can replace them after rendering.
 func lessonMarkdown(l *lessons.Lesson) string {
+	type mark struct {
+		off  int
+		text string
+	}
+	var marks []mark
+	for i, q := range l.Questions {
+		marks = append(marks, mark{q.Offset, markerFor(i)})
+	}
+	for i, lab := range l.Labs {
+		marks = append(marks, mark{lab.Offset, labMarkerFor(i)})
+	}
+	sort.SliceStable(marks, func(i, j int) bool { return marks[i].off < marks[j].off })
 	var md strings.Builder
 	prev := 0
-	for i, q := range l.Questions {
-		md.WriteString(l.Body[prev:q.Offset])
-		md.WriteString("\n\n" + markerFor(i) + "\n\n")
-		prev = q.Offset
+	for _, mk := range marks {
+		md.WriteString(l.Body[prev:mk.off])
+		md.WriteString("\n\n" + mk.text + "\n\n")
+		prev = mk.off
 	}
 	md.WriteString(l.Body[prev:])
 	md.WriteString("\n\n" + endMarker + "\n")
@@ -322,6 +338,8 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.vp.GotoBottom()
 		case key.Matches(msg, s.keys.Answer):
 			return s, s.answer()
+		case key.Matches(msg, s.keys.Lab):
+			return s, s.openLab(-1)
 		case key.Matches(msg, s.keys.Next):
 			return s, s.nextLesson()
 		}
@@ -381,7 +399,7 @@ func completeLesson(store Store, user, id string) tea.Cmd {
 
 // answer opens the quiz at the question in view, or the next one below.
 func (s lessonScreen) answer() tea.Cmd {
-	if len(s.lesson.Questions) == 0 {
+	if len(s.lesson.Questions) == 0 && len(s.lesson.Labs) == 0 {
 		if s.vp.AtBottom() {
 			return s.nextLesson()
 		}
@@ -389,6 +407,19 @@ func (s lessonScreen) answer() tea.Cmd {
 		return nil
 	}
 	top, bottom := s.vp.YOffset(), s.vp.YOffset()+s.height
+	// The first card in view, question or lab, is the one meant.
+	firstQ := -1
+	for _, line := range s.cards {
+		if line >= top && line < bottom {
+			firstQ = line
+			break
+		}
+	}
+	for i, line := range s.labCards {
+		if line >= top && line < bottom && (firstQ < 0 || line < firstQ) {
+			return s.openLab(i)
+		}
+	}
 	from := -1
 	for i, line := range s.cards {
 		if line >= top && line < bottom {
@@ -421,6 +452,25 @@ func (s lessonScreen) answer() tea.Cmd {
 	return tea.Batch(s.saveScroll(), func() tea.Msg { return openQuizMsg{lessonID: id, from: from} })
 }
 
+// openLab asks the root to open lab i of this lesson: the first lab in
+// view when i < 0.
+func (s lessonScreen) openLab(i int) tea.Cmd {
+	if len(s.lesson.Labs) == 0 {
+		return func() tea.Msg { return statusMsg{"This lesson has no lab."} }
+	}
+	if i < 0 {
+		i = 0
+		for j, line := range s.labCards {
+			if line >= s.vp.YOffset() {
+				i = j
+				break
+			}
+		}
+	}
+	id, lab := s.lesson.ID, s.lesson.Labs[i].ID
+	return tea.Sequence(s.saveScroll(), func() tea.Msg { return openLabMsg{lessonID: id, labID: lab} })
+}
+
 func (s lessonScreen) nextLesson() tea.Cmd {
 	next := s.sh.course.Next(s.lesson.ID)
 	if next == nil {
@@ -443,10 +493,18 @@ func (s *lessonScreen) compose() {
 	lines := strings.Split(strings.TrimRight(s.rendered, "\n"), "\n")
 	var out []string
 	s.cards = make([]int, len(s.lesson.Questions))
+	s.labCards = make([]int, len(s.lesson.Labs))
 	for _, line := range lines {
 		plain := strings.TrimSpace(ansi.Strip(line))
 		if plain == endMarker {
 			for _, c := range strings.Split(s.endCard(tw), "\n") {
+				out = append(out, pad+c)
+			}
+			continue
+		}
+		if i, ok := labMarkerIndex(plain); ok && i < len(s.lesson.Labs) {
+			s.labCards[i] = len(out)
+			for _, c := range strings.Split(s.labCard(i, tw), "\n") {
 				out = append(out, pad+c)
 			}
 			continue
@@ -475,6 +533,29 @@ func (s *lessonScreen) compose() {
 		s.vp.SetYOffset(yoff)
 	}
 	s.restored = true
+}
+
+func labMarkerIndex(s string) (int, bool) {
+	var i int
+	if n, err := fmt.Sscanf(s, "srvsdl%dmark", &i); err == nil && n == 1 && s == labMarkerFor(i) {
+		return i, true
+	}
+	return 0, false
+}
+
+// labCard shows where a lab stands in the text.
+func (s lessonScreen) labCard(i, width int) string {
+	st := s.sh.styles
+	lab := s.lesson.Labs[i]
+	inner := max(10, width-6)
+	kinds := map[string]string{"http": "talk to a real server", "sql": "query a real database", "build": "check your own service"}
+	title := lab.Title
+	if title == "" {
+		title = lab.ID
+	}
+	head := st.CardTitle.Render("Lab: "+title) + st.Subtle.Render(" · "+kinds[lab.Kind])
+	body := st.Subtle.Render("press enter (or L) to open the lab")
+	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(head+"\n"+body), "\n", "\n  ")
 }
 
 func markerIndex(s string) (int, bool) {
