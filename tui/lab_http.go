@@ -428,7 +428,15 @@ func exchangeLine(ex labs.Exchange) string {
 	if ex.ClientGaveUp {
 		status = "client gave up"
 	}
-	return fmt.Sprintf("#%d %s → %s  %s", ex.Seq, what, status, ex.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("#%d %s → %s  %s", ex.Seq, what, status, shortDuration(ex.Duration))
+}
+
+// shortDuration shows loopback times, mostly under a millisecond, readably.
+func shortDuration(d time.Duration) string {
+	if d < time.Millisecond {
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	}
+	return d.Round(time.Millisecond).String()
 }
 
 // exchangeDetail is the raw request and response, with line endings shown
