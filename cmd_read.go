@@ -40,7 +40,7 @@ func newReadCmd(g *globals) *cobra.Command {
 			"terminal's width (at most 100), else to 80 columns.\n\n" +
 			"LESSON_ID is a lesson id as `serverside list` shows it (a lesson file's path\n" +
 			"relative to the course works too).",
-		Example: "  serverside read client-server\n  serverside read client-server --plain | less\n  serverside read caching --width 60",
+		Example: "  serverside read client-server\n  serverside read client-server --plain | less\n  serverside read http-caching --width 60",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("width") && width < readWidthMin {
@@ -98,7 +98,7 @@ func findLesson(c *lessons.Course, arg string) (*lessons.Lesson, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "no lesson %q in this course: run `serverside list` to see the lesson ids", safeLine(arg))
 	if like := similarLessons(c, arg); len(like) > 0 {
-		fmt.Fprintf(&b, "\n  did you mean: %s?", strings.Join(like, ", "))
+		fmt.Fprintf(&b, "\n  similar ids: %s", strings.Join(like, ", "))
 	}
 	if n := len(c.Broken); n > 0 {
 		fmt.Fprintf(&b, "\n  %d lesson file(s) could not be loaded: run `serverside lint` to see why", n)
@@ -106,30 +106,56 @@ func findLesson(c *lessons.Course, arg string) (*lessons.Lesson, error) {
 	return nil, errors.New(b.String())
 }
 
-// similarLessons suggests up to three lesson ids whose id or title contains
-// what was typed, or that contain a word of it.
+// similarLessons suggests up to three lesson ids close to what was typed:
+// ids or titles that contain it, then ids a few typing mistakes away,
+// closest first.
 func similarLessons(c *lessons.Course, arg string) []string {
 	want := strings.ToLower(strings.TrimSpace(arg))
 	if len(want) < 3 {
 		return nil
 	}
-	var out []string
+	type candidate struct {
+		id   string
+		dist int
+	}
+	var found []candidate
 	for _, l := range c.Lessons() {
-		id, title := strings.ToLower(l.ID), strings.ToLower(l.Title)
-		match := strings.Contains(id, want) || strings.Contains(title, want) || strings.Contains(want, id)
-		for _, w := range strings.FieldsFunc(want, func(r rune) bool { return r == '-' || r == ' ' || r == '_' }) {
-			if len(w) >= 4 && strings.Contains(id, w) {
-				match = true
-			}
-		}
-		if match {
-			out = append(out, l.ID)
-		}
-		if len(out) == 3 {
-			break
+		id := strings.ToLower(l.ID)
+		switch d := editDistance(want, id); {
+		case strings.Contains(id, want) || strings.Contains(strings.ToLower(l.Title), want):
+			found = append(found, candidate{l.ID, 0})
+		case d <= max(2, len(want)/3):
+			found = append(found, candidate{l.ID, d})
 		}
 	}
+	sort.SliceStable(found, func(i, j int) bool { return found[i].dist < found[j].dist })
+	var out []string
+	for _, f := range found[:min(3, len(found))] {
+		out = append(out, f.id)
+	}
 	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes (ids
+// are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // terminalWidth reports whether f (a writer or reader) is a terminal and, when it is and its

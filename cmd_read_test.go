@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -189,7 +190,7 @@ func TestReadUnknownLesson(t *testing.T) {
 		t.Fatalf("unknown id printed:\n%s", out)
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, `no lesson "every"`) || !strings.Contains(msg, "serverside list") || !strings.Contains(msg, "did you mean: every-type?") {
+	if !strings.Contains(msg, `no lesson "every"`) || !strings.Contains(msg, "serverside list") || !strings.Contains(msg, "similar ids: every-type") {
 		t.Fatalf("error should say how to find ids: %v", err)
 	}
 	if exitCode(err) == 0 {
@@ -279,6 +280,29 @@ func TestReadBuiltInCourse(t *testing.T) {
 		}
 		if n := len(l.Questions); n > 0 && !strings.Contains(text, "Question "+strconv.Itoa(n)+":") {
 			t.Errorf("%s: question %d missing", l.ID, n)
+		}
+	}
+}
+
+func TestSimilarLessons(t *testing.T) {
+	c, _, err := lessons.LoadDir(writeCourse(t, testCourse))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		typed string
+		want  []string
+	}{
+		{"every-typ", []string{"every-type"}},  // a prefix
+		{"evrey-type", []string{"every-type"}}, // a typo
+		{"reading", []string{"no-questions"}},  // in the title
+		{"linkin", []string{"linking"}},        // one letter short
+		{"zzzzzz", nil},                        // nothing like it
+		{"ev", nil},                            // too short to guess
+	}
+	for _, tt := range tests {
+		if got := similarLessons(c, tt.typed); !slices.Equal(got, tt.want) {
+			t.Errorf("similarLessons(%q) = %v, want %v", tt.typed, got, tt.want)
 		}
 	}
 }
