@@ -184,13 +184,16 @@ func childConcurrentWriter(path, worker string) int {
 	return 0
 }
 
-func writeMix(path, worker string, n int) error {
+// writeMix also checkpoints now and then and reopens its store, so other
+// writers' Opens (and their integrity check) race with checkpoints that
+// rewrite the main file.
+func writeMix(path, worker string, n int) (err error) {
 	ctx := context.Background()
 	s, err := Open(ctx, path)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	for i := range n {
 		for _, user := range []string{"user-" + worker, "shared"} {
 			if _, err := s.RecordAttempt(ctx, Attempt{User: user, LessonID: "l" + strconv.Itoa(i%3),
@@ -207,6 +210,17 @@ func writeMix(path, worker string, n int) error {
 			}
 			if err := s.AddTime(ctx, "user-"+worker, "l1", 1); err != nil {
 				return err
+			}
+			if _, err := s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+				return fmt.Errorf("checkpoint: %w", err)
+			}
+		}
+		if i%20 == 19 {
+			if err := s.Close(); err != nil {
+				return err
+			}
+			if s, err = Open(ctx, path); err != nil {
+				return fmt.Errorf("reopen: %w", err)
 			}
 		}
 	}

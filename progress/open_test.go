@@ -87,6 +87,13 @@ func TestOpenShortFile(t *testing.T) {
 // A file with a good header whose pages are damaged: the header check
 // passes, quick_check must catch it before anything writes.
 func TestOpenDamagedPages(t *testing.T) {
+	wantOpenError(t, damagedDatabase(t), "damaged")
+}
+
+// damagedDatabase writes a real progress database, then overwrites every
+// page after the first with junk.
+func damagedDatabase(t *testing.T) string {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "progress.db")
 	s, err := Open(ctx, path)
@@ -107,13 +114,24 @@ func TestOpenDamagedPages(t *testing.T) {
 	if len(data) < 4*4096 {
 		t.Fatalf("database only %d bytes; want several pages", len(data))
 	}
-	// Overwrite everything after the first page with junk.
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := 4096; i < len(data); i++ {
 		data[i] = byte(r.UintN(256))
 	}
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
+	}
+	return path
+}
+
+// The same damage, with -wal and -shm files beside it as a running (or
+// killed) serverside leaves them: the second, locking check agrees.
+func TestOpenDamagedPagesWithJournalFiles(t *testing.T) {
+	path := damagedDatabase(t)
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.WriteFile(path+suffix, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	wantOpenError(t, path, "damaged")
 }

@@ -216,26 +216,55 @@ func checkReadOnly(ctx context.Context, path string) error {
 		// read-write open; an immutable view would see a half-written file.
 		return nil
 	}
-	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&immutable=1")
-	if err != nil {
-		return &OpenError{Path: path, Problem: "cannot open", Fix: "Check the file's permissions", Err: err}
+	err := quickCheck(ctx, fileURI(path)+"?mode=ro&immutable=1")
+	if err != nil && isCorrupt(err) {
+		if exists(path+"-wal") && exists(path+"-shm") {
+			// Another process may have the database open and be copying
+			// its WAL into the file right now, which an immutable (lock-free)
+			// reader can see half-done. Ask again the normal way, with
+			// locks; the -wal and -shm files exist already, so this creates
+			// nothing.
+			err = quickCheck(ctx, fileURI(path)+"?mode=ro&_pragma=busy_timeout(5000)")
+		}
 	}
-	defer db.Close()
-	var result string
-	err = db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&result)
-	if err == nil && result == "ok" {
+	switch {
+	case err == nil:
 		return nil
-	}
-	if err != nil && !isCorrupt(err) {
+	case isCorrupt(err):
+		return &OpenError{Path: path, Problem: "is damaged (" + err.Error() + ")",
+			Fix: "Move it aside (mv " + path + " " + path + ".bad) to start afresh, or restore it from a backup or `serverside progress export` file",
+			Err: err}
+	default:
 		return &OpenError{Path: path, Problem: "cannot be read: " + err.Error(),
 			Fix: "Check the file's permissions and that no other program holds it", Err: err}
 	}
-	if err == nil {
-		err = errors.New(result)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// errDamaged wraps what quick_check reported, so isCorrupt recognises it.
+type errDamaged struct{ report string }
+
+func (e errDamaged) Error() string { return e.report }
+
+// quickCheck runs PRAGMA quick_check on the database at uri.
+func quickCheck(ctx context.Context, uri string) error {
+	db, err := sql.Open("sqlite", uri)
+	if err != nil {
+		return err
 	}
-	return &OpenError{Path: path, Problem: "is damaged (" + err.Error() + ")",
-		Fix: "Move it aside (mv " + path + " " + path + ".bad) to start afresh, or restore it from a backup or `serverside progress export` file",
-		Err: err}
+	defer db.Close()
+	var result string
+	if err := db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&result); err != nil {
+		return err
+	}
+	if result != "ok" {
+		return errDamaged{result}
+	}
+	return nil
 }
 
 // checkVersion refuses a database whose schema is newer than this program's.
@@ -434,6 +463,9 @@ func isBusy(err error) bool {
 }
 
 func isCorrupt(err error) bool {
+	if errors.As(err, new(errDamaged)) {
+		return true
+	}
 	c := sqliteCode(err)
 	return c == sqlite3.SQLITE_CORRUPT || c == sqlite3.SQLITE_NOTADB
 }
