@@ -211,7 +211,7 @@ func (ld *loader) load() (*Course, []Problem) {
 			}
 			l := r.lesson
 			ld.probs = append(ld.probs, r.probs...)
-			if l == nil || HasErrors(r.probs) {
+			if l == nil || Blocking(r.probs) {
 				broken(firstError(r.probs))
 				continue
 			}

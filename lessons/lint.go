@@ -21,6 +21,10 @@ type Problem struct {
 	Col      int      `json:"col"`
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
+	// Shown is set on errors that lint reports but that don't stop the
+	// lesson from being shown: the text was made safe (control characters
+	// replaced), so a learner can still read it.
+	Shown bool `json:"-"`
 }
 
 func (p Problem) String() string {
@@ -32,6 +36,17 @@ func SortProblems(ps []Problem) {
 	slices.SortStableFunc(ps, func(a, b Problem) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
+}
+
+// Blocking reports whether any problem is an error that keeps a lesson
+// from being shown.
+func Blocking(ps []Problem) bool {
+	for _, p := range ps {
+		if p.Severity == Error && !p.Shown {
+			return true
+		}
+	}
+	return false
 }
 
 // HasErrors reports whether any problem is an error.

@@ -124,7 +124,9 @@ func splitFrontMatter(src []byte) (fm, body []byte, bodyLine int, ok bool) {
 
 func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(fm, &doc); err != nil {
+	// Control characters are reported by checkControlChars; made safe here
+	// so the YAML around them still parses.
+	if err := yaml.Unmarshal([]byte(Sanitize(string(fm))), &doc); err != nil {
 		line, msg := yamlErrorLine(err)
 		p.errorf(1+line, 1, "front matter is not valid YAML: %s", msg)
 		return

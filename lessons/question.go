@@ -44,7 +44,7 @@ func allQuestionKeys() []string {
 // is too broken to ask.
 func (p *lessonParser) parseQuestion(content []byte, fence int) *Question {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(content, &doc); err != nil {
+	if err := yaml.Unmarshal([]byte(Sanitize(string(content))), &doc); err != nil {
 		line, msg := yamlErrorLine(err)
 		p.errorf(fence+line, 1, "quiz block is not valid YAML: %s", msg)
 		return nil
@@ -380,7 +380,7 @@ var labKeysEnvelope = []string{"id", "kind", "title"}
 // to the labs package, which validates it through LintOptions.
 func (p *lessonParser) parseLab(content []byte, fence int) *Lab {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(content, &doc); err != nil {
+	if err := yaml.Unmarshal([]byte(Sanitize(string(content))), &doc); err != nil {
 		line, msg := yamlErrorLine(err)
 		p.errorf(fence+line, 1, "lab block is not valid YAML: %s", msg)
 		return nil

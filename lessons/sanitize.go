@@ -78,15 +78,18 @@ func (p *lessonParser) checkControlChars(src []byte) {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			p.errorf(line, col, "invalid UTF-8 byte: save the file as UTF-8")
+			p.probs[len(p.probs)-1].Shown = true
 			reported++
 		case r == '\r' && i+1 < len(src) && src[i+1] == '\n':
 			// A Windows line ending is fine.
 		case isControl(r):
 			p.errorf(line, col, "raw control character %s: remove it (lessons must not carry terminal escape sequences)", controlName(r))
+			p.probs[len(p.probs)-1].Shown = true
 			reported++
 		}
 		if reported >= 20 {
 			p.errorf(line, col, "too many control characters; stopping here")
+			p.probs[len(p.probs)-1].Shown = true
 			return
 		}
 		col++

@@ -188,6 +188,42 @@ func (m Model) Init() tea.Cmd {
 
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }
 
+// prefetchMsg asks for a lesson to be rendered ahead of being opened.
+type prefetchMsg struct{ lessonID string }
+
+// prefetchLikely renders the lesson the learner will most likely open
+// next: the one to continue from the map, the next one from a lesson.
+func (m Model) prefetchLikely() tea.Cmd {
+	switch top := m.top().(type) {
+	case mapScreen:
+		if m.sh.last != "" {
+			return m.prefetch(m.sh.last)
+		}
+		if l := top.selected(); l != nil {
+			return m.prefetch(l.ID)
+		}
+	case lessonScreen:
+		if next := m.sh.course.Next(top.lesson.ID); next != nil {
+			return m.prefetch(next.ID)
+		}
+	}
+	return nil
+}
+
+// prefetch renders a lesson at the size it would open with, so opening it
+// is instant. It does nothing when the render is cached already.
+func (m Model) prefetch(id string) tea.Cmd {
+	l := m.sh.course.Lesson(id)
+	if l == nil || m.width == 0 {
+		return nil
+	}
+	s := newLessonScreen(m.sh, l, 0).SetSize(m.bodySize()).(lessonScreen)
+	if _, ok := m.sh.renders.get(s.want); ok {
+		return nil
+	}
+	return renderCmd(s.want, s.markdown)
+}
+
 // reloadMsg carries a course reloaded from disk.
 type reloadMsg struct{ update watch.Update }
 
@@ -278,7 +314,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for i := range m.stack {
 			m.stack[i] = m.stack[i].SetSize(m.bodySize())
 		}
-		return m, m.refreshTop()
+		return m, tea.Batch(m.refreshTop(), m.prefetchLikely())
 	case tea.BackgroundColorMsg:
 		if m.fixTheme {
 			return m, nil
@@ -306,7 +342,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return m.updateTop(msg)
 	case statesMsg:
+		first := m.sh.last == "" && msg.last != ""
 		m.sh.states, m.sh.due, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.last, msg.lastAt
+		if first && len(m.stack) == 1 {
+			return m, m.prefetch(msg.last)
+		}
 	case openReviewMsg:
 		store, user, cap := m.sh.store, m.sh.user, m.sh.newPerDay
 		return m, func() tea.Msg {
@@ -336,6 +376,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case reloadMsg:
 		return m.applyReload(msg.update)
+	case renderedMsg:
+		// Every render is cached here, including prefetched ones that no
+		// screen asked for; then the screens see it as usual.
+		if msg.err == nil {
+			m.sh.renders.put(msg.key, msg.out)
+		}
+	case prefetchMsg:
+		return m, m.prefetch(msg.lessonID)
 	case resetDoneMsg:
 		m.status, m.statusErr = msg.text, false
 		return m, tea.Batch(loadStates(m.sh), clearStatusLater())
@@ -410,7 +458,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.search.query = msg.query
 		s = s.SetSize(m.bodySize()).(lessonScreen)
 		m.stack = append(m.stack, s)
-		return m, s.init()
+		var next tea.Cmd
+		if n := m.sh.course.Next(l.ID); n != nil {
+			next = m.prefetch(n.ID)
+		}
+		return m, tea.Batch(s.init(), next)
 	case openQuizMsg:
 		l := m.sh.course.Lesson(msg.lessonID)
 		if l == nil || len(l.Questions) == 0 {

@@ -269,7 +269,6 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.err != nil {
 			return s, func() tea.Msg { return errMsg{fmt.Errorf("rendering %s: %w", s.lesson.Path, msg.err)} }
 		}
-		s.sh.renders.put(msg.key, msg.out)
 		if msg.key != want {
 			return s, nil // stale width or theme: keep what is on screen
 		}

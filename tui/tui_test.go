@@ -429,3 +429,41 @@ func TestLiveReloadKeepsPlaceAndLastGood(t *testing.T) {
 		t.Errorf("broken save: want the last good version and a banner:\n%s", v)
 	}
 }
+
+// Lesson files may come from anyone: nothing in them may reach the
+// terminal as a control sequence, whatever screen shows it.
+func TestHostileLessonNeverReachesTheTerminal(t *testing.T) {
+	dir := t.TempDir()
+	evil := "\x1b]0;owned\x07\x1b[2J\x1b]52;c;cm0gLXJmIH4=\x07\x9b6n\x1b[10;10H"
+	src := "---\nid: evil\ntitle: \"Title " + strings.ReplaceAll(evil, "\x07", "") + "\"\n---\n\n# Heading " + evil + "\n\nBody " + evil + " text.\n\n" +
+		"```quiz\nid: q\ntype: single\nprompt: \"Prompt \x1b[2J here\"\nchoices: [\"A \x1b]52;c;eA==\x07\", B]\nanswer: B\nexplain: \"Explain \x1b]0;t\x07 it\"\n```\n"
+	if err := os.WriteFile(filepath.Join(dir, "evil.md"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := lessons.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Lesson("evil") == nil {
+		t.Fatalf("the hostile lesson should still load (its problems are lint errors): %v", c.Broken)
+	}
+	var m tea.Model = New(Options{Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	check := func(where string) {
+		t.Helper()
+		raw := m.(Model).View().Content
+		for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\x9b", "\x1b[10;10H"} {
+			if strings.Contains(raw, bad) {
+				t.Errorf("%s: %q reached the terminal", where, bad)
+			}
+		}
+	}
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	check("map")
+	m = run(t, m, press("enter"))
+	check("lesson")
+	m = run(t, m, press("enter"))
+	check("question")
+	m = run(t, m, press("2"))
+	m = run(t, m, press("enter"))
+	check("feedback")
+}
