@@ -20,6 +20,7 @@ import (
 	"serverside/lessons"
 	"serverside/progress"
 	"serverside/render"
+	"serverside/search"
 	"serverside/watch"
 )
 
@@ -86,6 +87,7 @@ type shared struct {
 	theme   render.Theme
 	styles  Styles
 	renders *renderCache
+	index   *search.Index // the course search's index, built when first needed
 	// states is the user's lesson states, refreshed after changes.
 	states map[string]progress.LessonState
 	// due is how many reviews are due now; last where the learner was.

@@ -1,0 +1,393 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"serverside/lessons"
+	"serverside/search"
+)
+
+// Messages of the course search.
+type (
+	// openSearchMsg asks the root to open the course search.
+	openSearchMsg struct{}
+	// searchIndexMsg brings the index built for a course.
+	searchIndexMsg struct {
+		course *lessons.Course
+		index  *search.Index
+	}
+	// searchResultsMsg brings the answer to one query; the screen drops it
+	// when the field no longer holds that query.
+	searchResultsMsg struct {
+		query   string
+		index   *search.Index
+		results []search.Result
+	}
+)
+
+// maxSearchResults is more lessons than a learner will scroll through.
+const maxSearchResults = 100
+
+// Lines above the results: the field, a summary line and a gap.
+const searchHeaderLines = 3
+
+// Lines each result takes: lesson and heading, snippet, gap.
+const searchResultLines = 3
+
+type courseSearchKeys struct {
+	Up, Down, PageUp, PageDown, Open, Back key.Binding
+}
+
+func (k courseSearchKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Open, k.Back}
+}
+
+func (k courseSearchKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Open, k.Back, quitKey()}}
+}
+
+// Letters are typed into the field, so only keys that type nothing move.
+func newCourseSearchKeys() courseSearchKeys {
+	return courseSearchKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑/ctrl+p", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓/ctrl+n", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Open:     enterKey("open the lesson at the match"),
+		Back:     backKey(),
+	}
+}
+
+// courseSearchScreen searches every lesson of the course as the learner
+// types: titles, text, headings and question prompts.
+type courseSearchScreen struct {
+	sh      *shared
+	keys    courseSearchKeys
+	input   textinput.Model
+	query   string // the query results answer
+	results []search.Result
+	cursor  int
+	offset  int // first result shown
+	width   int
+	height  int
+}
+
+func newCourseSearchScreen(sh *shared) courseSearchScreen {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "search every lesson"
+	in.CharLimit = 200
+	// Focus now, on the value that is returned: a command can't change it.
+	in.Focus()
+	return courseSearchScreen{sh: sh, keys: newCourseSearchKeys(), input: in}
+}
+
+// openSearch opens the course search on top of the stack, building the
+// index first when the course has none yet (or has been reloaded since).
+func (m Model) openSearch() (Model, tea.Cmd) {
+	s := newCourseSearchScreen(m.sh).SetSize(m.bodySize()).(courseSearchScreen)
+	m.stack = append(m.stack, s)
+	m.help.ShowAll = false
+	return m, s.init()
+}
+
+func (s courseSearchScreen) init() tea.Cmd {
+	if s.indexReady() {
+		return nil
+	}
+	return buildIndex(s.sh.course)
+}
+
+// indexReady reports whether shared holds an index of the current course.
+func (s courseSearchScreen) indexReady() bool {
+	return s.sh.index != nil && s.sh.index.Course() == s.sh.course
+}
+
+func buildIndex(c *lessons.Course) tea.Cmd {
+	return func() tea.Msg { return searchIndexMsg{course: c, index: search.Build(c)} }
+}
+
+// find asks for the results of the query in the field.
+func (s courseSearchScreen) find() tea.Cmd {
+	q := s.input.Value()
+	if !s.indexReady() {
+		return buildIndex(s.sh.course) // the results follow the index
+	}
+	ix := s.sh.index
+	return func() tea.Msg {
+		return searchResultsMsg{query: q, index: ix, results: ix.Find(q, maxSearchResults)}
+	}
+}
+
+func (s courseSearchScreen) Title() string    { return "Search" }
+func (s courseSearchScreen) Keys() helpKeyMap { return s.keys }
+
+// Typing is always true: every printable key, q and ? too, is part of the
+// query.
+func (s courseSearchScreen) Typing() bool { return true }
+
+// Position is the selected result for the status line.
+func (s courseSearchScreen) Position() string {
+	if len(s.results) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d ", s.cursor+1, len(s.results))
+}
+
+func (s courseSearchScreen) SetSize(w, h int) screen {
+	s.width, s.height = w, h
+	s.input.SetWidth(max(10, w-4))
+	s.clampOffset()
+	return s
+}
+
+// shown is how many results fit.
+func (s courseSearchScreen) shown() int {
+	return max(1, (s.height-searchHeaderLines)/searchResultLines)
+}
+
+func (s *courseSearchScreen) clampOffset() {
+	n := s.shown()
+	if s.cursor < s.offset {
+		s.offset = s.cursor
+	}
+	if s.cursor >= s.offset+n {
+		s.offset = s.cursor - n + 1
+	}
+	s.offset = max(0, min(s.offset, len(s.results)-n))
+}
+
+func (s *courseSearchScreen) move(by int) {
+	if len(s.results) == 0 {
+		return
+	}
+	s.cursor = max(0, min(len(s.results)-1, s.cursor+by))
+	s.clampOffset()
+}
+
+func (s courseSearchScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case searchIndexMsg:
+		if msg.course != s.sh.course {
+			return s, nil // built for a course since reloaded
+		}
+		// Kept in shared so the next search starts at once. Screens
+		// update on the UI goroutine only, so this write is not shared
+		// with any command.
+		s.sh.index = msg.index
+		if s.input.Value() != "" {
+			return s, s.find()
+		}
+		return s, nil
+	case searchResultsMsg:
+		if msg.query != s.input.Value() || msg.index != s.sh.index {
+			return s, nil // stale: the learner typed on
+		}
+		s.query, s.results = msg.query, msg.results
+		s.cursor, s.offset = 0, 0
+		return s, nil
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return s, func() tea.Msg { return backMsg{} }
+		case key.Matches(msg, s.keys.Open):
+			return s, s.open()
+		case key.Matches(msg, s.keys.Up):
+			s.move(-1)
+			return s, nil
+		case key.Matches(msg, s.keys.Down):
+			s.move(1)
+			return s, nil
+		case key.Matches(msg, s.keys.PageUp):
+			s.move(-s.shown())
+			return s, nil
+		case key.Matches(msg, s.keys.PageDown):
+			s.move(s.shown())
+			return s, nil
+		}
+		return s.edit(msg)
+	case tea.PasteMsg:
+		return s.edit(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			s.move(-1)
+		case tea.MouseWheelDown:
+			s.move(1)
+		}
+	case tea.MouseClickMsg:
+		if msg.Button != tea.MouseLeft || msg.Y < searchHeaderLines {
+			return s, nil
+		}
+		row := msg.Y - searchHeaderLines
+		if row%searchResultLines == searchResultLines-1 {
+			return s, nil // the gap between results
+		}
+		if i := s.offset + row/searchResultLines; i < len(s.results) && row/searchResultLines < s.shown() {
+			if i == s.cursor {
+				return s, s.open()
+			}
+			s.cursor = i
+		}
+	}
+	return s, nil
+}
+
+// edit passes a key or a paste to the field and searches again when the
+// query changed.
+func (s courseSearchScreen) edit(msg tea.Msg) (screen, tea.Cmd) {
+	before := s.input.Value()
+	var cmd tea.Cmd
+	s.input, cmd = s.input.Update(msg)
+	q := s.input.Value()
+	if q == before {
+		return s, cmd
+	}
+	if strings.TrimSpace(q) == "" {
+		s.query, s.results, s.cursor, s.offset = q, nil, 0, 0
+		return s, cmd
+	}
+	return s, tea.Batch(cmd, s.find())
+}
+
+// open opens the selected lesson with an in-lesson search for the text
+// that stands at the match, so the reader lands on it.
+func (s courseSearchScreen) open() tea.Cmd {
+	if s.cursor >= len(s.results) {
+		return nil
+	}
+	r := s.results[s.cursor]
+	return func() tea.Msg { return openLessonMsg{id: r.LessonID, scroll: -1, query: r.Phrase} }
+}
+
+func (s courseSearchScreen) View() string {
+	w := s.width
+	var b strings.Builder
+	b.WriteString(" " + s.input.View() + "\n")
+	b.WriteString(" " + ansi.Truncate(s.summary(), max(0, w-2), "…") + "\n\n")
+	for i := s.offset; i < len(s.results) && i < s.offset+s.shown(); i++ {
+		b.WriteString(s.result(i, w))
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// summary says what the list below holds, or why it is empty.
+func (s courseSearchScreen) summary() string {
+	st := s.sh.styles
+	q := s.input.Value()
+	switch {
+	case strings.TrimSpace(q) == "":
+		return st.Subtle.Render("Type to search every lesson: titles, text and questions. Every word must appear.")
+	case !s.indexReady():
+		return st.Subtle.Render("Indexing the course…")
+	case q != s.query:
+		return st.Subtle.Render("Searching…")
+	case len(s.results) == 0:
+		return st.Subtle.Render(fmt.Sprintf("No lesson has every word of %q.", strings.TrimSpace(q)))
+	case len(s.results) == 1:
+		return st.Subtle.Render("1 lesson")
+	case len(s.results) == maxSearchResults:
+		return st.Subtle.Render(fmt.Sprintf("The %d best lessons, best first", len(s.results)))
+	}
+	return st.Subtle.Render(fmt.Sprintf("%d lessons, best first", len(s.results)))
+}
+
+// result draws one result: the lesson and where in it, then the snippet
+// with the query's words highlighted, then a gap.
+func (s courseSearchScreen) result(i, w int) string {
+	st := s.sh.styles
+	r := s.results[i]
+	sel := i == s.cursor
+	cursor, ts := "  ", st.Lesson
+	if sel {
+		cursor, ts = st.Cursor.Render("▸ "), st.Selected
+	}
+	var where []string
+	if r.Heading != "" && r.Heading != r.LessonTitle {
+		where = append(where, r.Heading)
+	}
+	if r.Place == search.InQuestion {
+		where = append(where, "in a question")
+	}
+	if r.Places > 1 {
+		where = append(where, fmt.Sprintf("%d places", r.Places))
+	}
+	room := max(1, w-3)
+	title := ansi.Truncate(r.LessonTitle, room, "…")
+	line := " " + cursor + ts.Render(title)
+	if len(where) > 0 && room-ansi.StringWidth(title) > 4 {
+		line += st.Subtle.Render(ansi.Truncate(" · "+strings.Join(where, " · "), room-ansi.StringWidth(title), "…"))
+	}
+	return line + "\n    " + s.snippet(r, max(1, w-5)) + "\n"
+}
+
+// snippet draws a result's snippet in width cells, the match in view and
+// every query word highlighted.
+func (s courseSearchScreen) snippet(r search.Result, width int) string {
+	st := s.sh.styles
+	text, marks := clipSnippet(r.Snippet, r.Marks, r.Match, width)
+	var b strings.Builder
+	at := 0
+	for _, m := range marks {
+		b.WriteString(st.Subtle.Render(text[at:m.Start]))
+		b.WriteString(st.Match.Render(text[m.Start:m.End]))
+		at = m.End
+	}
+	b.WriteString(st.Subtle.Render(text[at:]))
+	return b.String()
+}
+
+// clipSnippet cuts text to width cells so that match stays in view, about
+// a third of the way in, marking cuts with "…"; marks move with the text
+// and are cut to what remains.
+func clipSnippet(text string, marks []search.Span, match search.Span, width int) (string, []search.Span) {
+	if ansi.StringWidth(text) <= width {
+		return text, marks
+	}
+	const dots = "…"
+	// Walk back from the match to leave about a third of the width before it.
+	start, lead := match.Start, 0
+	for start > 0 && lead < width/3 {
+		r, n := utf8.DecodeLastRuneInString(text[:start])
+		start -= n
+		lead += ansi.StringWidth(string(r))
+	}
+	prefix := ""
+	room := width
+	if start > 0 {
+		prefix = dots
+		room--
+	}
+	end, used := start, 0
+	for end < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		cw := ansi.StringWidth(string(r))
+		// Keep a cell for the closing dots unless this is the last rune.
+		if used+cw > room || end+n < len(text) && used+cw > room-1 {
+			break
+		}
+		end += n
+		used += cw
+	}
+	suffix := ""
+	if end < len(text) {
+		suffix = dots
+	}
+	shift := len(prefix) - start
+	var out []search.Span
+	for _, m := range marks {
+		a, z := max(m.Start, start), min(m.End, end)
+		if a < z {
+			out = append(out, search.Span{Start: a + shift, End: z + shift})
+		}
+	}
+	return prefix + text[start:end] + suffix, out
+}
