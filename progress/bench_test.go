@@ -195,3 +195,29 @@ func BenchmarkOpenBig(b *testing.B) {
 		_ = s.Close()
 	})
 }
+
+// BenchmarkOpenLearner is the cost of opening one learner's file (the whole
+// course answered five times over: 1,500 attempts).
+func BenchmarkOpenLearner(b *testing.B) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "progress.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range benchQuestions * benchAttempts {
+		if _, err := s.RecordAttempt(ctx, Attempt{User: "ada", LessonID: "l" + strconv.Itoa(i%benchQuestions/10),
+			QuestionID: "q" + strconv.Itoa(i%10), Answer: `{"choice":1}`, Correct: i%3 != 0,
+			At: benchNow.Add(time.Duration(i) * time.Minute)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	_ = s.Close()
+	reportMedian(b, func(int) {
+		s, err := Open(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_ = s.Close()
+	})
+}
