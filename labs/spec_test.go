@@ -14,6 +14,7 @@ func labBlock(kind, raw string) *lessons.Lab {
 }
 
 func TestValidateGoodBlocks(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ kind, raw string }{
 		{"http", "id: caching-lab\nkind: http\ntitle: Conditional requests\nscenario: bookshop\ntasks: [get-304, create-201-location]\n"},
 		{"http", "id: all\nkind: http\nscenario: bookshop\n"},

@@ -95,6 +95,8 @@ type Result struct {
 	// Statements is how many statements the text held; the result is the
 	// last one's.
 	Statements int
+	// InTransaction is the session's state afterwards: inside BEGIN…COMMIT.
+	InTransaction bool
 }
 
 // OpenSQL creates and seeds a lab database. Close it when the lab ends.
@@ -319,6 +321,7 @@ func (s *Session) query(ctx context.Context, text string, maxRows int, record bo
 	}
 	res.Elapsed = time.Since(start)
 	res.Statements = len(stmts)
+	res.InTransaction = s.inTx
 	return res, nil
 }
 
