@@ -235,3 +235,26 @@ func TestOpenWithLeftoverWAL(t *testing.T) {
 		t.Errorf("integrity_check = %q, %v", check, err)
 	}
 }
+
+// Characters that mean something in a URI must not confuse the driver.
+func TestOpenOddPath(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "my progress #1?x=y&mode=ro%20", "progress.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record(t, s, "ada", "l", "q", true, 0, s.now())
+	s.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not at %s: %v", path, err)
+	}
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, _ := s.LatestAttempts(ctx, "ada", "l"); len(got) != 1 {
+		t.Errorf("reopened odd path: %v", got)
+	}
+}
