@@ -249,6 +249,10 @@ func (z *lineQuiz) readLine(ctx context.Context) (string, error) {
 	case <-ctx.Done():
 		return "", ctx.Err()
 	case in, ok := <-z.lines:
+		if err := ctx.Err(); err != nil {
+			// The reader stops when ctx is done, which also closes lines.
+			return "", err
+		}
 		if !ok || errors.Is(in.err, io.EOF) {
 			return "", errEndOfInput
 		}

@@ -199,9 +199,8 @@ func TestReadUnknownLesson(t *testing.T) {
 }
 
 // hostileCourse tries every way of smuggling a terminal escape into a
-// lesson that the parser lets through: YAML escapes in front matter and
-// quiz blocks, and markdown character references, which are decoded only
-// when rendered. A raw ESC byte makes the file broken instead.
+// lesson: YAML escapes in front matter and quiz blocks, markdown character
+// references (decoded only when rendered), and a raw ESC byte.
 var hostileCourse = map[string]string{
 	"01-evil.md": "---\nid: evil\ntitle: \"Evil \\e]0;pwned\\a title\"\nsummary: \"\\e[2J\"\n---\n\n" +
 		"# Evil lesson\n\nClipboard: &#x1b;]52;c;aGVsbG8=&#7; bell &#x07; CSI &#155;31m OSC &#x9d;0;x&#x9c; del &#127; nul &#0;.\n\n" +
@@ -239,10 +238,26 @@ func TestReadHostileLesson(t *testing.T) {
 		}
 	}
 
-	// A raw escape in the file makes the lesson broken, and the error says so.
-	_, _, err = runRoot(t, "", "read", "raw", "--lessons", dir)
-	if err == nil || !strings.Contains(err.Error(), "could not be loaded") || !strings.Contains(err.Error(), "serverside lint") {
-		t.Fatalf("broken lesson: err = %v", err)
+	// A raw escape in the file is a lint error, but the lesson is still
+	// shown, made safe.
+	out, _, err = runRoot(t, "", "read", "raw", "--lessons", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoControls(t, "read raw", out)
+	if !strings.Contains(out, "A raw \uFFFD[31m escape.") {
+		t.Errorf("raw escape not shown as U+FFFD:\n%q", out)
+	}
+}
+
+func TestReadNamesBrokenFiles(t *testing.T) {
+	dir := writeCourse(t, map[string]string{
+		"01-ok.md":     "---\nid: ok\ntitle: OK\n---\n\nFine.\n",
+		"02-broken.md": "no front matter\n",
+	})
+	_, _, err := runRoot(t, "", "read", "broken", "--lessons", dir)
+	if err == nil || !strings.Contains(err.Error(), "1 lesson file(s) could not be loaded") || !strings.Contains(err.Error(), "serverside lint") {
+		t.Fatalf("err = %v", err)
 	}
 }
 
