@@ -317,11 +317,12 @@ func newProgressResetCmd(g *globals) *cobra.Command {
 			user := g.UserName()
 			what := "all your progress"
 			lessonID := ""
+			var course *lessons.Course
 			if len(args) == 1 {
 				lessonID = args[0]
 				what = "your progress in lesson " + lessonID
-				course, _, err := g.LoadCourse()
-				if err != nil {
+				var err error
+				if course, _, err = g.LoadCourse(); err != nil {
 					return err
 				}
 				if l := course.Lesson(lessonID); l != nil {
@@ -333,15 +334,15 @@ func newProgressResetCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer store.Close()
-			if lessonID != "" {
-				// Refuse an id that is neither in the course nor in the database:
-				// most likely a typo, and a reset of nothing would be confusing.
-				course, _, _ := g.LoadCourse()
+			if lessonID != "" && course.Lesson(lessonID) == nil {
+				// Neither in the course nor in the database is most likely a
+				// typo, and a reset of nothing would be confusing. A lesson
+				// since removed from the course can still be reset.
 				stats, err := store.Stats(ctx, user, time.Now())
 				if err != nil {
 					return fmt.Errorf("progress database %s: %w", store.Path(), err)
 				}
-				if _, known := stats.Lessons[lessonID]; !known && (course == nil || course.Lesson(lessonID) == nil) {
+				if _, known := stats.Lessons[lessonID]; !known {
 					return fmt.Errorf("there is no lesson %q: `serverside list` shows the lesson ids", lessonID)
 				}
 			}

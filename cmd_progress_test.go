@@ -199,6 +199,20 @@ func TestProgressResetAndUndo(t *testing.T) {
 	if done() != 0 {
 		t.Error("reset --yes of everything left a lesson done")
 	}
+	// A lesson since removed from the course can still be reset.
+	s, err := g.OpenStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordAttempt(context.Background(), progress.Attempt{User: "ada", LessonID: "retired-lesson",
+		QuestionID: "q", Answer: `"x"`}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if stdout, _, err := runProgressCmd(t, newProgressCmd(g), "", "reset", "retired-lesson", "--yes"); err != nil ||
+		!strings.Contains(stdout, "lesson retired-lesson") {
+		t.Errorf("reset of a lesson no longer in the course: %v %q", err, stdout)
+	}
 	if _, _, err := runProgressCmd(t, newProgressCmd(g), "", "reset", "no-such-lesson", "--yes"); err == nil ||
 		!strings.Contains(err.Error(), `no lesson "no-such-lesson"`) {
 		t.Errorf("reset of an unknown lesson: %v", err)
