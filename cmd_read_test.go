@@ -383,11 +383,10 @@ func BenchmarkReadPlain(b *testing.B) {
 			largest = l
 		}
 	}
-	b.ReportMetric(float64(len(largest.Source)), "source-bytes")
-	b.ResetTimer()
 	for b.Loop() {
 		if _, err := renderLesson(c, largest, 80, render.Plain); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(len(largest.Source)), "source-bytes")
 }
