@@ -1,9 +1,10 @@
 // Package watch reloads a course from disk whenever its files change, so an
 // instructor sees a saved lesson at once. It uses fsnotify on the course
-// folder and its module folders, and falls back to polling file sizes and
-// modification times where change events don't arrive (network file
-// systems, WSL) or when SERVERSIDE_POLL=1. It knows nothing of the UI: it
-// hands out Updates on a channel.
+// folder and its module folders and, as a safety net for file systems whose
+// events never arrive (network mounts, a Windows drive under WSL), also
+// compares file sizes and modification times every second; it polls only
+// when fsnotify cannot start or SERVERSIDE_POLL=1. It knows nothing of the
+// UI: it hands out Updates on a channel.
 package watch
 
 import (
@@ -31,8 +32,13 @@ type Options struct {
 	// Poll stats the files every PollInterval instead of using fsnotify.
 	// SERVERSIDE_POLL=1 in the environment sets it too.
 	Poll bool
-	// PollInterval is how often polling looks at the files. Default 1s.
+	// PollInterval is how often the files are stat'ed. Default 1s. Even
+	// with fsnotify running they are, as a safety net: on some file systems
+	// (a Windows drive under WSL, network mounts) watches start fine and
+	// events just never come.
 	PollInterval time.Duration
+
+	dropEvents bool // tests: behave like a file system whose events never arrive
 }
 
 // Update is the course as it is on disk after a change.
@@ -55,8 +61,8 @@ type Update struct {
 	// removed or renamed); watching goes on and a later Update brings the
 	// course back.
 	Err error
-	// Polling reports that the watch stats files instead of receiving
-	// change events.
+	// Polling reports that fsnotify is not running: changes are seen only
+	// by looking at the files every PollInterval.
 	Polling bool
 }
 
@@ -89,9 +95,7 @@ func Course(ctx context.Context, dir string, opts Options) (first Update, update
 			w.stopNotify()
 		}
 	}
-	if w.fsw == nil {
-		w.snapshot = w.scan()
-	}
+	w.snapshot = w.scan()
 	course, probs, err := lessons.LoadDir(dir)
 	if err != nil {
 		w.stopNotify()
@@ -112,7 +116,7 @@ type watcher struct {
 	fsw     *fsnotify.Watcher // nil when polling
 	watched map[string]bool   // folders fsw watches
 
-	snapshot map[string]fileStat // when polling
+	snapshot map[string]fileStat // sizes and times at the last look
 
 	last *lessons.Course // the course of the last Update, for MergeLastGood
 	seen fingerprint     // what the last Update showed
@@ -170,26 +174,12 @@ func (w *watcher) run(ctx context.Context) {
 		timer        = time.NewTimer(time.Hour)
 		pending      bool
 		pendingSince time.Time
-		tick         <-chan time.Time
-		ticker       *time.Ticker
+		ticker       = time.NewTicker(w.opts.PollInterval)
 	)
 	timer.Stop()
 	defer timer.Stop()
-	startPolling := func() {
-		w.stopNotify()
-		if ticker == nil {
-			ticker = time.NewTicker(w.opts.PollInterval)
-			tick = ticker.C
-		}
-	}
-	defer func() {
-		if ticker != nil {
-			ticker.Stop()
-		}
-	}()
-	if w.fsw == nil {
-		startPolling()
-	}
+	defer ticker.Stop()
+	startPolling := w.stopNotify
 	// A burst of events restarts the quiet period, but never postpones a
 	// reload by more than maxWait, so a file written continuously still
 	// shows up.
@@ -218,10 +208,12 @@ func (w *watcher) run(ctx context.Context) {
 				startPolling()
 				continue
 			}
+			if w.opts.dropEvents {
+				continue
+			}
 			if filepath.Clean(ev.Name) == filepath.Clean(w.dir) && ev.Has(fsnotify.Remove|fsnotify.Rename) {
 				// The course folder itself went away: no watch can see it
 				// come back, polling can.
-				w.snapshot = nil
 				startPolling()
 				schedule()
 				continue
@@ -236,10 +228,14 @@ func (w *watcher) run(ctx context.Context) {
 			}
 			// Usually a queue overflow: events were lost, so look again.
 			schedule()
-		case <-tick:
-			if snap := w.scan(); !sameSnapshot(snap, w.snapshot) {
-				w.snapshot = snap
-				schedule()
+		case <-ticker.C:
+			// After an event the reload below takes a fresh snapshot, so
+			// this only fires for changes no event reported.
+			if !pending {
+				if snap := w.scan(); !sameSnapshot(snap, w.snapshot) {
+					w.snapshot = snap
+					schedule()
+				}
 			}
 		case <-timer.C:
 			pending = false
@@ -248,6 +244,7 @@ func (w *watcher) run(ctx context.Context) {
 					startPolling()
 				}
 			}
+			w.snapshot = w.scan()
 			if u, ok := w.reload(); ok {
 				u.Polling = w.fsw == nil
 				w.send(u)

@@ -255,6 +255,23 @@ func TestPolling(t *testing.T) {
 	until(t, updates, "the folder back", func(u Update) bool { return u.Err == nil && u.Course.Lesson("x") != nil })
 }
 
+// Where watches start but events never come (WSL on a Windows drive,
+// network mounts), the periodic look at the files still sees a save.
+func TestSafetyNetWhenEventsNeverArrive(t *testing.T) {
+	dir := newCourse(t)
+	first, updates := start(t, dir, Options{Debounce: 20 * time.Millisecond, PollInterval: 50 * time.Millisecond, dropEvents: true})
+	if first.Polling {
+		t.Skip("fsnotify is not available here")
+	}
+	write(t, dir, "01-intro/01-first.md", lesson("first", "Seen without events."))
+	u := until(t, updates, "a save with no events", func(u Update) bool {
+		return strings.Contains(u.Course.Lesson("first").Body, "without events")
+	})
+	if u.Polling {
+		t.Error("fsnotify is still running; only its events are missing")
+	}
+}
+
 func TestCourseFolderRemovedUnderFsnotify(t *testing.T) {
 	dir := newCourse(t)
 	first, updates := start(t, dir, Options{Debounce: 30 * time.Millisecond, PollInterval: 50 * time.Millisecond})
