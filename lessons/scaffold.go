@@ -36,7 +36,9 @@ func Scaffold(dir string) ([]string, error) {
 	for _, f := range files {
 		target := filepath.Join(dir, filepath.FromSlash(f))
 		if _, err := os.Lstat(target); err == nil {
-			return nil, fmt.Errorf("%s already exists: init writes a new course and never overwrites; pick an empty folder or move the file away", target)
+			// The message starts with a word: error printers capitalise
+			// the first word, which would mangle a path.
+			return nil, fmt.Errorf("will not overwrite %s, which already exists: pick an empty folder, or move the file away", target)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: %w", target, err)
 		}
