@@ -171,6 +171,9 @@ func buildBinary(t *testing.T, dir string) string {
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {
 			if s.Key == "-race" && s.Value == "true" {
+				// The race detector multiplies memory: the peak RSS
+				// logged below is then not the release figure.
+				t.Log("building serverside with -race, like this test")
 				args = append(args, "-race")
 			}
 		}
