@@ -8,6 +8,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -586,4 +587,53 @@ func TestCramDoesNotWreckSchedule(t *testing.T) {
 		t.Errorf("latest known answer = %+v, want the cram one", latest["known"])
 	}
 	checkQuestionStats(t, s)
+}
+
+// The export layout is a file format other machines read: keys may be
+// added in a new version, never renamed. This pins version 1.
+func TestExportFormatV1(t *testing.T) {
+	ctx := context.Background()
+	s, c := openClocked(t)
+	record(t, s, "ada", "l", "q", true, 0, c.t)
+	_ = s.CompleteLesson(ctx, "ada", "l")
+	_ = s.Flag(ctx, "ada", "l", "q", "hm")
+	var buf bytes.Buffer
+	if err := s.Export(ctx, "ada", &buf); err != nil {
+		t.Fatal(err)
+	}
+	var f map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &f); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(v any) string {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%v is not an object", v)
+		}
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return strings.Join(ks, ",")
+	}
+	first := func(k string) any {
+		list, ok := f[k].([]any)
+		if !ok || len(list) != 1 {
+			t.Fatalf("%s = %v, want one item", k, f[k])
+		}
+		return list[0]
+	}
+	for _, tc := range []struct{ what, got, want string }{
+		{"file", keys(f), "attempts,cards,exported_at,flags,format,lesson_states,user,version"},
+		{"user", keys(f["user"]), "created_at,name"},
+		{"attempt", keys(first("attempts")), "answer,at,correct,hints_used,lesson_id,question_hash,question_id,review"},
+		{"lesson state", keys(first("lesson_states")), "completed_at,lesson_id,scroll,seconds,seen_at,started_at,status"},
+		{"card", keys(first("cards")), "created_at,difficulty,due,lapses,last_day,last_rating,last_review,lesson_id,prev,question_id,reps,stability,state,step"},
+		{"flag", keys(first("flags")), "at,comment,lesson_id,question_id"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s keys = %s, want %s", tc.what, tc.got, tc.want)
+		}
+	}
 }
