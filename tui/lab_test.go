@@ -1,18 +1,24 @@
 package tui
 
 import (
+	"net"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"serverside/labs"
 	"serverside/labs/testdata/refserver"
 	"serverside/lessons"
+	"serverside/progress"
 	"serverside/render"
 )
 
@@ -298,5 +304,49 @@ func TestBuildLabScreen(t *testing.T) {
 	if len(root) != 1 || !strings.Contains(root[0].(errMsg).err.Error(), "loopback") {
 		t.Fatalf("remote address: %v", root)
 	}
-	var _ = labs.KindBuild
+}
+
+// The whole program: the root opens a lab from a lesson, and quitting
+// closes it.
+func TestProgramOpensAndClosesALab(t *testing.T) {
+	dir := t.TempDir()
+	lesson := "---\nid: poke\ntitle: Poke a server\n---\n\n# Poke a server\n\nTry it.\n\n" +
+		"```lab\nid: shop\nkind: http\ntitle: Bookshop\nscenario: bookshop\ntasks: [get-304]\n```\n"
+	if err := os.MkdirAll(filepath.Join(dir, "m"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "m", "01-poke.md"), []byte(lesson), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	course, probs, err := lessons.LoadDir(dir)
+	if err != nil || len(probs) > 0 {
+		t.Fatalf("course: %v %v", err, probs)
+	}
+	store, err := progress.Open(t.Context(), filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	tm := teatest.NewTestModel(t, New(Options{Course: course, Store: store, User: "tess", Theme: render.Dark}), teatest.WithInitialTermSize(100, 30))
+	tm.Send(openLabMsg{lessonID: "poke", labID: "shop"})
+	// The screen shows the server's address; the renderer draws only what
+	// changed, so look for any address in the output that answers.
+	var addr string
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, m := range regexp.MustCompile(`127\.0\.0\.1:[0-9]+`).FindAll(b, -1) {
+			resp, err := http.Get("http://" + string(m) + "/books/1")
+			if err == nil {
+				resp.Body.Close()
+				addr = string(m)
+				return resp.StatusCode == http.StatusOK
+			}
+		}
+		return false
+	}, teatest.WithDuration(10*time.Second))
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Fatalf("the lab server still listens on %s after quitting", addr)
+	}
 }
