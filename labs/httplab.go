@@ -46,7 +46,6 @@ type HTTPLab struct {
 	srv      *http.Server
 	served   chan struct{}
 	changes  chan struct{}
-	stop     func() bool
 
 	mu      sync.Mutex
 	log     []Exchange
@@ -54,6 +53,7 @@ type HTTPLab struct {
 	tasks   []TaskStatus
 	checks  []func([]Exchange) bool
 	waiters map[string]chan Exchange
+	stop    func() bool // unregisters the close on ctx done
 	closed  bool
 }
 
@@ -155,7 +155,10 @@ func startHTTP(ctx context.Context, scenarioName string, clock func() time.Time,
 		defer close(l.served)
 		l.srv.Serve(l.ln)
 	}()
-	l.stop = context.AfterFunc(ctx, func() { l.Close() })
+	stop := context.AfterFunc(ctx, func() { l.Close() })
+	l.mu.Lock()
+	l.stop = stop
+	l.mu.Unlock()
 	return l, nil
 }
 
@@ -196,8 +199,11 @@ func (l *HTTPLab) Close() error {
 		return nil
 	}
 	l.closed = true
+	stop := l.stop
 	l.mu.Unlock()
-	l.stop()
+	if stop != nil {
+		stop()
+	}
 	err := l.srv.Close()
 	<-l.served
 	return err

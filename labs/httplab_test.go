@@ -424,3 +424,19 @@ func TestParseRequest(t *testing.T) {
 		}
 	}
 }
+
+func TestStartWithDoneContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	l, err := StartHTTP(ctx, "bookshop")
+	if err != nil {
+		// Listening may already see the cancelled context: that is fine too.
+		return
+	}
+	select {
+	case <-l.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("a lab started with a done context keeps running")
+	}
+	l.Close()
+}
