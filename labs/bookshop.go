@@ -301,12 +301,18 @@ func (bs *bookshop) index(w http.ResponseWriter, _ *http.Request) {
 	})
 }
 
-// etagMatches implements the comparison of If-None-Match and If-Match: a
-// list of entity tags, or *.
-func etagMatches(header, etag string) bool {
+// etagMatches compares a list of entity tags (or *) with etag. If-None-Match
+// uses the weak comparison (W/"x" matches "x"); If-Match the strong one,
+// where a weak tag never matches (RFC 9110, section 8.8.3.2).
+func etagMatches(header, etag string, strong bool) bool {
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimSpace(t)
-		if t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+		switch {
+		case t == "*":
+			return true
+		case strong && (strings.HasPrefix(t, "W/") || strings.HasPrefix(etag, "W/")):
+			continue
+		case strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/"):
 			return true
 		}
 	}
@@ -326,7 +332,7 @@ func (bs *bookshop) list(w http.ResponseWriter, r *http.Request) {
 	etag := `"l-` + hex.EncodeToString(sum[:6]) + `"`
 	setETag(w, etag)
 	w.Header().Set("Cache-Control", "no-cache")
-	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, etag) {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatches(inm, etag, false) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -358,7 +364,7 @@ func (bs *bookshop) get(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Last-Modified", b.updated.UTC().Format(http.TimeFormat))
 	w.Header().Set("Cache-Control", "max-age=60")
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		if etagMatches(inm, b.etag()) {
+		if etagMatches(inm, b.etag(), false) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -425,7 +431,7 @@ func (bs *bookshop) put(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if im := r.Header.Get("If-Match"); im != "" && !etagMatches(im, b.etag()) {
+	if im := r.Header.Get("If-Match"); im != "" && !etagMatches(im, b.etag(), true) {
 		setETag(w, b.etag())
 		writeError(w, http.StatusPreconditionFailed, "the book changed since you read it (its ETag is now "+b.etag()+"): GET it again and redo your change")
 		return
@@ -444,7 +450,7 @@ func (bs *bookshop) delete(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if im := r.Header.Get("If-Match"); im != "" && !etagMatches(im, b.etag()) {
+	if im := r.Header.Get("If-Match"); im != "" && !etagMatches(im, b.etag(), true) {
 		setETag(w, b.etag())
 		writeError(w, http.StatusPreconditionFailed, "the book changed since you read it (its ETag is now "+b.etag()+")")
 		return

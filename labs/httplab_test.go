@@ -440,3 +440,28 @@ func TestStartWithDoneContext(t *testing.T) {
 	}
 	l.Close()
 }
+
+func TestETagComparison(t *testing.T) {
+	for _, c := range []struct {
+		header, etag string
+		strong, want bool
+	}{
+		{`"a"`, `"a"`, false, true},
+		{`W/"a"`, `"a"`, false, true},
+		{`W/"a"`, `"a"`, true, false},
+		{`"x", "a"`, `"a"`, true, true},
+		{`*`, `"a"`, true, true},
+		{`"b"`, `"a"`, false, false},
+	} {
+		if got := etagMatches(c.header, c.etag, c.strong); got != c.want {
+			t.Errorf("etagMatches(%s, %s, strong=%v) = %v", c.header, c.etag, c.strong, got)
+		}
+	}
+	l, _ := startLab(t)
+	if ex := send(t, l, "GET", "/books/1", "", Header{"If-None-Match", `W/"b1-v1"`}); ex.Status != 304 {
+		t.Fatalf("weak If-None-Match: %d", ex.Status)
+	}
+	if ex := send(t, l, "DELETE", "/books/1", "", Header{"If-Match", `W/"b1-v1"`}); ex.Status != 412 {
+		t.Fatalf("weak If-Match: %d", ex.Status)
+	}
+}
