@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 )
 
 // seedLessons adds every markdown file under testdata and the built-in
@@ -45,8 +46,12 @@ func checkProblems(t *testing.T, src []byte, probs []Problem) {
 func FuzzParseLesson(f *testing.F) {
 	seedLessons(f, func(src []byte) { f.Add(src) })
 	f.Add([]byte("---\nid: a\ntitle: A\n---\n\n```quiz\n"))
+	f.Add([]byte("---\r\nid: a\r\ntitle: A\r\n---\r\n\r\nText \xc2\x85 \xc2\xa0 \xc2 \x7f.\r\n"))
 	f.Add([]byte("---\nid: a\ntitle: A\n---\n\n~~~quiz\nid: x\n~~~\n\n    ```quiz\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		if clean(string(src)) != cleanByRunes(string(src)) {
+			t.Fatalf("clean(%q) = %v, but rune by rune it is %v", src, clean(string(src)), cleanByRunes(string(src)))
+		}
 		l, probs := ParseLesson("f.md", "m/f.md", src)
 		checkProblems(t, src, probs)
 		if l == nil {
@@ -83,6 +88,19 @@ func FuzzParseLesson(f *testing.F) {
 			}
 		}
 	})
+}
+
+// cleanByRunes is clean written the obvious way, to check the fast one.
+func cleanByRunes(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if isControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // FuzzLoadCourse feeds a course.yaml and a lesson to the whole loader,

@@ -319,22 +319,21 @@ func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
 		resolved := path.Clean(path.Join(path.Dir(p.rel), target))
 		l.Links = append(l.Links, Link{Target: dest, Path: resolved, Line: fileLine(k.off), Col: fileCol(k.off)})
 	}
-	if strings.TrimSpace(stripHeadings(l.Body)) == "" && len(l.Questions) == 0 {
+	if !hasText(l.Body) && len(l.Questions) == 0 {
 		p.errorf(bodyLine, 1, "lesson is empty: write its text below the front matter")
 	}
 }
 
-// stripHeadings drops heading lines so a lesson holding only a title still
-// counts as empty.
-func stripHeadings(s string) string {
-	var b strings.Builder
-	for _, line := range strings.Split(s, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), "#") {
-			continue
+// hasText reports whether the body has a line that is not blank and not a
+// heading, so a lesson holding only a title still counts as empty.
+func hasText(body string) bool {
+	for line := range strings.Lines(body) {
+		t := strings.TrimSpace(line)
+		if t != "" && !strings.HasPrefix(t, "#") {
+			return true
 		}
-		b.WriteString(line)
 	}
-	return b.String()
+	return false
 }
 
 func headingText(n ast.Node, src []byte, b *strings.Builder) {

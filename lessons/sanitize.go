@@ -33,16 +33,20 @@ func Sanitize(s string) string {
 	return b.String()
 }
 
+// clean reports whether s is valid UTF-8 without control characters, the
+// common case, looking at bytes rather than decoding runes: a C0 control or
+// DEL is one byte, a C1 control is 0xC2 followed by 0x80–0x9F.
 func clean(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if isControl(r) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n' || c == '\t':
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c == 0xc2 && i+1 < len(s) && s[i+1] <= 0x9f:
 			return false
 		}
 	}
-	return true
+	return utf8.ValidString(s)
 }
 
 // isControl reports runes that must never reach a terminal from lesson text.
@@ -62,6 +66,9 @@ func isControl(r rune) bool {
 // line and column, so an author can find and remove it. A CR that ends a
 // line (Windows line endings) is allowed.
 func (p *lessonParser) checkControlChars(src []byte) {
+	if clean(string(src)) || cleanWithCRLF(src) {
+		return
+	}
 	line, col := 1, 1
 	reported := 0
 	for i := 0; i < len(src); {
@@ -95,6 +102,16 @@ func (p *lessonParser) checkControlChars(src []byte) {
 		col++
 		i += size
 	}
+}
+
+// cleanWithCRLF is clean for a file with Windows line endings.
+func cleanWithCRLF(src []byte) bool {
+	for i, c := range src {
+		if c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			return false
+		}
+	}
+	return clean(strings.ReplaceAll(string(src), "\r\n", "\n"))
 }
 
 func controlName(r rune) string {
