@@ -368,7 +368,7 @@ func (d *doc) wordEnd(pos int) int {
 const (
 	headingBonus  = 15.0
 	summaryBonus  = 8.0
-	questionBonus = 4.0
+	questionBonus = 2.0
 	titleBonus    = 10.0 // a location in the title (when no other has the words)
 	wholeBonus    = 3.0  // per word matched whole, not as a prefix
 	nearBonus     = 30.0 // every word in one block, right next to each other

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"serverside/lessons"
+	"serverside/render"
 	"serverside/search"
 )
 
@@ -84,9 +85,23 @@ func newCourseSearchScreen(sh *shared) courseSearchScreen {
 	in.Prompt = "/ "
 	in.Placeholder = "search every lesson"
 	in.CharLimit = 200
+	in.SetStyles(searchInputStyles(sh))
 	// Focus now, on the value that is returned: a command can't change it.
 	in.Focus()
 	return courseSearchScreen{sh: sh, keys: newCourseSearchKeys(), input: in}
+}
+
+// searchInputStyles styles the field for the current theme. The cursor
+// stays steady: the field always has the focus, so there is nothing a
+// blink would point out.
+func searchInputStyles(sh *shared) textinput.Styles {
+	st := textinput.DefaultStyles(sh.theme != render.Light)
+	st.Focused.Prompt = sh.styles.Cursor
+	st.Focused.Placeholder = sh.styles.Subtle
+	st.Focused.Text = sh.styles.Lesson
+	st.Cursor.Color = sh.styles.Accent
+	st.Cursor.Blink = false
+	return st
 }
 
 // openSearch opens the course search on top of the stack, building the
@@ -269,8 +284,11 @@ func (s courseSearchScreen) open() tea.Cmd {
 
 func (s courseSearchScreen) View() string {
 	w := s.width
+	// The theme may have changed since the field was made.
+	in := s.input
+	in.SetStyles(searchInputStyles(s.sh))
 	var b strings.Builder
-	b.WriteString(" " + s.input.View() + "\n")
+	b.WriteString(" " + in.View() + "\n")
 	b.WriteString(" " + ansi.Truncate(s.summary(), max(0, w-2), "…") + "\n\n")
 	for i := s.offset; i < len(s.results) && i < s.offset+s.shown(); i++ {
 		b.WriteString(s.result(i, w))
@@ -353,12 +371,31 @@ func clipSnippet(text string, marks []search.Span, match search.Span, width int)
 		return text, marks
 	}
 	const dots = "…"
+	if width < 4 {
+		// No room for context: as much of the match as fits.
+		end, used := match.Start, 0
+		for end < len(text) {
+			r, n := utf8.DecodeRuneInString(text[end:])
+			if used+ansi.StringWidth(string(r)) > width {
+				break
+			}
+			end += n
+			used += ansi.StringWidth(string(r))
+		}
+		return text[match.Start:end], clipSpans(marks, match.Start, end, -match.Start)
+	}
 	// Walk back from the match to leave about a third of the width before it.
 	start, lead := match.Start, 0
 	for start > 0 && lead < width/3 {
 		r, n := utf8.DecodeLastRuneInString(text[:start])
 		start -= n
 		lead += ansi.StringWidth(string(r))
+	}
+	// Start at a word when one starts before the match.
+	if start > 0 && text[start-1] != ' ' {
+		if sp := strings.IndexByte(text[start:match.Start], ' '); sp >= 0 {
+			start += sp + 1
+		}
 	}
 	prefix := ""
 	room := width
@@ -380,14 +417,24 @@ func clipSnippet(text string, marks []search.Span, match search.Span, width int)
 	suffix := ""
 	if end < len(text) {
 		suffix = dots
+		// End after a word when one ends after the match.
+		if text[end] != ' ' && match.End < end {
+			if sp := strings.LastIndexByte(text[match.End:end], ' '); sp > 0 {
+				end = match.End + sp
+			}
+		}
 	}
-	shift := len(prefix) - start
+	return prefix + text[start:end] + suffix, clipSpans(marks, start, end, len(prefix)-start)
+}
+
+// clipSpans keeps the parts of spans within [start, end), moved by shift.
+func clipSpans(spans []search.Span, start, end, shift int) []search.Span {
 	var out []search.Span
-	for _, m := range marks {
+	for _, m := range spans {
 		a, z := max(m.Start, start), min(m.End, end)
 		if a < z {
 			out = append(out, search.Span{Start: a + shift, End: z + shift})
 		}
 	}
-	return prefix + text[start:end] + suffix, out
+	return out
 }
