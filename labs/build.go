@@ -357,16 +357,27 @@ func (r *checkResponse) expectJSONObject(step string) (map[string]any, error) {
 	return obj, nil
 }
 
-// expectJSONError fails unless the body is {"error": "some message"}.
+// expectJSONError fails unless the body explains the error: JSON with an
+// "error" message, or Problem Details (RFC 9457: application/problem+json
+// with a "title" or "detail").
 func (r *checkResponse) expectJSONError(step string) error {
-	obj, err := r.expectJSONObject(step)
-	if err != nil {
-		return err
+	mt, _, _ := mime.ParseMediaType(r.header.Get("Content-Type"))
+	if mt != "application/json" && mt != "application/problem+json" {
+		return r.fail(step, "Content-Type: application/json (or application/problem+json)")
 	}
-	if msg, ok := obj["error"].(string); !ok || strings.TrimSpace(msg) == "" {
-		return r.fail(step, `a JSON body like {"error": "what went wrong"}`)
+	var obj map[string]any
+	if err := json.Unmarshal(r.body, &obj); err != nil || obj == nil {
+		return r.fail(step, `a JSON object as the body, like {"error": "what went wrong"}`)
 	}
-	return nil
+	for _, k := range []string{"error", "title", "detail"} {
+		if k != "error" && mt != "application/problem+json" {
+			break
+		}
+		if msg, ok := obj[k].(string); ok && strings.TrimSpace(msg) != "" {
+			return nil
+		}
+	}
+	return r.fail(step, `a JSON body like {"error": "what went wrong"} (or Problem Details with a "title")`)
 }
 
 // resolve turns a Location header into a path on the server.

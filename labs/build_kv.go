@@ -22,7 +22,8 @@ const kvTTLSpec = "# Build: a key-value store with expiry\n\n" +
 	"forget a key after a time to live (TTL), like a small Redis or Memcached. Run it on `127.0.0.1`,\n" +
 	"then check it with `serverside check kv-ttl --addr 127.0.0.1:PORT`.\n\n" +
 	"Keys are made of letters, digits, `-` and `_`. Every response with a body sends\n" +
-	"`Content-Type: application/json`; every error body is an object with an `error` message.\n\n" +
+	"`Content-Type: application/json`; every error body is an object with an `error` message (or Problem\n" +
+	"Details: `application/problem+json` with a `title`).\n\n" +
 	"| Request | Answer |\n" +
 	"| --- | --- |\n" +
 	"| `GET /health` | `200` (any body) |\n" +

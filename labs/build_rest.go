@@ -15,7 +15,8 @@ const restResourceSpec = "# Build: a REST resource\n\n" +
 	"`serverside check rest-resource --addr 127.0.0.1:PORT`.\n\n" +
 	"A book is a JSON object with an `id` (a number or a string: your choice), a `title` and an `author`\n" +
 	"(both non-empty strings). Every response with a body sends `Content-Type: application/json`; every\n" +
-	"error body is an object with an `error` message, e.g. `{\"error\": \"no book 42\"}`.\n\n" +
+	"error body is an object with an `error` message, e.g. `{\"error\": \"no book 42\"}`; Problem Details\n" +
+	"(`application/problem+json` with a `title`, RFC 9457) are fine too.\n\n" +
 	"| Request | Answer |\n" +
 	"| --- | --- |\n" +
 	"| `GET /health` | `200` (any body) |\n" +

@@ -222,3 +222,25 @@ func BenchmarkCheckRESTResource(b *testing.B) {
 		}
 	}
 }
+
+func TestExpectJSONError(t *testing.T) {
+	for _, c := range []struct {
+		ctype, body string
+		ok          bool
+	}{
+		{"application/json", `{"error": "no book 7"}`, true},
+		{"application/json; charset=utf-8", `{"error": "no book 7"}`, true},
+		{"application/problem+json", `{"title": "Not found", "status": 404}`, true},
+		{"application/problem+json", `{"detail": "no book 7"}`, true},
+		{"application/json", `{"title": "Not found"}`, false},
+		{"application/json", `{"error": ""}`, false},
+		{"application/json", `["no book"]`, false},
+		{"text/plain", `{"error": "no book 7"}`, false},
+		{"text/html", `<h1>Not found</h1>`, false},
+	} {
+		r := &checkResponse{status: 404, header: http.Header{"Content-Type": {c.ctype}}, body: []byte(c.body)}
+		if err := r.expectJSONError("reading"); (err == nil) != c.ok {
+			t.Errorf("%s %s: err = %v, want ok=%v", c.ctype, c.body, err, c.ok)
+		}
+	}
+}
