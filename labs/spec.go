@@ -55,6 +55,9 @@ type SQLTask struct {
 	// customers USING INDEX"); a covering index counts as an index.
 	Plan  string
 	Query string
+	// Avoid, with Plan, must not appear in the plan (e.g. "USE TEMP
+	// B-TREE", a sort the right index makes unnecessary).
+	Avoid string
 	// Isolation names a table: the task passes once one session has read
 	// the table while another held an uncommitted write to it, and read it
 	// again after that write was committed.
@@ -255,7 +258,7 @@ func decodeSQL(pl *problemList, lab *lessons.Lab) (SQLSpec, []map[string]*yaml.N
 	seen := map[string]bool{}
 	for i, n := range tn.Content {
 		what := fmt.Sprintf("task %d", i+1)
-		f := pl.fields(n, what, "id", "prompt", "hints", "reference", "ordered", "plan", "query", "isolation")
+		f := pl.fields(n, what, "id", "prompt", "hints", "reference", "ordered", "plan", "query", "avoid", "isolation")
 		t := SQLTask{
 			ID:        pl.str(f, "id", true, what),
 			Prompt:    pl.str(f, "prompt", true, what),
@@ -264,6 +267,7 @@ func decodeSQL(pl *problemList, lab *lessons.Lab) (SQLSpec, []map[string]*yaml.N
 			Ordered:   pl.boolean(f, "ordered", what),
 			Plan:      pl.str(f, "plan", false, what),
 			Query:     pl.str(f, "query", false, what),
+			Avoid:     pl.str(f, "avoid", false, what),
 			Isolation: pl.str(f, "isolation", false, what),
 		}
 		if t.ID != "" && seen[t.ID] {
@@ -283,6 +287,8 @@ func decodeSQL(pl *problemList, lab *lessons.Lab) (SQLSpec, []map[string]*yaml.N
 			pl.at(f["plan"], "%s has a plan but no query: plan is checked against EXPLAIN QUERY PLAN of query", what)
 		case t.Plan == "" && t.Query != "":
 			pl.at(f["query"], "%s has a query but no plan: query is only used by plan tasks", what)
+		case t.Plan == "" && t.Avoid != "":
+			pl.at(f["avoid"], "%s has avoid but no plan: avoid is only used by plan tasks", what)
 		case t.Reference == "" && f["ordered"] != nil:
 			pl.at(f["ordered"], "%s: ordered only applies to reference tasks", what)
 		}

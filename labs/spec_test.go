@@ -70,6 +70,7 @@ func TestValidateBadBlocks(t *testing.T) {
 		{"sql", "id: a\nkind: sql\ntasks:\n  - id: t\n    prompt: p\n    reference: SELECT nme FROM customers\n", 16, 16, `reference query fails: no such column: nme`},
 		{"sql", "id: a\nkind: sql\ntasks:\n  - id: t\n    prompt: p\n    plan: SEARCH x\n    query: SELECT * FROM nowhere\n", 17, 12, `the query fails: no such table: nowhere`},
 		{"sql", "id: a\nkind: sql\ntasks:\n  - id: t\n    prompt: p\n    isolation: ledger\n", 16, 16, `no table "ledger"`},
+		{"sql", "id: a\nkind: sql\ntasks:\n  - id: t\n    prompt: p\n    reference: SELECT 1\n    avoid: SCAN\n", 17, 12, `avoid but no plan`},
 		{"sql", "id: a\nkind: sql\ntasks:\n  - id: t\n    prompt: p\n    reference: SELECT 1\n    ordered: maybe\n", 17, 14, `true or false`},
 		{"sql", "id: a\nkind: sql\ntasks:\n  - id: t\n    prompt: p\n    reference: SELECT 1\n  - id: t\n    prompt: q\n    reference: SELECT 2\n", 17, 9, `used twice`},
 		{"sql", "id: a\nkind: sql\ntasks:\n  - id: t\n    prompt: p\n    reference: ATTACH 'x.db' AS x\n", 16, 16, `ATTACH`},

@@ -154,6 +154,10 @@ func (l *SQLLab) checkPlan(ctx context.Context, t SQLTask, answer string) (Verdi
 	v.Plan = strings.Join(steps, "\n")
 	plan := strings.ToUpper(v.Plan)
 	want := strings.ToUpper(strings.TrimSpace(t.Plan))
+	if avoid := strings.ToUpper(strings.TrimSpace(t.Avoid)); avoid != "" && strings.Contains(plan, avoid) {
+		v.Message = fmt.Sprintf("Not yet: the plan for the query is %q; it should no longer need %q.", strings.ReplaceAll(v.Plan, "\n", "; "), t.Avoid)
+		return v, nil
+	}
 	if strings.Contains(plan, want) || strings.Contains(strings.ReplaceAll(plan, "COVERING INDEX", "INDEX"), want) {
 		v.Passed = true
 		v.Message = "Right: SQLite now plans " + firstLine(v.Plan) + "."

@@ -272,9 +272,20 @@ func TestCheckPlanTask(t *testing.T) {
 	if !v.Passed || !strings.Contains(v.Plan, "customers_email") {
 		t.Fatalf("with index: %+v", v)
 	}
+	// avoid: the sort must go too, which takes an index on both columns.
+	sorted := SQLTask{ID: "sorted", Plan: "SEARCH orders USING", Avoid: "USE TEMP B-TREE",
+		Query: "SELECT id FROM orders WHERE customer_id = 7 ORDER BY created_at"}
+	v, _ = l.Check(t.Context(), sorted, "CREATE INDEX orders_by_customer ON orders (customer_id)")
+	if v.Passed || !strings.Contains(v.Message, "USE TEMP B-TREE") {
+		t.Fatalf("one-column index: %+v", v)
+	}
+	v, _ = l.Check(t.Context(), sorted, "CREATE INDEX orders_by_customer_date ON orders (customer_id, created_at)")
+	if !v.Passed {
+		t.Fatalf("two-column index: %+v", v)
+	}
 	// A covering index counts too.
 	cover := SQLTask{ID: "cover", Plan: "SEARCH orders USING INDEX", Query: "SELECT customer_id FROM orders WHERE customer_id = 7"}
-	v, _ = l.Check(t.Context(), cover, "CREATE INDEX orders_customer ON orders (customer_id)")
+	v, _ = l.Check(t.Context(), cover, "")
 	if !v.Passed || !strings.Contains(v.Plan, "COVERING") {
 		t.Fatalf("covering: %+v", v)
 	}
