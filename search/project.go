@@ -1,6 +1,7 @@
 package search
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -72,13 +73,14 @@ func (p *projector) put(s string, src int) {
 		for j < len(s) && !isSpace(s[j]) {
 			j++
 		}
-		p.run(s[i:j], src+i)
+		p.visible(src + i)
+		p.out = append(p.out, s[i:j]...)
 		i = j
 	}
 }
 
 // run writes visible text that stands in Body as one piece.
-func (p *projector) run(s string, src int) {
+func (p *projector) run(s []byte, src int) {
 	p.visible(src)
 	p.out = append(p.out, s...)
 }
@@ -118,13 +120,58 @@ func (p *projector) visible(src int) {
 	}
 }
 
+// paragraph is the lines of one block joined by '\n', block-quote and
+// list markers taken off, with where each line stands in Body; code spans
+// and links may run from one line to the next.
+type paragraph struct {
+	text   []byte
+	starts []int // where each line starts in text
+	srcs   []int // and in Body
+}
+
+func (pa *paragraph) add(line string, src int) {
+	if len(pa.starts) > 0 {
+		pa.text = append(pa.text, '\n')
+	}
+	pa.starts = append(pa.starts, len(pa.text))
+	pa.srcs = append(pa.srcs, src)
+	pa.text = append(pa.text, line...)
+}
+
+func (pa *paragraph) reset() {
+	pa.text, pa.starts, pa.srcs = pa.text[:0], pa.starts[:0], pa.srcs[:0]
+}
+
+// src is where byte i of the paragraph stands in Body.
+func (pa *paragraph) src(i int) int {
+	k := sort.SearchInts(pa.starts, i+1) - 1
+	return pa.srcs[k] + i - pa.starts[k]
+}
+
 // markdown projects a markdown text that starts at src in Body. Every
 // block becomes a segment of the given place; lines holding one of the
 // heading offsets become InHeading segments.
 func (p *projector) markdown(md string, src int, place Place, question int, headings []int) {
 	var fence string // the opening fence while inside a fenced code block
 	h := 0           // next heading to look for
-	para := false    // a paragraph segment is open and takes more lines
+	var pa paragraph
+	flush := func() {
+		if len(pa.starts) > 0 {
+			p.begin(place, question, pa.srcs[0])
+			p.inline(&pa, 0, len(pa.text))
+			p.end()
+			pa.reset()
+		}
+	}
+	// single projects one line as a block of its own.
+	single := func(pl Place, line string, lineSrc int) {
+		flush()
+		pa.add(line, lineSrc)
+		p.begin(pl, question, lineSrc)
+		p.inline(&pa, 0, len(pa.text))
+		p.end()
+		pa.reset()
+	}
 	for off := 0; off <= len(md); {
 		lineEnd := strings.IndexByte(md[off:], '\n')
 		if lineEnd < 0 {
@@ -159,29 +206,21 @@ func (p *projector) markdown(md string, src int, place Place, question int, head
 		}
 		switch {
 		case strings.TrimSpace(line) == "":
-			p.end()
-			para = false
+			flush()
 		case indent < 4 && (strings.HasPrefix(body, "```") || strings.HasPrefix(body, "~~~")):
-			p.end()
-			para = false
+			flush()
 			fence = body[:fenceLen(body)]
 		case isHeading:
-			p.begin(InHeading, question, lineSrc)
 			text, at := headingText(body)
-			p.inline(text, bodySrc+at)
-			p.end()
-			para = false
+			single(InHeading, text, bodySrc+at)
 		case indent < 4 && isRule(body):
 			// A thematic break or a setext underline: nothing to read.
-			p.end()
-			para = false
+			flush()
 		case indent < 4 && body[0] == '|':
+			flush()
 			if !isTableRule(body) {
-				p.begin(place, question, lineSrc)
-				p.inline(body, bodySrc)
-				p.end()
+				single(place, body, bodySrc)
 			}
-			para = false
 		default:
 			// Block quotes and list markers open a new block.
 			for strings.HasPrefix(body, ">") {
@@ -193,53 +232,55 @@ func (p *projector) markdown(md string, src int, place Place, question int, head
 			}
 			if n := listMarker(body); n > 0 {
 				body, bodySrc = body[n:], bodySrc+n
-				para = false
+				flush()
 			}
-			if !para {
-				p.begin(place, question, lineSrc)
-				para = true
-			} else {
-				p.space = true
-			}
-			p.inline(body, bodySrc)
+			pa.add(body, bodySrc)
 		}
 		off = next
 	}
-	p.end()
+	flush()
 }
 
-// inline writes one line of inline markdown: emphasis, code and link
-// markup are dropped, what they wrap is kept.
-func (p *projector) inline(s string, src int) {
-	for i := 0; i < len(s); {
+// inlineText projects a short text (a title, a choice) as inline markdown.
+func (p *projector) inlineText(s string) {
+	pa := paragraph{text: []byte(s), starts: []int{0}, srcs: []int{0}}
+	p.inline(&pa, 0, len(pa.text))
+}
+
+// inline writes pa.text[from:to] as text: emphasis, code and link markup
+// are dropped, what they wrap is kept.
+func (p *projector) inline(pa *paragraph, from, to int) {
+	s := pa.text[:to]
+	for i := from; i < to; {
 		c := s[i]
 		if inlinePlain[c] {
 			j := i + 1
-			for j < len(s) && inlinePlain[s[j]] {
+			for j < to && inlinePlain[s[j]] {
 				j++
 			}
-			p.run(s[i:j], src+i)
+			p.run(s[i:j], pa.src(i))
 			i = j
 			continue
 		}
 		switch {
 		case c == '\\':
-			if i+1 < len(s) && isASCIIPunct(s[i+1]) {
-				p.putByte(s[i+1], src+i+1)
+			if i+1 < to && isASCIIPunct(s[i+1]) {
+				p.putByte(s[i+1], pa.src(i+1))
 				i += 2
 				continue
 			}
-			if i+1 == len(s) {
-				return // a hard line break
+			if i+1 == to || s[i+1] == '\n' {
+				i++ // a hard line break
+				continue
 			}
 		case c == '`':
 			n := runLen(s[i:], '`')
-			if close := strings.Index(s[i+n:], s[i:i+n]); close >= 0 {
-				p.put(s[i+n:i+n+close], src+i+n)
+			if close := closingTicks(s[i+n:], n); close >= 0 {
+				p.putSpaced(s[i+n:i+n+close], pa, i+n)
 				i += n + close + n
 				continue
 			}
-			p.put(s[i:i+n], src+i)
+			p.run(s[i:i+n], pa.src(i))
 			i += n
 			continue
 		case c == '*' || c == '~':
@@ -247,36 +288,67 @@ func (p *projector) inline(s string, src int) {
 			continue
 		case c == '_':
 			// Emphasis at a word's edge; snake_case keeps its underscore.
-			if i == 0 || i+1 == len(s) || !isWordByte(s[i-1]) || !isWordByte(s[i+1]) {
+			if i == 0 || i+1 == to || !isWordByte(s[i-1]) || !isWordByte(s[i+1]) {
 				i++
 				continue
 			}
-		case c == '|':
+		case c == '|' || c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			p.space = true
 			i++
 			continue
-		case c == '!' && i+1 < len(s) && s[i+1] == '[':
+		case c == '!' && i+1 < to && s[i+1] == '[':
 			i++
 			continue
 		case c == '[':
-			if text, after, ok := linkAt(s[i:]); ok {
-				p.inline(text, src+i+1)
+			if textEnd, after, ok := linkAt(s[i:]); ok {
+				p.inline(pa, i+1, i+textEnd)
 				i += after
 				continue
 			}
-		case c == ' ' || c == '\t':
-			p.space = true
-			i++
-			continue
 		}
-		p.putByte(c, src+i)
+		p.putByte(c, pa.src(i))
 		i++
 	}
 }
 
+// closingTicks finds the run of exactly n backticks that closes a code
+// span in s, or -1.
+func closingTicks(s []byte, n int) int {
+	for i := 0; i < len(s); {
+		if s[i] != '`' {
+			i++
+			continue
+		}
+		m := runLen(s[i:], '`')
+		if m == n {
+			return i
+		}
+		i += m
+	}
+	return -1
+}
+
+// putSpaced writes code span text pa.text[from:from+len(s)], folding
+// whitespace and line breaks.
+func (p *projector) putSpaced(s []byte, pa *paragraph, from int) {
+	for i := 0; i < len(s); {
+		if isSpace(s[i]) {
+			p.space = true
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(s) && !isSpace(s[j]) {
+			j++
+		}
+		p.run(s[i:j], pa.src(from+i))
+		i = j
+	}
+}
+
 // linkAt reads "[text](dest)" or "[text][ref]" at the start of s and
-// returns the text and how many bytes the whole link takes.
-func linkAt(s string) (text string, n int, ok bool) {
+// returns where the text ends and how many bytes the whole link takes.
+func linkAt(s []byte) (textEnd int, n int, ok bool) {
 	depth := 0
 	closeAt := -1
 	for i := 0; i < len(s) && closeAt < 0; i++ {
@@ -293,7 +365,7 @@ func linkAt(s string) (text string, n int, ok bool) {
 		}
 	}
 	if closeAt < 0 || closeAt+1 >= len(s) {
-		return "", 0, false
+		return 0, 0, false
 	}
 	open, shut := s[closeAt+1], byte(')')
 	switch open {
@@ -301,7 +373,7 @@ func linkAt(s string) (text string, n int, ok bool) {
 	case '[':
 		shut = ']'
 	default:
-		return "", 0, false
+		return 0, 0, false
 	}
 	depth = 0
 	for i := closeAt + 1; i < len(s); i++ {
@@ -311,11 +383,11 @@ func linkAt(s string) (text string, n int, ok bool) {
 		case shut:
 			depth--
 			if depth == 0 {
-				return s[1:closeAt], i + 1, true
+				return closeAt, i + 1, true
 			}
 		}
 	}
-	return "", 0, false
+	return 0, 0, false
 }
 
 func headingText(line string) (string, int) {
@@ -342,7 +414,7 @@ func leadingSpaces(s string) int {
 	return n
 }
 
-func runLen(s string, c byte) int {
+func runLen[S string | []byte](s S, c byte) int {
 	n := 0
 	for n < len(s) && s[n] == c {
 		n++

@@ -38,6 +38,9 @@ func TestProjectMarkdown(t *testing.T) {
 		{"hard break", "line one\\\nline two\n", []string{"line one line two"}},
 		{"rules vanish", "above\n\n---\n\n***\nbelow\n", []string{"above", "below"}},
 		{"strikethrough", "~~old~~ new\n", []string{"old new"}},
+		{"code span across lines", "a `300 Multiple\nChoices` b\n", []string{"a 300 Multiple Choices b"}},
+		{"link across lines", "see [caching layers\nand CDNs](../x.md) now\n", []string{"see caching layers and CDNs now"}},
+		{"double backticks close only on two", "``a `b` c`` d\n", []string{"a `b` c d"}},
 		{"empty", "", nil},
 	}
 	for _, tt := range tests {

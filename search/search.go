@@ -188,11 +188,11 @@ func project(l *lessons.Lesson) doc {
 	}
 	p := &projector{out: make([]byte, 0, size)}
 	p.begin(InTitle, -1, 0)
-	p.inline(l.Title, 0)
+	p.inlineText(l.Title)
 	p.end()
 	if l.Summary != "" {
 		p.begin(InSummary, -1, 0)
-		p.inline(l.Summary, 0)
+		p.inlineText(l.Summary)
 		p.end()
 	}
 	heads := make([]int, len(l.Headings))
@@ -209,7 +209,7 @@ func project(l *lessons.Lesson) doc {
 		p.markdown(q.Prompt, 0, InQuestion, qi, nil)
 		for _, c := range q.Choices {
 			p.begin(InQuestion, qi, 0)
-			p.inline(c, 0)
+			p.inlineText(c)
 			p.end()
 		}
 		for i := first; i < len(p.segs); i++ {
