@@ -44,6 +44,21 @@ func ParseTheme(s string) (Theme, bool, error) {
 
 // Markdown renders md wrapped to width columns.
 func Markdown(md string, width int, theme Theme) (string, error) {
+	// Markdown decodes character references such as "&#x1b;" at render
+	// time, after lesson text was sanitised: neutralise them first, and
+	// keep only the escapes glamour itself writes afterwards.
+	out, err := glamourMarkdown(NeutralizeCharRefs(md), width, theme)
+	if err != nil {
+		return "", err
+	}
+	if theme == Plain {
+		return TerminalSafe(ansi.Strip(out), false), nil
+	}
+	return compactSGR(TerminalSafe(out, true)), nil
+}
+
+// glamourMarkdown is glamour's render, as it comes.
+func glamourMarkdown(md string, width int, theme Theme) (string, error) {
 	if width < 10 {
 		width = 10
 	}
@@ -67,14 +82,7 @@ func Markdown(md string, width int, theme Theme) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := r.Render(md)
-	if err != nil {
-		return "", err
-	}
-	if theme == Plain {
-		out = ansi.Strip(out)
-	}
-	return out, nil
+	return r.Render(md)
 }
 
 func contrastStyle() (s gansi.StyleConfig) {
