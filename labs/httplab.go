@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -148,7 +149,9 @@ func startHTTP(ctx context.Context, scenarioName string, clock func() time.Time,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			return context.WithValue(ctx, connKey{}, c)
 		},
-		ErrorLog: nil,
+		// The server's own complaints (a malformed request, a client that
+		// hung up) would land on stderr, over the TUI; the log shows them.
+		ErrorLog: log.New(io.Discard, "", 0),
 	}
 	l.srv.SetKeepAlivesEnabled(false)
 	go func() {
