@@ -1,8 +1,9 @@
 // Package search finds text across a whole course: lesson titles,
 // summaries, bodies and question prompts. It is pure and in memory: Build
-// projects every lesson to the plain text a learner reads and indexes its
-// words once; Find answers a query from that, fast enough to run on every
-// key press. It knows nothing of terminals.
+// projects every lesson once to the plain text a learner reads and records
+// where each of its words starts; Find compares a query's words only with
+// the words that begin as they do, fast enough to run on every key press.
+// It knows nothing of terminals.
 package search
 
 import (
@@ -82,19 +83,19 @@ type Index struct {
 	docs   []doc
 }
 
-// doc is one lesson, projected and split into words.
+// doc is one lesson, projected and indexed.
 type doc struct {
 	lesson  *lessons.Lesson
 	orig    string // the projected text as written
 	text    string // orig folded to lower case, byte for byte
 	segs    []segment
 	anchors []anchor
-	// vocab is every word of text, sorted. The positions in text where
-	// vocab[i] stands are at[first[i]:first[i+1]], ascending; the words
-	// that share a prefix are neighbours, so a prefix is one binary search.
-	vocab []string
-	first []int32
-	at    []int32
+	// starts holds where every word of text starts, grouped by its first
+	// byte's bucket (see bucket): those of bucket b are
+	// starts[first[b]:first[b+1]], ascending. A term is only compared with
+	// the words that begin as it does.
+	first  [buckets + 1]int32
+	starts []int32
 }
 
 // Build indexes every lesson of c. Broken lesson files have no text and
@@ -125,49 +126,36 @@ func Build(c *lessons.Course) *Index {
 	return ix
 }
 
-// indexWords fills vocab, first and at from text.
+// Word starts are grouped by first byte: a digit, a letter a to z, or
+// anything else (a non-ASCII letter).
+const buckets = 10 + 26 + 1
+
+func bucket(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'z':
+		return 10 + int(c-'a')
+	}
+	return buckets - 1
+}
+
+// indexWords fills first and starts from text.
 func (d *doc) indexWords() {
-	ids := make(map[string]int32, len(d.text)/16)
-	var words []string
-	var count []int32
-	wordOf := make([]int32, 0, len(d.text)/6)
-	startOf := make([]int32, 0, len(d.text)/6)
-	eachWord(d.text, func(start, end int) {
-		w := d.text[start:end]
-		id, ok := ids[w]
-		if !ok {
-			id = int32(len(words))
-			ids[w] = id
-			words = append(words, w)
-			count = append(count, 0)
-		}
-		count[id]++
-		wordOf = append(wordOf, id)
-		startOf = append(startOf, int32(start))
+	var all []int32
+	eachWord(d.text, func(start, _ int) {
+		all = append(all, int32(start))
+		d.first[bucket(d.text[start])+1]++
 	})
-	type entry struct {
-		w  string
-		id int32
+	for b := 1; b <= buckets; b++ {
+		d.first[b] += d.first[b-1]
 	}
-	order := make([]entry, len(words))
-	for i, w := range words {
-		order[i] = entry{w, int32(i)}
-	}
-	slices.SortFunc(order, func(a, b entry) int { return strings.Compare(a.w, b.w) })
-	d.vocab = make([]string, len(words))
-	d.first = make([]int32, len(words)+1)
-	rank := make([]int32, len(words))
-	for r, e := range order {
-		rank[e.id] = int32(r)
-		d.vocab[r] = e.w
-		d.first[r+1] = d.first[r] + count[e.id]
-	}
-	fill := slices.Clone(d.first[:len(words)])
-	d.at = make([]int32, len(wordOf))
-	for t, id := range wordOf {
-		r := rank[id]
-		d.at[fill[r]] = startOf[t]
-		fill[r]++
+	fill := d.first
+	d.starts = make([]int32, len(all))
+	for _, p := range all {
+		b := bucket(d.text[p])
+		d.starts[fill[b]] = p
+		fill[b]++
 	}
 }
 
@@ -308,16 +296,11 @@ func (d *doc) occurrences(t string, buf []int) []int {
 		}
 		return buf
 	}
-	lo := sort.SearchStrings(d.vocab, key)
-	hi := lo + sort.Search(len(d.vocab)-lo, func(i int) bool { return !strings.HasPrefix(d.vocab[lo+i], key) })
-	for _, p := range d.at[d.first[lo]:d.first[hi]] {
-		// "max-age" is found through "max": check the rest.
-		if len(key) == len(t) || strings.HasPrefix(d.text[p:], t) {
+	b := bucket(key[0])
+	for _, p := range d.starts[d.first[b]:d.first[b+1]] {
+		if strings.HasPrefix(d.text[p:], t) {
 			buf = append(buf, int(p))
 		}
-	}
-	if hi-lo > 1 {
-		slices.Sort(buf) // several words' positions: put them back in order
 	}
 	return buf
 }
