@@ -16,7 +16,7 @@ import (
 )
 
 type sqlLabKeys struct {
-	Run, Check, Session, Focus, Up, Down, PageUp, PageDown, Back, Help key.Binding
+	Run, Check, Session, Reset, Focus, Up, Down, PageUp, PageDown, Back, Help key.Binding
 }
 
 func (k sqlLabKeys) ShortHelp() []key.Binding {
@@ -24,7 +24,7 @@ func (k sqlLabKeys) ShortHelp() []key.Binding {
 }
 
 func (k sqlLabKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Run, k.Check, k.Session, k.Focus}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help, quitKey()}}
+	return [][]key.Binding{{k.Run, k.Check, k.Session, k.Focus}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Reset, k.Back, k.Help, quitKey()}}
 }
 
 func newSQLLabKeys() sqlLabKeys {
@@ -32,6 +32,7 @@ func newSQLLabKeys() sqlLabKeys {
 		Run:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "run")),
 		Check:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "check the task")),
 		Session:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "other session")),
+		Reset:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "start over with fresh data")),
 		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "editor/tasks")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous task")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next task")),
@@ -256,6 +257,15 @@ func (s sqlLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 			v, err := lab.Check(context.Background(), task, text)
 			return sqlLabVerdictMsg{lab: lab, v: v, err: err}
 		}
+	case key.Matches(msg, s.keys.Reset):
+		if s.lab == nil || s.running {
+			return s, nil
+		}
+		// A fresh database, the same tasks; what was typed stays.
+		old := s.lab
+		s.lab, s.sessions, s.cur, s.result, s.resErr, s.scroll = nil, nil, 0, nil, "", 0
+		s.drafts, s.inTx, s.verdicts = []string{s.editor.Value()}, map[string]bool{}, map[string]labs.Verdict{}
+		return s, tea.Sequence(closeSQLLab(old), s.init(), func() tea.Msg { return statusMsg{"The shop database is back as it started."} })
 	case key.Matches(msg, s.keys.Session):
 		if s.lab == nil {
 			return s, nil

@@ -248,8 +248,26 @@ tasks:
 	for _, size := range [][2]int{{40, 12}, {80, 24}, {120, 40}} {
 		assertFits(t, s.SetSize(size[0], size[1]).View(), size[0])
 	}
+
+	// Start over on a fresh database, with one session again.
+	first := s.(sqlLabScreen).lab
+	s, root := feed(t, s, ctrl('r'), nil)
+	q = s.(sqlLabScreen)
+	if q.lab == nil || q.lab == first || len(q.sessions) != 1 || len(root) != 1 {
+		t.Fatalf("reset: lab %p (was %p), %d sessions, root %v", q.lab, first, len(q.sessions), root)
+	}
+	t.Cleanup(func() { q.lab.Close() })
+	if _, err := first.Query(t.Context(), "SELECT 1"); err == nil {
+		t.Fatal("the old lab database is still open after a reset")
+	}
+	q.editor.SetValue("SELECT balance_cents FROM accounts WHERE id = 1")
+	s, _ = feed(t, q, ctrl('s'), nil)
+	if view := ansi.Strip(s.View()); !strings.Contains(view, "10000") {
+		t.Fatalf("after reset:\n%s", view)
+	}
+
 	s, _ = feed(t, s, labEsc, nil)
-	_, root := feed(t, s, labEsc, nil)
+	_, root = feed(t, s, labEsc, nil)
 	if len(root) != 1 || root[0] != (backMsg{}) {
 		t.Fatalf("esc: %v", root)
 	}
