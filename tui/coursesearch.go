@@ -78,6 +78,8 @@ type courseSearchScreen struct {
 	offset  int // first result shown
 	width   int
 	height  int
+	// building is true while this screen waits for an index.
+	building bool
 }
 
 func newCourseSearchScreen(sh *shared) courseSearchScreen {
@@ -108,16 +110,21 @@ func searchInputStyles(sh *shared) textinput.Styles {
 // index first when the course has none yet (or has been reloaded since).
 func (m Model) openSearch() (Model, tea.Cmd) {
 	s := newCourseSearchScreen(m.sh).SetSize(m.bodySize()).(courseSearchScreen)
+	cmd := s.buildIfNeeded()
 	m.stack = append(m.stack, s)
 	m.help.ShowAll = false
-	return m, s.init()
+	return m, cmd
 }
 
-func (s courseSearchScreen) init() tea.Cmd {
-	if s.indexReady() {
+// buildIfNeeded starts building the index when shared has none for the
+// current course and no build is under way.
+func (s *courseSearchScreen) buildIfNeeded() tea.Cmd {
+	if s.indexReady() || s.building {
 		return nil
 	}
-	return buildIndex(s.sh.course)
+	s.building = true
+	c := s.sh.course
+	return func() tea.Msg { return searchIndexMsg{course: c, index: search.Build(c)} }
 }
 
 // indexReady reports whether shared holds an index of the current course.
@@ -125,17 +132,13 @@ func (s courseSearchScreen) indexReady() bool {
 	return s.sh.index != nil && s.sh.index.Course() == s.sh.course
 }
 
-func buildIndex(c *lessons.Course) tea.Cmd {
-	return func() tea.Msg { return searchIndexMsg{course: c, index: search.Build(c)} }
-}
-
-// find asks for the results of the query in the field.
-func (s courseSearchScreen) find() tea.Cmd {
-	q := s.input.Value()
+// find asks for the results of the query in the field; without an index
+// they follow the build.
+func (s *courseSearchScreen) find() tea.Cmd {
 	if !s.indexReady() {
-		return buildIndex(s.sh.course) // the results follow the index
+		return s.buildIfNeeded()
 	}
-	ix := s.sh.index
+	q, ix := s.input.Value(), s.sh.index
 	return func() tea.Msg {
 		return searchResultsMsg{query: q, index: ix, results: ix.Find(q, maxSearchResults)}
 	}
@@ -190,15 +193,22 @@ func (s *courseSearchScreen) move(by int) {
 func (s courseSearchScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case searchIndexMsg:
+		if !s.building {
+			return s, nil
+		}
+		s.building = false
 		if msg.course != s.sh.course {
-			return s, nil // built for a course since reloaded
+			// Built for a course since reloaded: build again.
+			cmd := s.buildIfNeeded()
+			return s, cmd
 		}
 		// Kept in shared so the next search starts at once. Screens
 		// update on the UI goroutine only, so this write is not shared
 		// with any command.
 		s.sh.index = msg.index
 		if s.input.Value() != "" {
-			return s, s.find()
+			cmd := s.find()
+			return s, cmd
 		}
 		return s, nil
 	case searchResultsMsg:
@@ -269,7 +279,9 @@ func (s courseSearchScreen) edit(msg tea.Msg) (screen, tea.Cmd) {
 		s.query, s.results, s.cursor, s.offset = q, nil, 0, 0
 		return s, cmd
 	}
-	return s, tea.Batch(cmd, s.find())
+	// s.find marks a build under way: call it before s is returned.
+	find := s.find()
+	return s, tea.Batch(cmd, find)
 }
 
 // open opens the selected lesson with an in-lesson search for the text

@@ -296,3 +296,43 @@ func TestClipSnippetAlwaysFits(t *testing.T) {
 		}
 	}
 }
+
+// Typing while the index is built starts no second build; the results
+// follow the index.
+func TestCourseSearchTypingWhileIndexing(t *testing.T) {
+	var m tea.Model = New(Options{Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	opened, build := m.(Model).openSearch()
+	if build == nil {
+		t.Fatal("no index build when the search opened")
+	}
+	var s screen = opened.top().(courseSearchScreen)
+	var cmd tea.Cmd
+	for _, r := range "get" {
+		s, cmd = s.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		for _, msg := range collect(cmd) {
+			if _, ok := msg.(searchIndexMsg); ok {
+				t.Fatal("a second build started while the first runs")
+			}
+		}
+	}
+	if !strings.Contains(ansi.Strip(s.View()), "Indexing the course") {
+		t.Errorf("no word of the build:\n%s", ansi.Strip(s.View()))
+	}
+	msgs := collect(build)
+	if len(msgs) != 1 {
+		t.Fatalf("build gave %v", msgs)
+	}
+	s, cmd = s.Update(msgs[0])
+	msgs = collect(cmd)
+	if len(msgs) != 1 {
+		t.Fatalf("no search after the build: %v", msgs)
+	}
+	if r, ok := msgs[0].(searchResultsMsg); !ok || r.query != "get" {
+		t.Fatalf("search after the build: %#v", msgs[0])
+	}
+	s, _ = s.Update(msgs[0])
+	if got := s.(courseSearchScreen); got.query != "get" || len(got.results) == 0 {
+		t.Errorf("results for %q: %v", got.query, got.results)
+	}
+}
