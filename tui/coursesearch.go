@@ -341,7 +341,8 @@ func (s courseSearchScreen) result(i, w int) string {
 		cursor, ts = st.Cursor.Render("▸ "), st.Selected
 	}
 	var where []string
-	if r.Heading != "" && r.Heading != r.LessonTitle {
+	// A match in a heading shows the heading as its snippet already.
+	if r.Heading != "" && r.Heading != r.LessonTitle && r.Place != search.InHeading {
 		where = append(where, r.Heading)
 	}
 	if r.Place == search.InQuestion {
