@@ -15,6 +15,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/render"
 )
 
 func newQuizCmd(g *globals) *cobra.Command {
@@ -193,7 +194,7 @@ func (z *lineQuiz) run(ctx context.Context) error {
 // gives feedback. It reports whether the answer was right.
 func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, error) {
 	var shown []int
-	z.printf("\nQuestion %d of %d\n%s\n", i+1, len(z.lesson.Questions), terminalSafe(q.Prompt, false))
+	z.printf("\nQuestion %d of %d\n%s\n", i+1, len(z.lesson.Questions), render.TerminalSafe(q.Prompt, false))
 	switch q.Type {
 	case lessons.Single, lessons.Multi:
 		for n, c := range q.Choices {
@@ -236,7 +237,7 @@ func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, e
 	} else {
 		z.printf("Not quite. The answer: %s\n", safeLine(res.Expected))
 	}
-	z.printf("%s\n", terminalSafe(q.Explain, false))
+	z.printf("%s\n", render.TerminalSafe(q.Explain, false))
 	for _, ref := range q.Refs {
 		z.printf("See %s\n", safeLine(ref))
 	}

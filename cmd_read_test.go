@@ -86,7 +86,7 @@ func assertNoControls(t *testing.T, what, s string) {
 		t.Errorf("%s: invalid UTF-8", what)
 	}
 	for i, r := range s {
-		if isTerminalControl(r) {
+		if render.IsTerminalControl(r) {
 			t.Fatalf("%s: control character %U at byte %d: %q", what, r, i, s[max(0, i-20):min(len(s), i+20)])
 		}
 	}
@@ -342,10 +342,10 @@ func TestTerminalSafe(t *testing.T) {
 		{"authored nbsp", "10\u00a0ms", "10\u00a0ms", "10\u00a0ms"},
 	}
 	for _, tt := range tests {
-		if got := terminalSafe(tt.in, true); got != tt.styled {
+		if got := render.TerminalSafe(tt.in, true); got != tt.styled {
 			t.Errorf("%s styled: got %q, want %q", tt.name, got, tt.styled)
 		}
-		if got := terminalSafe(tt.in, false); got != tt.plain {
+		if got := render.TerminalSafe(tt.in, false); got != tt.plain {
 			t.Errorf("%s plain: got %q, want %q", tt.name, got, tt.plain)
 		}
 	}
@@ -361,8 +361,8 @@ func TestNeutralizeCharRefs(t *testing.T) {
 		{"no refs", "no refs"},
 	}
 	for _, tt := range tests {
-		if got := neutralizeCharRefs(tt.in); got != tt.want {
-			t.Errorf("neutralizeCharRefs(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := render.NeutralizeCharRefs(tt.in); got != tt.want {
+			t.Errorf("render.NeutralizeCharRefs(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
