@@ -76,8 +76,9 @@ type Update struct {
 // each carries the whole course. It is closed when ctx is done.
 //
 // The error is for a dir that is not a readable directory at the start.
-// If fsnotify cannot start (too many watches, an unsupported file system)
-// the watch polls instead; first.Polling says so.
+// If fsnotify cannot start (too many watches, an unsupported file system),
+// or stops because the course folder went away, the watch polls and tries
+// fsnotify again at the next change; Update.Polling says which is running.
 func Course(ctx context.Context, dir string, opts Options) (first Update, updates <-chan Update, err error) {
 	if opts.Debounce <= 0 {
 		opts.Debounce = 150 * time.Millisecond
@@ -239,6 +240,13 @@ func (w *watcher) run(ctx context.Context) {
 			}
 		case <-timer.C:
 			pending = false
+			if w.fsw == nil && !w.opts.Poll {
+				// Events stopped (the folder went away, or fsnotify could
+				// not start): try again, now that something changed.
+				if err := w.startNotify(); err != nil {
+					w.stopNotify()
+				}
+			}
 			if w.fsw != nil {
 				if err := w.watchModules(); err != nil && !errors.Is(err, fs.ErrNotExist) {
 					startPolling()

@@ -288,8 +288,16 @@ func TestCourseFolderRemovedUnderFsnotify(t *testing.T) {
 		t.Error("with the folder gone, the watch polls for it to come back")
 	}
 	write(t, dir, "01-intro/01-first.md", lesson("first", "Back again."))
-	until(t, updates, "the folder back", func(u Update) bool {
+	u = until(t, updates, "the folder back", func(u Update) bool {
 		return u.Err == nil && strings.Contains(u.Course.Lesson("first").Body, "Back again")
+	})
+	if u.Polling {
+		t.Error("with the folder back, fsnotify watches it again")
+	}
+	// And events work again.
+	write(t, dir, "01-intro/02-second.md", lesson("second", "Seen by events again."))
+	until(t, updates, "a save after the folder came back", func(u Update) bool {
+		return u.Err == nil && strings.Contains(u.Course.Lesson("second").Body, "events again")
 	})
 }
 
