@@ -142,7 +142,7 @@ func bucket(c byte) int {
 
 // indexWords fills first and starts from text.
 func (d *doc) indexWords() {
-	var all []int32
+	all := make([]int32, 0, len(d.text)/5)
 	eachWord(d.text, func(start, _ int) {
 		all = append(all, int32(start))
 		d.first[bucket(d.text[start])+1]++
