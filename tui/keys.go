@@ -28,7 +28,7 @@ func bottomKey() key.Binding {
 	return key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom"))
 }
 func pageDownKey() key.Binding {
-	return key.NewBinding(key.WithKeys("pgdown", " ", "f", "ctrl+f"), key.WithHelp("pgdn/space", "page down"))
+	return key.NewBinding(key.WithKeys("pgdown", "space", "f", "ctrl+f"), key.WithHelp("pgdn/space", "page down"))
 }
 func pageUpKey() key.Binding {
 	return key.NewBinding(key.WithKeys("pgup", "b", "ctrl+b"), key.WithHelp("pgup/b", "page up"))
