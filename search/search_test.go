@@ -237,7 +237,7 @@ func TestRanking(t *testing.T) {
 			{"One", "The connection is here.\n\nThe pool is there."},
 			{"Two", "The pool " + filler + " holds each connection."},
 		}, "connection pool", "b,a"},
-		{"whole words beat prefixes", [][2]string{
+		{"a word shorter than the query is no match", [][2]string{
 			{"One", "Caching is here."},
 			{"Two", "A cache is here."},
 		}, "cache", "b"},
