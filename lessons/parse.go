@@ -142,7 +142,7 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 	}
 	off := 1 // the opening '---' is line 1, YAML line 1 is file line 2
 	seen := map[string]bool{}
-	titleLine, titleCol := 1, 1
+	titleLine, titleCol, titleReported := 1, 1, false
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		line, col := off+k.Line, k.Column
@@ -161,8 +161,15 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 		case "title":
 			l.Title = Sanitize(strings.TrimSpace(scalar(v)))
 			titleLine, titleCol = off+v.Line, v.Column
+			if v.Kind != yaml.ScalarNode {
+				p.errorf(off+v.Line, v.Column, "%s must be plain text, not a list or a mapping (quote it if it contains ': ' or starts with '[')", k.Value)
+				titleReported = true
+			}
 		case "summary":
 			l.Summary = Sanitize(strings.TrimSpace(scalar(v)))
+			if v.Kind != yaml.ScalarNode {
+				p.errorf(off+v.Line, v.Column, "%s must be plain text, not a list or a mapping (quote it if it contains ': ' or starts with '[')", k.Value)
+			}
 		case "minutes":
 			n, err := strconv.Atoi(scalar(v))
 			if err != nil || n < 0 {
@@ -178,7 +185,7 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 	}
 	if !seen["title"] {
 		p.errorf(1, 1, "front matter has no title: add 'title: …'")
-	} else if l.Title == "" {
+	} else if l.Title == "" && !titleReported {
 		p.errorf(titleLine, titleCol, "title is empty: give the lesson a title (plain text, as the course map shows it)")
 	}
 }
@@ -427,6 +434,9 @@ func yamlErrorLine(err error) (int, string) {
 	msg := err.Error()
 	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
 		msg = "yaml: " + te.Errors[0]
+	}
+	if strings.Contains(msg, "mapping values are not allowed") {
+		msg += " (a value that contains ': ' must be quoted)"
 	}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
