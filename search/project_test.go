@@ -113,3 +113,39 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// Any markdown projects without panicking, and every visible byte still
+// maps back to the same byte of the body.
+func FuzzProject(f *testing.F) {
+	for _, seed := range []string{
+		"# T\n\nSome **bold** `code` [link](x.md)\n",
+		"- a\n- b\n\n> q\n\n| a | b |\n|---|---|\n",
+		"```\ncode\n```\n~~~\nmore\n",
+		"[unclosed ![img](a) `tick \\\n_x_ __y__",
+		"``a`` ```b``` [a]]][[(]",
+	} {
+		f.Add(seed, 2)
+	}
+	f.Fuzz(func(t *testing.T, body string, head int) {
+		var heads []int
+		if head >= 0 && head < len(body) {
+			heads = []int{head}
+		}
+		p := &projector{mapping: true}
+		p.markdown(body, 0, InBody, -1, heads)
+		d := doc{orig: string(p.out), segs: p.segs, anchors: p.anchors}
+		for _, s := range d.segs {
+			if s.start > s.end || s.end > len(d.orig) {
+				t.Fatalf("segment %+v outside %d bytes", s, len(d.orig))
+			}
+			for pos := s.start; pos < s.end; pos++ {
+				if d.orig[pos] == ' ' {
+					continue
+				}
+				if off := d.bodyOffset(pos); off < 0 || off >= len(body) || body[off] != d.orig[pos] {
+					t.Fatalf("byte %d (%q) maps to %d in %q", pos, d.orig[pos], off, body)
+				}
+			}
+		}
+	})
+}

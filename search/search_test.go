@@ -262,3 +262,20 @@ func TestRanking(t *testing.T) {
 		})
 	}
 }
+
+// Any query answers without panicking, with marks inside their snippets.
+func FuzzFind(f *testing.F) {
+	for _, seed := range []string{"etag", "private cache", "/users", "max-age", "ÜBER", "a b c d e f g h i j", "-", "\xff", "é"} {
+		f.Add(seed)
+	}
+	ix := Build(loadFixtures(f))
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, r := range ix.Find(q, 0) {
+			for _, m := range append(r.Marks, r.Match) {
+				if m.Start < 0 || m.End > len(r.Snippet) || m.Start > m.End {
+					t.Fatalf("%q: span %v outside snippet %q", q, m, r.Snippet)
+				}
+			}
+		}
+	})
+}
