@@ -2,11 +2,11 @@ package lessons
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // generatedLesson is a realistic lesson: prose, a code block, links to its
@@ -77,13 +77,14 @@ func BenchmarkLoadCourse300(b *testing.B) {
 		size += len(f.Data)
 	}
 	b.SetBytes(int64(size))
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for b.Loop() {
 		c, _ := Load(fsys, "gen")
 		if len(c.Lessons()) != 300 {
 			b.Fatalf("loaded %d lessons", len(c.Lessons()))
 		}
 	}
+	cpu.report(b)
 }
 
 // BenchmarkLint300 is what `serverside lint DIR` does: read a course of 300
@@ -101,7 +102,7 @@ func BenchmarkLint300(b *testing.B) {
 	if err := os.CopyFS(dir, fsys); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for b.Loop() {
 		c, probs, err := LoadDir(dir)
 		if err != nil {
@@ -116,6 +117,7 @@ func BenchmarkLint300(b *testing.B) {
 			b.Fatalf("want 30 broken lessons, got %d (%d problems)", len(c.Broken), len(probs))
 		}
 	}
+	cpu.report(b)
 }
 
 func BenchmarkParse1MB(b *testing.B) {
@@ -134,13 +136,25 @@ func BenchmarkParse1MB(b *testing.B) {
 	}
 	data := []byte(src.String())
 	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
+	cpu := startCPU(b)
 	for b.Loop() {
 		l, probs := ParseLesson("big.md", "big.md", data)
 		if l == nil || HasErrors(probs) {
 			b.Fatalf("problems: %v", probs[:1])
 		}
 	}
+	cpu.report(b)
 }
 
-var _ fs.FS = fstest.MapFS{}
+// cpuMeter reports CPU time per op: both cores' worth, since loading
+// parses lessons in parallel.
+type cpuMeter struct{ start time.Duration }
+
+func startCPU(b *testing.B) cpuMeter {
+	b.ResetTimer()
+	return cpuMeter{start: processCPU()}
+}
+
+func (m cpuMeter) report(b *testing.B) {
+	b.ReportMetric(float64(processCPU()-m.start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
