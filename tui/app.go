@@ -389,6 +389,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resetDoneMsg:
 		m.status, m.statusErr = msg.text, false
 		return m, tea.Batch(loadStates(m.sh), clearStatusLater())
+	case openSearchMsg:
+		return m.openSearch()
 	case openStatsMsg:
 		s := newStatsScreen(m.sh).SetSize(m.bodySize()).(statsScreen)
 		m.stack = append(m.stack, s)

@@ -26,16 +26,16 @@ func (r mapRow) selectable() bool { return r.lesson != nil || r.broken != nil }
 
 type mapKeys struct {
 	Up, Down, Top, Bottom, Open, Continue, Review, Quit, Help key.Binding
-	Stats, Users, Cram, Reset, ResetAll                       key.Binding
+	Stats, Users, Cram, Reset, ResetAll, Search               key.Binding
 	Yes, No                                                   key.Binding
 }
 
 func (k mapKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Open, k.Continue, k.Review, k.Quit, k.Help}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Continue, k.Review, k.Search, k.Quit, k.Help}
 }
 
 func (k mapKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Continue, k.Review, k.Cram}, {k.Stats, k.Users, k.Reset, k.ResetAll}, {k.Quit, k.Help, quitKey()}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Continue, k.Review, k.Cram, k.Search}, {k.Stats, k.Users, k.Reset, k.ResetAll}, {k.Quit, k.Help, quitKey()}}
 }
 
 func newMapKeys() mapKeys {
@@ -49,6 +49,7 @@ func newMapKeys() mapKeys {
 		Users:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "profiles")),
 		Reset:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset this lesson")),
 		ResetAll: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "reset everything")),
+		Search:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the course")),
 		Yes:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, reset")),
 		No:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
 		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -180,6 +181,8 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 					return resetDoneMsg{"All progress was reset."}
 				},
 			}
+		case key.Matches(msg, m.keys.Search):
+			return m, func() tea.Msg { return openSearchMsg{} }
 		case key.Matches(msg, m.keys.Up):
 			if i := m.nextSelectable(m.cursor-1, -1); i >= 0 {
 				m.cursor = i
