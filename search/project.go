@@ -21,6 +21,9 @@ type segment struct {
 	place      Place
 	question   int // index in Lesson.Questions for InQuestion, else -1
 	src        int // byte offset in Body where the block starts (question: its Offset)
+	// repeat marks a heading that says the lesson's title again: it tells
+	// the learner nothing the title doesn't.
+	repeat bool
 }
 
 // anchor records that projected text from pos on continues Body from src,

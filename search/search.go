@@ -190,6 +190,14 @@ func project(l *lessons.Lesson) doc {
 	p.mapping = true
 	p.markdown(l.Body, 0, InBody, -1, heads)
 	p.mapping = false
+	if len(p.segs) > 0 && p.segs[0].place == InTitle {
+		title := fold(string(p.out[p.segs[0].start:p.segs[0].end]))
+		for i, sg := range p.segs {
+			if sg.place == InHeading && fold(string(p.out[sg.start:sg.end])) == title {
+				p.segs[i].repeat = true
+			}
+		}
+	}
 	// Questions are searched by what the learner sees before answering:
 	// the prompt and the choices, never the answer or its explanation.
 	for qi, q := range l.Questions {
@@ -353,6 +361,7 @@ const (
 	summaryBonus  = 8.0
 	questionBonus = 2.0
 	titleBonus    = 10.0 // a location in the title (when no other has the words)
+	repeatPenalty = -2.0 // a heading that repeats the title
 	wholeBonus    = 3.0  // per word matched whole, not as a prefix
 	nearBonus     = 30.0 // every word in one block, right next to each other
 	nearScale     = 16.0 // bytes between words at which nearBonus halves
@@ -455,6 +464,11 @@ func (d *doc) locate(ts []string, occ [][]int, a, p int) location {
 	loc := location{seg: si, anchor: p, lo: p, hi: p + len(ts[a])}
 	found := 1
 	score := placeBonus(s.place)
+	if s.repeat {
+		// The title scores these words already; a snippet from the text
+		// says more than the title again.
+		score = repeatPenalty
+	}
 	if d.wholeWord(p, ts[a]) {
 		score += wholeBonus
 	}
