@@ -21,6 +21,7 @@ import (
 // scenario is a server an HTTP lab can run, with the tasks to do on it.
 type scenario struct {
 	name, title string
+	guide       string // markdown: the routes, for the learner
 	tasks       []httpTask
 	handler     func(clock func() time.Time) http.Handler
 }
@@ -86,6 +87,15 @@ func ScenarioTasks(name string) ([]TaskStatus, error) {
 	return out, nil
 }
 
+// ScenarioGuide is a scenario's routes, in markdown, for the learner.
+func ScenarioGuide(name string) (string, error) {
+	s, ok := scenarioByName(name)
+	if !ok {
+		return "", fmt.Errorf("no HTTP scenario %q (known: %s)", name, strings.Join(ScenarioNames(), ", "))
+	}
+	return s.guide, nil
+}
+
 // BookshopGuide describes the bookshop scenario's routes for the learner.
 const BookshopGuide = `The bookshop is a small JSON API about books.
 
@@ -110,6 +120,7 @@ func bookshopScenario() *scenario {
 	return &scenario{
 		name:    "bookshop",
 		title:   "Bookshop API",
+		guide:   BookshopGuide,
 		handler: newBookshop,
 		tasks: []httpTask{
 			{ID: "get-304", Title: "Revalidate with an ETag",

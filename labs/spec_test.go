@@ -119,6 +119,12 @@ func TestScenarioTasksAreDocumented(t *testing.T) {
 			}
 		}
 	}
+	if g, err := ScenarioGuide("bookshop"); err != nil || !strings.Contains(g, "GET /limited") {
+		t.Fatalf("guide: %v", err)
+	}
+	if _, err := ScenarioGuide("nope"); err == nil {
+		t.Fatal("unknown scenario has a guide")
+	}
 	if _, err := ScenarioTasks("nope"); err == nil {
 		t.Fatal("unknown scenario accepted")
 	}

@@ -50,15 +50,15 @@ func newLabScreen(sh *shared, l *lessons.Lesson, lab *lessons.Lab) (screen, tea.
 type labKey struct{ lesson, lab string }
 
 type httpLabKeys struct {
-	Send, Focus, Up, Down, PageUp, PageDown, Timeout, Copy, Back, Help key.Binding
+	Send, Focus, Up, Down, PageUp, PageDown, Timeout, Copy, Guide, Back, Help key.Binding
 }
 
 func (k httpLabKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Send, k.Focus, k.Timeout, k.Copy, k.Back, k.Help}
+	return []key.Binding{k.Send, k.Focus, k.Guide, k.Timeout, k.Copy, k.Back, k.Help}
 }
 
 func (k httpLabKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Send, k.Focus, k.Timeout, k.Copy}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help, quitKey()}}
+	return [][]key.Binding{{k.Send, k.Focus, k.Guide, k.Timeout, k.Copy}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help, quitKey()}}
 }
 
 func newHTTPLabKeys() httpLabKeys {
@@ -71,6 +71,7 @@ func newHTTPLabKeys() httpLabKeys {
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Timeout:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "client timeout")),
 		Copy:     key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "copy as curl")),
+		Guide:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "routes/log")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the lab")),
 		Help:     helpKey(),
 	}
@@ -99,6 +100,8 @@ type httpLabScreen struct {
 	scroll  int // first line of the selected exchange's detail
 	timeout int // index into httpLabTimeouts
 	sending bool
+	guide   string // the scenario's routes
+	showGde bool   // the routes instead of the log
 	width   int
 	height  int
 }
@@ -140,7 +143,8 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 		}
 		tasks = picked
 	}
-	return httpLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks}
+	guide, _ := labs.ScenarioGuide(spec.Scenario)
+	return httpLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
 }
 
 func (s httpLabScreen) init() tea.Cmd {
@@ -291,6 +295,9 @@ func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 			ex, err := lab.Send(context.Background(), req)
 			return httpLabSentMsg{lab: lab, ex: ex, err: err}
 		}
+	case key.Matches(msg, s.keys.Guide):
+		s.showGde, s.scroll = !s.showGde, 0
+		return s, nil
 	case key.Matches(msg, s.keys.Timeout):
 		s.timeout = (s.timeout + 1) % len(httpLabTimeouts)
 		return s, nil
@@ -378,8 +385,25 @@ func (s httpLabScreen) view() string {
 	}
 
 	used := strings.Count(b.String(), "\n")
-	b.WriteString(s.logView(w, max(3, s.height-used-1)))
+	if s.showGde {
+		b.WriteString(s.guideView(max(3, s.height-used-1)))
+	} else {
+		b.WriteString(s.logView(w, max(3, s.height-used-1)))
+	}
 	return b.String()
+}
+
+// guideView shows the scenario's routes (markdown reads well as it is).
+func (s httpLabScreen) guideView(h int) string {
+	st := s.sh.styles
+	lines := strings.Split(s.guide, "\n")
+	start := min(s.scroll, max(0, len(lines)-(h-1)))
+	var b strings.Builder
+	b.WriteString(st.CardTitle.Render("Routes (ctrl+g for the log)") + "\n")
+	for _, l := range lines[start:min(len(lines), start+h-1)] {
+		b.WriteString(st.Lesson.Render(l) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // logView lists the exchanges, newest first, and shows the selected one raw.
@@ -392,7 +416,7 @@ func (s httpLabScreen) logView(w, h int) string {
 	}
 	b.WriteString(st.CardTitle.Render(title) + "\n")
 	if len(s.log) == 0 {
-		b.WriteString(st.Subtle.Render("  None yet: press ctrl+s to send the request above."))
+		b.WriteString(st.Subtle.Render("  None yet: ctrl+s sends the request above; ctrl+g lists the routes."))
 		return b.String()
 	}
 	listH := min(len(s.log), max(1, h/3))

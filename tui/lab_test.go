@@ -171,6 +171,14 @@ func TestHTTPLabScreen(t *testing.T) {
 		t.Fatalf("bad request: %v", root)
 	}
 
+	// The routes, and back to the log.
+	s, _ = feed(t, h, ctrl('g'), nil)
+	if view := ansi.Strip(s.View()); !strings.Contains(view, "GET /limited") || strings.Contains(view, "Exchanges") {
+		t.Fatalf("routes:\n%s", view)
+	}
+	s, _ = feed(t, s, ctrl('g'), nil)
+	h = s.(httpLabScreen)
+
 	// Log browsing, then leaving closes the server.
 	s, _ = feed(t, h, tea.KeyPressMsg{Code: tea.KeyTab}, nil)
 	s, _ = feed(t, s, tea.KeyPressMsg{Code: 'j', Text: "j"}, nil)
