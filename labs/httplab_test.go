@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -463,5 +464,29 @@ func TestETagComparison(t *testing.T) {
 	}
 	if ex := send(t, l, "DELETE", "/books/1", "", Header{"If-Match", `W/"b1-v1"`}); ex.Status != 412 {
 		t.Fatalf("weak If-Match: %d", ex.Status)
+	}
+}
+
+func TestConcurrentSendsGetTheirOwnExchange(t *testing.T) {
+	l, _ := startLab(t)
+	const n = 20
+	var wg sync.WaitGroup
+	errs := make(chan string, n)
+	for i := range n {
+		wg.Go(func() {
+			path := fmt.Sprintf("/books/%d?n=%d", i%3+1, i)
+			ex, err := l.Send(t.Context(), Request{Path: path})
+			if err != nil || ex.Target != path || ex.Status != 200 {
+				errs <- fmt.Sprintf("%s: %v %q %d", path, err, ex.Target, ex.Status)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if got := len(l.Log()); got != n {
+		t.Fatalf("%d exchanges logged, want %d", got, n)
 	}
 }
