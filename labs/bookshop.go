@@ -163,6 +163,16 @@ func bookshopScenario() *scenario {
 			{ID: "respect-retry-after", Title: "Wait as told",
 				Do:   "After a 429 from /limited, wait the seconds its Retry-After says, then GET /limited again: 200.",
 				done: respectedRetryAfter},
+			{ID: "head-request", Title: "Ask for headers only",
+				Do: "Send HEAD /books/1: the same status and headers as GET, Content-Length included, but no body.",
+				done: anyExchange(func(e Exchange) bool {
+					return e.Method == http.MethodHead && e.Status == http.StatusOK && strings.HasPrefix(e.Path, "/books")
+				})},
+			{ID: "method-not-allowed", Title: "Use a method a route lacks",
+				Do: "Send PATCH /books (or DELETE /books): 405 Method Not Allowed, with an Allow header listing the methods that work.",
+				done: anyExchange(func(e Exchange) bool {
+					return e.Status == http.StatusMethodNotAllowed && e.ResponseHeader.Get("Allow") != ""
+				})},
 			{ID: "give-up-on-slow", Title: "Time out a slow call",
 				Do:   "GET /slow?ms=5000 with a client timeout of 1 s (curl --max-time 1): the server sees the client give up.",
 				done: anyExchange(func(e Exchange) bool { return e.Path == "/slow" && e.ClientGaveUp })},

@@ -294,6 +294,15 @@ func TestBookshopTasks(t *testing.T) {
 		t.Fatalf("after Retry-After: %d", ex.Status)
 	}
 
+	// HEAD, and a method a route lacks.
+	head := send(t, l, "HEAD", "/books/1", "")
+	if head.Status != 200 || !strings.HasSuffix(string(head.RawResponse), "\r\n\r\n") || head.ResponseHeader.Get("Content-Length") == "" || !taskDone(l, "head-request") {
+		t.Fatalf("HEAD: %d\n%s", head.Status, head.RawResponse)
+	}
+	if ex := send(t, l, "PATCH", "/books", ""); ex.Status != 405 || !taskDone(l, "method-not-allowed") {
+		t.Fatalf("PATCH: %d", ex.Status)
+	}
+
 	// Slow, and a client that gives up.
 	if ex := send(t, l, "GET", "/slow?ms=1", ""); ex.Status != 200 {
 		t.Fatalf("slow: %d", ex.Status)
