@@ -1,13 +1,16 @@
 package tui
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"serverside/render"
 	"serverside/search"
@@ -334,5 +337,30 @@ func TestCourseSearchTypingWhileIndexing(t *testing.T) {
 	s, _ = s.Update(msgs[0])
 	if got := s.(courseSearchScreen); got.query != "get" || len(got.results) == 0 {
 		t.Errorf("results for %q: %v", got.query, got.results)
+	}
+}
+
+// A whole program: / on the map, type, enter, and the lesson opens at the
+// match.
+func TestProgramCourseSearch(t *testing.T) {
+	m := New(Options{Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	waitFor := func(s string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+			teatest.WithDuration(5*time.Second))
+	}
+	waitFor("Every question type")
+	tm.Send(tea.KeyPressMsg{Code: '/', Text: "/"})
+	waitFor("Type to search every lesson")
+	tm.Type("idempotent")
+	waitFor("in a question")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor("Some text before the first question")
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	final := tm.FinalModel(t).(Model)
+	if l, ok := final.top().(lessonScreen); !ok || l.lesson.ID != "every-type" || l.search.query != "idempotent" {
+		t.Errorf("want the lesson open with its search, top is %T", final.top())
 	}
 }
