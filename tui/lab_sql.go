@@ -59,6 +59,7 @@ type sqlLabScreen struct {
 	editing  bool
 	task     int
 	verdicts map[string]labs.Verdict
+	misses   map[string]int // wrong checks per task
 	result   *labs.Result
 	resErr   string
 	resFrom  string // session that produced result or resErr
@@ -102,7 +103,7 @@ func newSQLLabScreen(sh *shared, l *lessons.Lesson, spec labs.SQLSpec) sqlLabScr
 	ed.Placeholder = "SELECT * FROM customers LIMIT 10;"
 	ed.Focus()
 	return sqlLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, keys: newSQLLabKeys(), editor: ed, editing: true,
-		verdicts: map[string]labs.Verdict{}, drafts: []string{""}, inTx: map[string]bool{}}
+		verdicts: map[string]labs.Verdict{}, misses: map[string]int{}, drafts: []string{""}, inTx: map[string]bool{}}
 }
 
 func (s sqlLabScreen) init() tea.Cmd {
@@ -184,6 +185,9 @@ func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, func() tea.Msg { return errMsg{err} }
 		}
 		s.verdicts[msg.v.TaskID] = msg.v
+		if !msg.v.Passed {
+			s.misses[msg.v.TaskID]++
+		}
 		if msg.v.Got != nil {
 			s.result, s.resErr, s.resFrom, s.scroll = msg.v.Got, "", s.sessionName(), 0
 		}
@@ -335,8 +339,11 @@ func (s sqlLabScreen) view() string {
 				style = st.Good
 			}
 			b.WriteString(style.Render(wrapText(v.Message, w, "   ")) + "\n")
-			if !v.Passed && len(t.Hints) > 0 {
-				b.WriteString(st.Hint.Render(wrapText("Hint: "+t.Hints[0], w, "   ")) + "\n")
+			// One more hint after each wrong check.
+			if !v.Passed {
+				for _, h := range t.Hints[:min(len(t.Hints), s.misses[t.ID])] {
+					b.WriteString(st.Hint.Render(wrapText("Hint: "+h, w, "   ")) + "\n")
+				}
 			}
 			if v.Plan != "" && !v.Passed {
 				b.WriteString(st.Subtle.Render(wrapText("Plan: "+strings.ReplaceAll(v.Plan, "\n", "; "), w, "   ")) + "\n")

@@ -206,7 +206,7 @@ tasks:
   - id: count-customers
     prompt: How many customers are there?
     reference: SELECT count(*) FROM customers
-    hints: [Use count(*).]
+    hints: [Use count(*)., The table is customers.]
 `}
 	s, cmd, err := newLabScreen(labShared(), labLesson, lab)
 	if err != nil {
@@ -227,8 +227,12 @@ tasks:
 	q = s.(sqlLabScreen)
 	q.editor.SetValue("SELECT count(*) FROM orders")
 	s, _ = feed(t, q, ctrl('g'), nil)
-	if view := ansi.Strip(s.View()); !strings.Contains(view, "Hint: Use count(*).") || !strings.Contains(view, "Not yet") {
+	if view := ansi.Strip(s.View()); !strings.Contains(view, "Hint: Use count(*).") || strings.Contains(view, "customers.") || !strings.Contains(view, "Not yet") {
 		t.Fatalf("wrong answer:\n%s", view)
+	}
+	s, _ = feed(t, s, ctrl('g'), nil)
+	if view := ansi.Strip(s.View()); !strings.Contains(view, "Hint: The table is customers.") {
+		t.Fatalf("second wrong answer:\n%s", view)
 	}
 	q = s.(sqlLabScreen)
 	q.editor.SetValue("SELECT count(*) FROM customers")
