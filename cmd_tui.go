@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/spf13/cobra"
 	"os"
+	"runtime/debug"
 
 	"serverside/lessons"
 	"serverside/render"
@@ -31,7 +32,16 @@ func themeFromEnv(flag string) (render.Theme, error) {
 	return t, nil
 }
 
+// tuiMemoryTarget is a soft heap limit for the interactive tutor: a
+// terminal program should stay small, and the garbage collector keeps the
+// short-lived garbage of rendering near this instead of doubling the heap.
+// GOMEMLIMIT in the environment overrides it.
+const tuiMemoryTarget = 16 << 20
+
 func runTUI(ctx context.Context, g *globals, start tuiStart) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(tuiMemoryTarget)
+	}
 	theme, err := themeFromEnv(g.theme)
 	if err != nil {
 		return err
