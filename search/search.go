@@ -355,11 +355,11 @@ func (d *doc) wordEnd(pos int) int {
 // Scores. A location (one block of the lesson) scores for where it is and
 // how close the query words stand in it; a lesson scores for its best
 // location, for query words in its title, and a little for how often the
-// words come up.
+// words come up. A question's prompt counts as text: on a tie the text,
+// which comes first, makes the better snippet.
 const (
 	headingBonus  = 15.0
 	summaryBonus  = 8.0
-	questionBonus = 2.0
 	titleBonus    = 10.0 // a location in the title (when no other has the words)
 	repeatPenalty = -2.0 // a heading that repeats the title
 	wholeBonus    = 3.0  // per word matched whole, not as a prefix
@@ -389,8 +389,6 @@ func placeBonus(p Place) float64 {
 		return headingBonus
 	case InSummary:
 		return summaryBonus
-	case InQuestion:
-		return questionBonus
 	case InTitle:
 		return titleBonus
 	}
