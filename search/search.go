@@ -7,6 +7,7 @@
 package search
 
 import (
+	"cmp"
 	"math"
 	"runtime"
 	"slices"
@@ -281,7 +282,7 @@ func (ix *Index) Find(query string, limit int) []Result {
 		}
 	}
 	// Docs were visited in course order, so equal scores keep it.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	slices.SortStableFunc(out, func(a, b Result) int { return cmp.Compare(b.Score, a.Score) })
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
@@ -328,11 +329,6 @@ func leadingWord(t string) string {
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }
 func lastRune(s string) rune  { r, _ := utf8.DecodeLastRuneInString(s); return r }
-
-// seg is the index of the segment holding text position pos.
-func (d *doc) seg(pos int) int {
-	return sort.Search(len(d.segs), func(i int) bool { return d.segs[i].end > pos })
-}
 
 // wholeWord reports whether the word at pos ends where t does.
 func (d *doc) wholeWord(pos int, t string) bool {
@@ -439,8 +435,12 @@ func (d *doc) match(ts []string, occ [][]int) Result {
 		if len(anchors) > maxAnchors {
 			anchors = anchors[:maxAnchors]
 		}
+		si := 0 // the anchors ascend, and so do their segments
 		for n, p := range anchors {
-			loc := d.locate(ts, occ, anchorTerm, p)
+			for d.segs[si].end <= p {
+				si++
+			}
+			loc := d.locate(ts, occ, anchorTerm, p, si)
 			if loc.all && loc.seg != lastSeg {
 				places++
 				lastSeg = loc.seg
@@ -454,10 +454,10 @@ func (d *doc) match(ts []string, occ [][]int) Result {
 	return d.result(ts, occ, anchorTerm, best, places, score)
 }
 
-// locate scores the location around an occurrence p of the anchor term:
-// the nearest occurrence of each other term in the same block.
-func (d *doc) locate(ts []string, occ [][]int, a, p int) location {
-	si := d.seg(p)
+// locate scores the location around an occurrence p of the anchor term,
+// in segment si: the nearest occurrence of each other term in the same
+// block.
+func (d *doc) locate(ts []string, occ [][]int, a, p, si int) location {
 	s := d.segs[si]
 	loc := location{seg: si, anchor: p, lo: p, hi: p + len(ts[a])}
 	found := 1
