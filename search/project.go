@@ -64,8 +64,9 @@ func (p *projector) end() {
 	p.out = append(p.out, '\n')
 }
 
-// put writes the text s, which stands at src in Body, folding whitespace.
-func (p *projector) put(s string, src int) {
+// putFolded writes s, folding runs of whitespace into one space; srcAt
+// says where byte i of s stands in Body.
+func putFolded[S string | []byte](p *projector, s S, srcAt func(i int) int) {
 	for i := 0; i < len(s); {
 		if isSpace(s[i]) {
 			p.space = true
@@ -76,7 +77,7 @@ func (p *projector) put(s string, src int) {
 		for j < len(s) && !isSpace(s[j]) {
 			j++
 		}
-		p.visible(src + i)
+		p.visible(srcAt(i))
 		p.out = append(p.out, s[i:j]...)
 		i = j
 	}
@@ -90,16 +91,15 @@ func (p *projector) run(s []byte, src int) {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// inlinePlain marks the bytes that inline writes as they are.
-var inlinePlain = func() (t [256]bool) {
-	for i := range t {
-		t[i] = true
+// isPlain reports whether inline writes c as it is: it is no markup and
+// no whitespace.
+func isPlain(c byte) bool {
+	switch c {
+	case '\\', '`', '*', '~', '_', '|', '!', '[', ' ', '\t', '\n', '\r':
+		return false
 	}
-	for _, c := range "\\`*~_|![ \t\n\r" {
-		t[c] = false
-	}
-	return t
-}()
+	return true
+}
 
 // putByte writes one visible byte standing at src.
 func (p *projector) putByte(c byte, src int) {
@@ -191,7 +191,7 @@ func (p *projector) markdown(md string, src int, place Place, question int, head
 				fence = ""
 			} else {
 				p.begin(place, question, lineSrc)
-				p.put(line, lineSrc)
+				putFolded(p, line, func(i int) int { return lineSrc + i })
 				p.end()
 			}
 			off = next
@@ -256,9 +256,9 @@ func (p *projector) inline(pa *paragraph, from, to int) {
 	s := pa.text[:to]
 	for i := from; i < to; {
 		c := s[i]
-		if inlinePlain[c] {
+		if isPlain(c) {
 			j := i + 1
-			for j < to && inlinePlain[s[j]] {
+			for j < to && isPlain(s[j]) {
 				j++
 			}
 			p.run(s[i:j], pa.src(i))
@@ -279,7 +279,8 @@ func (p *projector) inline(pa *paragraph, from, to int) {
 		case c == '`':
 			n := runLen(s[i:], '`')
 			if close := closingTicks(s[i+n:], n); close >= 0 {
-				p.putSpaced(s[i+n:i+n+close], pa, i+n)
+				at := i + n
+				putFolded(p, s[at:at+close], func(k int) int { return pa.src(at + k) })
 				i += n + close + n
 				continue
 			}
@@ -329,24 +330,6 @@ func closingTicks(s []byte, n int) int {
 		i += m
 	}
 	return -1
-}
-
-// putSpaced writes code span text pa.text[from:from+len(s)], folding
-// whitespace and line breaks.
-func (p *projector) putSpaced(s []byte, pa *paragraph, from int) {
-	for i := 0; i < len(s); {
-		if isSpace(s[i]) {
-			p.space = true
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(s) && !isSpace(s[j]) {
-			j++
-		}
-		p.run(s[i:j], pa.src(from+i))
-		i = j
-	}
 }
 
 // linkAt reads "[text](dest)" or "[text][ref]" at the start of s and
