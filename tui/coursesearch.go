@@ -349,7 +349,7 @@ func (s courseSearchScreen) result(i, w int) string {
 		where = append(where, "in a question")
 	}
 	if r.Places > 1 {
-		where = append(where, fmt.Sprintf("%d places", r.Places))
+		where = append(where, fmt.Sprintf("%d matches", r.Places))
 	}
 	room := max(1, w-3)
 	title := ansi.Truncate(r.LessonTitle, room, "…")
