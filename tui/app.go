@@ -5,6 +5,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -65,6 +66,8 @@ type Options struct {
 	// Updates, when set, brings the course again each time its files
 	// change (--lessons DIR is watched).
 	Updates <-chan watch.Update
+	// StatusTTL is how long a status message stays; zero means 4s.
+	StatusTTL time.Duration
 }
 
 // screen is one full-screen view. Screens are values: Update returns the
@@ -93,6 +96,7 @@ type shared struct {
 	// due is how many reviews are due now; last where the learner was.
 	due       int
 	newPerDay int
+	statusTTL time.Duration
 	last      string
 	lastAt    int
 }
@@ -163,6 +167,7 @@ func New(o Options) Model {
 		renders:   newRenderCache(),
 		states:    map[string]progress.LessonState{},
 		newPerDay: o.NewPerDay,
+		statusTTL: cmp.Or(o.StatusTTL, statusTTL),
 	}
 	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: o.Updates}
 	m.help.Styles = sh.styles.Help
@@ -281,7 +286,7 @@ func (m Model) applyReload(u watch.Update) (Model, tea.Cmd) {
 		m.status, m.statusErr = fmt.Sprintf("course reloaded: %d problem(s), first: %s", errs, u.Problems[0]), true
 	} else {
 		m.status, m.statusErr = "course reloaded", false
-		cmds = append(cmds, clearStatusLater())
+		cmds = append(cmds, m.clearStatusLater())
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -388,7 +393,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.prefetch(msg.lessonID)
 	case resetDoneMsg:
 		m.status, m.statusErr = msg.text, false
-		return m, tea.Batch(loadStates(m.sh), clearStatusLater())
+		return m, tea.Batch(loadStates(m.sh), m.clearStatusLater())
 	case openSearchMsg:
 		return m.openSearch()
 	case openStatsMsg:
@@ -404,7 +409,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.sh.states, m.sh.due, m.sh.last = map[string]progress.LessonState{}, 0, ""
 		m.stack = m.stack[:1]
 		m.status, m.statusErr = "Now studying as "+msg.name+".", false
-		return m, tea.Batch(loadStates(m.sh), clearStatusLater())
+		return m, tea.Batch(loadStates(m.sh), m.clearStatusLater())
 	case openCramMsg:
 		mod := m.sh.course.Module(msg.module)
 		var items []quizItem
@@ -436,14 +441,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if len(items) == 0 {
 			m.status, m.statusErr = "Nothing to review right now: answer questions in lessons and they come back here when due.", false
-			return m, clearStatusLater()
+			return m, m.clearStatusLater()
 		}
 		s := newReviewScreen(m.sh, items).SetSize(m.bodySize()).(quizScreen)
 		m.stack = append(m.stack, s)
 		return m, nil
 	case statusMsg:
 		m.status, m.statusErr = msg.text, false
-		return m, clearStatusLater()
+		return m, m.clearStatusLater()
 	case errMsg:
 		m.status, m.statusErr = msg.err.Error(), true
 		return m, nil
@@ -532,8 +537,11 @@ func (m Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func clearStatusLater() tea.Cmd {
-	return tea.Tick(4*time.Second, func(t time.Time) tea.Msg { return clearStatMsg{t} })
+// statusTTL is how long a status message stays.
+const statusTTL = 4 * time.Second
+
+func (m Model) clearStatusLater() tea.Cmd {
+	return tea.Tick(m.sh.statusTTL, func(t time.Time) tea.Msg { return clearStatMsg{t} })
 }
 
 // Minimum size below which drawing would be broken.

@@ -83,7 +83,7 @@ type courseSearchScreen struct {
 }
 
 func newCourseSearchScreen(sh *shared) courseSearchScreen {
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = "/ "
 	in.Placeholder = "search every lesson"
 	in.CharLimit = 200

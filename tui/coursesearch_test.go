@@ -19,7 +19,7 @@ import (
 // searchModel is the TUI with the course search open and its index built.
 func searchModel(t *testing.T, w, h int) tea.Model {
 	t.Helper()
-	var m tea.Model = New(Options{Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	opened, cmd := m.(Model).openSearch()
 	m = opened
@@ -303,7 +303,7 @@ func TestClipSnippetAlwaysFits(t *testing.T) {
 // Typing while the index is built starts no second build; the results
 // follow the index.
 func TestCourseSearchTypingWhileIndexing(t *testing.T) {
-	var m tea.Model = New(Options{Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	opened, build := m.(Model).openSearch()
 	if build == nil {
@@ -343,7 +343,7 @@ func TestCourseSearchTypingWhileIndexing(t *testing.T) {
 // A whole program: / on the map, type, enter, and the lesson opens at the
 // match.
 func TestProgramCourseSearch(t *testing.T) {
-	m := New(Options{Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	m := New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	waitFor := func(s string) {
 		t.Helper()

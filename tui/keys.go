@@ -3,6 +3,7 @@ package tui
 import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 )
 
 // globalKeys work on every screen.
@@ -44,3 +45,13 @@ func quitKey() key.Binding {
 
 // helpKeyMap is what the help footer reads from a screen.
 type helpKeyMap = help.KeyMap
+
+// newTextInput is a text field with a steady cursor: a blinking one
+// redraws the screen twice a second for nothing.
+func newTextInput() textinput.Model {
+	in := textinput.New()
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	return in
+}

@@ -78,7 +78,7 @@ type (
 )
 
 func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) buildLabScreen {
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = "Address: "
 	in.SetValue("127.0.0.1:8080")
 	var lab labs.BuildLab

@@ -357,7 +357,7 @@ func TestProgramOpensAndClosesALab(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	tm := teatest.NewTestModel(t, New(Options{Course: course, Store: store, User: "tess", Theme: render.Dark}), teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, New(Options{StatusTTL: time.Millisecond, Course: course, Store: store, User: "tess", Theme: render.Dark}), teatest.WithInitialTermSize(100, 30))
 	tm.Send(openLabMsg{lessonID: "poke", labID: "shop"})
 	// The screen shows the server's address; the renderer draws only what
 	// changed, so look for any address in the output that answers.

@@ -153,7 +153,7 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
 	vp.KeyMap = viewport.KeyMap{} // keys are handled here, so they show in help
-	in := textinput.New()
+	in := newTextInput()
 	in.Prompt = "/"
 	in.Placeholder = "search this lesson"
 	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md, scroll: scroll, opened: time.Now(),

@@ -126,13 +126,13 @@ func newReviewScreen(sh *shared, items []quizItem) quizScreen {
 
 func newQuizOver(sh *shared, items []quizItem, review bool) quizScreen {
 	s := quizScreen{sh: sh, keys: newQuizKeys(), outcomes: map[int]bool{}, items: items, review: review, flagged: map[int]bool{}}
-	s.comment = textinput.New()
+	s.comment = newTextInput()
 	s.comment.Placeholder = "what is wrong or unclear? (optional)"
 	s.comment.CharLimit = 500
 	for i := range items {
 		s.queue = append(s.queue, i)
 	}
-	s.input = textinput.New()
+	s.input = newTextInput()
 	// Focus now, on the value that is returned: a command can't change it.
 	s.input.Focus()
 	return s

@@ -41,7 +41,7 @@ type usersMsg struct{ users []progress.User }
 type switchUserMsg struct{ name string }
 
 func newUsersScreen(sh *shared) usersScreen {
-	in := textinput.New()
+	in := newTextInput()
 	in.Placeholder = "name"
 	in.CharLimit = 64
 	return usersScreen{sh: sh, input: in, keys: usersKeys{
