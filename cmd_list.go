@@ -59,12 +59,8 @@ func newListCmd(g *globals) *cobra.Command {
 		Example: "  serverside list\n  serverside list --json | jq -r '.modules[].lessons[] | select(.status != \"done\") | .id'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			course, _, err := g.LoadCourse()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			store, err := g.OpenStore(ctx)
+			course, store, err := g.openCourseAndStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -71,12 +71,8 @@ func newProgressCmd(g *globals) *cobra.Command {
 			"  serverside progress export > me.json\n  serverside progress reset http-basics",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			course, _, err := g.LoadCourse()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			store, err := g.OpenStore(ctx)
+			course, store, err := g.openCourseAndStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -69,12 +69,8 @@ func newReportCmd(g *globals) *cobra.Command {
 			default:
 				return fmt.Errorf("--format %q: use table, csv or json", format)
 			}
-			course, _, err := g.LoadCourse()
-			if err != nil {
-				return err
-			}
 			ctx := cmd.Context()
-			store, err := g.OpenStore(ctx)
+			course, store, err := g.openCourseAndStore(ctx)
 			if err != nil {
 				return err
 			}

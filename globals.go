@@ -73,3 +73,17 @@ func (g *globals) LoadCourse() (*lessons.Course, []lessons.Problem, error) {
 	}
 	return c, probs, nil
 }
+
+// openCourseAndStore loads the course and opens the progress database, as
+// most commands need both. The caller closes the store.
+func (g *globals) openCourseAndStore(ctx context.Context) (*lessons.Course, *progress.Store, error) {
+	course, _, err := g.LoadCourse()
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := g.OpenStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return course, store, nil
+}
