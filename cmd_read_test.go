@@ -86,7 +86,7 @@ func assertNoControls(t *testing.T, what, s string) {
 		t.Errorf("%s: invalid UTF-8", what)
 	}
 	for i, r := range s {
-		if render.IsTerminalControl(r) {
+		if lessons.IsControl(r) {
 			t.Fatalf("%s: control character %U at byte %d: %q", what, r, i, s[max(0, i-20):min(len(s), i+20)])
 		}
 	}

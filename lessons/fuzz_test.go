@@ -96,7 +96,7 @@ func cleanByRunes(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if isControl(r) {
+		if IsControl(r) {
 			return false
 		}
 	}

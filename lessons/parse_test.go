@@ -219,7 +219,7 @@ func TestHostileTextIsSanitized(t *testing.T) {
 	for _, s := range []string{"\x1b[2J", "\x9b31m", "a\x07b", "ok\r\nnext", "\x1b]52;c;ZXZpbA==\x07"} {
 		out := Sanitize(s)
 		for _, r := range out {
-			if isControl(r) {
+			if IsControl(r) {
 				t.Errorf("Sanitize(%q) = %q still has %U", s, out, r)
 			}
 		}

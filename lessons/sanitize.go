@@ -23,7 +23,7 @@ func Sanitize(s string) string {
 			b.WriteRune(utf8.RuneError)
 		case r == '\r' && i+1 < len(s) && s[i+1] == '\n':
 			// Windows line ending: keep the newline only.
-		case isControl(r):
+		case IsControl(r):
 			b.WriteRune(utf8.RuneError)
 		default:
 			b.WriteString(s[i : i+size])
@@ -49,8 +49,10 @@ func clean(s string) bool {
 	return utf8.ValidString(s)
 }
 
-// isControl reports runes that must never reach a terminal from lesson text.
-func isControl(r rune) bool {
+// IsControl reports runes that must never reach a terminal from lesson
+// text: the C0 controls but newline and tab, DEL, and the C1 controls
+// (which some terminals read as CSI or OSC).
+func IsControl(r rune) bool {
 	switch {
 	case r == '\n' || r == '\t':
 		return false
@@ -89,7 +91,7 @@ func (p *lessonParser) checkControlChars(src []byte) {
 			reported++
 		case r == '\r' && i+1 < len(src) && src[i+1] == '\n':
 			// A Windows line ending is fine.
-		case isControl(r):
+		case IsControl(r):
 			p.errorf(line, col, "raw control character %s: remove it (lessons must not carry terminal escape sequences)", controlName(r))
 			p.probs[len(p.probs)-1].Shown = true
 			reported++

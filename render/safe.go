@@ -2,6 +2,7 @@ package render
 
 import (
 	"regexp"
+	"serverside/lessons"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -28,26 +29,11 @@ func NeutralizeCharRefs(md string) string {
 		} else {
 			v, err = strconv.ParseUint(m[2], 10, 32)
 		}
-		if err != nil || v == 0 || v > utf8.MaxRune || IsTerminalControl(rune(v)) {
+		if err != nil || v == 0 || v > utf8.MaxRune || lessons.IsControl(rune(v)) {
 			return "\uFFFD"
 		}
 		return ref
 	})
-}
-
-// IsTerminalControl reports runes that must not reach a terminal as text:
-// the C0 controls but newline and tab, DEL, and the C1 controls (which some
-// terminals read as CSI or OSC).
-func IsTerminalControl(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f:
-		return true
-	case r >= 0x80 && r <= 0x9f:
-		return true
-	}
-	return false
 }
 
 // TerminalSafe keeps only what a terminal should see: text, newlines and
@@ -78,7 +64,7 @@ func TerminalSafe(s string, keepStyle bool) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			b.WriteRune(utf8.RuneError)
-		case IsTerminalControl(r):
+		case lessons.IsControl(r):
 		case !keepStyle && r == '\u00a0' && (afterEscape || strings.HasPrefix(s[i+size:], "\x1b")):
 		default:
 			b.WriteString(s[i : i+size])
@@ -125,7 +111,7 @@ func escapeSequence(s string) (n int, keep bool) {
 			}
 			if end > 0 {
 				body := s[2:i]
-				return end, strings.HasPrefix(body, "8;") && utf8.ValidString(body) && !strings.ContainsFunc(body, IsTerminalControl)
+				return end, strings.HasPrefix(body, "8;") && utf8.ValidString(body) && !strings.ContainsFunc(body, lessons.IsControl)
 			}
 		}
 		return 1, false
