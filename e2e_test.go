@@ -191,6 +191,10 @@ type tmuxSession struct {
 	t      *testing.T
 	socket string
 	env    []string
+	// statusFile receives the program's exit status from the shell that
+	// runs it. tmux's own #{pane_dead_status} is not reliable: tmux 3.3
+	// sometimes leaves the exited program a zombie it never reaps.
+	statusFile string
 }
 
 func startTmux(t *testing.T, dir string, args []string) *tmuxSession {
@@ -209,17 +213,30 @@ func startTmux(t *testing.T, dir string, args []string) *tmuxSession {
 		}
 		env = append(env, kv)
 	}
-	env = append(env, "TERM=xterm-256color")
-	tm := &tmuxSession{t: t, socket: fmt.Sprintf("serverside-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), env: env}
+	statusFile := filepath.Join(dir, "exit-status")
+	env = append(env, "TERM=xterm-256color", "SERVERSIDE_E2E_STATUS="+statusFile)
+	tm := &tmuxSession{t: t, socket: fmt.Sprintf("serverside-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), env: env, statusFile: statusFile}
+	var socketPath string
 	t.Cleanup(func() {
 		// The server is this test's alone: ending it ends the session.
+		// tmux leaves its socket file behind.
 		_, _ = tm.tmux("kill-server")
+		if filepath.Base(socketPath) == tm.socket {
+			_ = os.Remove(socketPath)
+		}
 	})
 	if out, err := tm.tmux(append([]string{"-f", conf, "new-session", "-d", "-s", "e2e",
-		"-x", strconv.Itoa(e2eWidth), "-y", strconv.Itoa(e2eHeight), "--"}, args...)...); err != nil {
+		"-x", strconv.Itoa(e2eWidth), "-y", strconv.Itoa(e2eHeight), "--"}, withStatus(args)...)...); err != nil {
 		t.Fatalf("starting tmux: %v\n%s", err, out)
 	}
+	socketPath = strings.TrimSpace(tm.must("display-message", "-p", "#{socket_path}"))
 	return tm
+}
+
+// withStatus runs args under a shell that writes their exit status to
+// $SERVERSIDE_E2E_STATUS when they end.
+func withStatus(args []string) []string {
+	return append([]string{"sh", "-c", `"$0" "$@"; echo $? >"$SERVERSIDE_E2E_STATUS"`}, args...)
 }
 
 func (tm *tmuxSession) tmux(args ...string) (string, error) {
@@ -257,17 +274,13 @@ func (tm *tmuxSession) capture() string {
 	return tm.must("capture-pane", "-p", "-t", "e2e")
 }
 
-// dead reports whether the program has exited, and its exit status.
-func (tm *tmuxSession) dead() (bool, string) {
-	tm.t.Helper()
-	out := strings.Fields(tm.must("display-message", "-p", "-t", "e2e", "#{pane_dead} #{pane_dead_status}"))
-	if len(out) == 0 || out[0] != "1" {
+// exited reports whether the program has ended, and its exit status.
+func (tm *tmuxSession) exited() (bool, string) {
+	b, err := os.ReadFile(tm.statusFile)
+	if err != nil || !strings.HasSuffix(string(b), "\n") {
 		return false, ""
 	}
-	if len(out) < 2 {
-		return true, "?"
-	}
-	return true, out[1]
+	return true, strings.TrimSpace(string(b))
 }
 
 // poll captures the screen until ok says yes or e2eWait passes. It stops
@@ -280,8 +293,8 @@ func (tm *tmuxSession) poll(ok func(screen string) bool) (string, bool) {
 		if ok(s) {
 			return s, true
 		}
-		if dead, status := tm.dead(); dead {
-			tm.t.Fatalf("serverside exited (status %s) unexpectedly; its last screen:\n%s", status, tm.capture())
+		if done, status := tm.exited(); done {
+			tm.t.Fatalf("serverside exited (status %s) unexpectedly; its last screen:\n%s", status, s)
 		}
 		if time.Now().After(deadline) {
 			return s, false
@@ -304,7 +317,7 @@ func (tm *tmuxSession) waitExit() {
 	tm.t.Helper()
 	deadline := time.Now().Add(e2eWait)
 	for {
-		if dead, status := tm.dead(); dead {
+		if done, status := tm.exited(); done {
 			if status != "0" {
 				tm.t.Fatalf("serverside exited with status %s; its last screen:\n%s", status, tm.capture())
 			}
@@ -317,19 +330,29 @@ func (tm *tmuxSession) waitExit() {
 	}
 }
 
-// respawn starts the program again in the same (dead) pane.
+// respawn starts the program again in the same pane, once it has ended.
 func (tm *tmuxSession) respawn(args []string) {
 	tm.t.Helper()
-	tm.must(append([]string{"respawn-pane", "-t", "e2e", "--"}, args...)...)
+	if err := os.Remove(tm.statusFile); err != nil {
+		tm.t.Fatal(err)
+	}
+	// -k: the shell that ran the last one may not have been reaped yet.
+	tm.must(append([]string{"respawn-pane", "-k", "-t", "e2e", "--"}, withStatus(args)...)...)
 }
 
 // logPeakRSS logs the program's peak resident memory (VmHWM), on Linux.
 func (tm *tmuxSession) logPeakRSS(when string) {
 	tm.t.Helper()
-	pid := strings.TrimSpace(tm.must("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
+	// The pane runs a shell; serverside is its child.
+	shell := strings.TrimSpace(tm.must("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
+	children, err := os.ReadFile(filepath.Join("/proc", shell, "task", shell, "children"))
+	pid, _, _ := strings.Cut(strings.TrimSpace(string(children)), " ")
+	if err != nil || pid == "" {
+		return // not Linux
+	}
 	status, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
 	if err != nil {
-		return // not Linux, or gone
+		return
 	}
 	for _, line := range strings.Split(string(status), "\n") {
 		if strings.HasPrefix(line, "VmHWM:") {
