@@ -90,7 +90,8 @@ type shared struct {
 	theme   render.Theme
 	styles  Styles
 	renders *renderCache
-	index   *search.Index // the course search's index, built when first needed
+	cards   map[cardKey]string // drawn question cards, made when first needed
+	index   *search.Index      // the course search's index, built when first needed
 	// states is the user's lesson states, refreshed after changes.
 	states map[string]progress.LessonState
 	// due is how many reviews are due now; last where the learner was.

@@ -16,6 +16,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/render"
 )
 
 // maxTextWidth caps the reading width: long lines are hard to read, so on
@@ -494,6 +495,10 @@ func (s *lessonScreen) compose() {
 	s.cards = make([]int, len(s.lesson.Questions))
 	s.labCards = make([]int, len(s.lesson.Labs))
 	for _, line := range lines {
+		if !strings.Contains(line, "srvsd") {
+			out = append(out, pad+line)
+			continue
+		}
 		plain := strings.TrimSpace(ansi.Strip(line))
 		if plain == endMarker {
 			for _, c := range strings.Split(s.endCard(tw), "\n") {
@@ -520,9 +525,6 @@ func (s *lessonScreen) compose() {
 	s.lines, s.plain = out, nil
 	yoff := s.vp.YOffset()
 	s.runSearch(s.search.query)
-	if s.search.query == "" {
-		s.vp.SetContent(strings.Join(out, "\n"))
-	}
 	switch {
 	case !s.restored && s.search.query != "" && len(s.search.matches) > 0:
 		s.gotoMatch(0)
@@ -565,9 +567,33 @@ func markerIndex(s string) (int, bool) {
 	return 0, false
 }
 
-// card draws a question's place in the text: its prompt and whether it has
-// been answered.
+// cardKey is what a question card's drawing depends on.
+type cardKey struct {
+	lesson            string
+	question, width   int
+	theme             render.Theme
+	answered, correct bool
+}
+
+// card draws a question's place in the text, from the cache when the
+// same card was drawn before: reopening a lesson redraws every card.
 func (s lessonScreen) card(i, width int) string {
+	a, answered := s.attempts[s.lesson.Questions[i].ID]
+	k := cardKey{s.lesson.ID, i, width, s.sh.theme, answered, a.Correct}
+	if c, ok := s.sh.cards[k]; ok {
+		return c
+	}
+	c := s.drawCard(i, width)
+	if s.sh.cards == nil || len(s.sh.cards) > 4096 { // widths come and go as the window is resized
+		s.sh.cards = map[cardKey]string{}
+	}
+	s.sh.cards[k] = c
+	return c
+}
+
+// drawCard draws a question's place in the text: its prompt and whether it
+// has been answered.
+func (s lessonScreen) drawCard(i, width int) string {
 	st := s.sh.styles
 	q := s.lesson.Questions[i]
 	inner := max(10, width-6)
@@ -631,7 +657,19 @@ func (s lessonScreen) View() string {
 	if s.rendered == "" {
 		return "\n  " + s.sh.styles.Subtle.Render("Rendering "+s.lesson.Title+"…")
 	}
-	body := s.vp.View()
+	var body string
+	if s.search.query != "" {
+		body = s.vp.View()
+	} else {
+		off := min(s.vp.YOffset(), len(s.lines))
+		end := min(off+s.height, len(s.lines))
+		win := make([]string, 0, s.height)
+		win = append(win, s.lines[off:end]...)
+		for len(win) < s.height {
+			win = append(win, "")
+		}
+		body = strings.Join(win, "\n")
+	}
 	if s.lesson.Stale != nil {
 		banner := s.sh.styles.StatusErr.Width(s.width - s.panel).Render(ansi.Truncate(" ⚠ showing the last good version: "+s.lesson.Stale.Error(), s.width-s.panel-1, "…"))
 		lines := strings.Split(body, "\n")
