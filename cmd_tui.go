@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 
 	"serverside/lessons"
+	"serverside/progress"
 	"serverside/render"
 	"serverside/tui"
 	"serverside/watch"
@@ -46,15 +47,29 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if err != nil {
 		return err
 	}
+	// The course and the store are independent and each takes a good part
+	// of start-up: open the store while the course loads.
+	type opened struct {
+		store *progress.Store
+		err   error
+	}
+	storeCh := make(chan opened, 1)
+	go func() {
+		s, err := g.OpenStore(ctx)
+		storeCh <- opened{s, err}
+	}()
 	course, updates, err := g.loadWatched(ctx)
+	o := <-storeCh
+	if o.store != nil {
+		defer o.store.Close()
+	}
 	if err != nil {
 		return err
 	}
-	store, err := g.OpenStore(ctx)
-	if err != nil {
-		return err
+	if o.err != nil {
+		return o.err
 	}
-	defer store.Close()
+	store := o.store
 	user := g.UserName()
 	if _, err := store.EnsureUser(ctx, user); err != nil {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
