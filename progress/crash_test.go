@@ -193,7 +193,11 @@ func writeMix(path, worker string, n int) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() { _ = s.Close() }()
+	defer func() {
+		if s != nil {
+			_ = s.Close()
+		}
+	}()
 	for i := range n {
 		for _, user := range []string{"user-" + worker, "shared"} {
 			if _, err := s.RecordAttempt(ctx, Attempt{User: user, LessonID: "l" + strconv.Itoa(i%3),
@@ -219,6 +223,7 @@ func writeMix(path, worker string, n int) (err error) {
 			if err := s.Close(); err != nil {
 				return err
 			}
+			s = nil
 			if s, err = Open(ctx, path); err != nil {
 				return fmt.Errorf("reopen: %w", err)
 			}

@@ -216,15 +216,29 @@ func checkReadOnly(ctx context.Context, path string) error {
 		// read-write open; an immutable view would see a half-written file.
 		return nil
 	}
-	err := quickCheck(ctx, fileURI(path)+"?mode=ro&immutable=1")
-	if err != nil && isCorrupt(err) {
-		if exists(path+"-wal") && exists(path+"-shm") {
-			// Another process may have the database open and be copying
-			// its WAL into the file right now, which an immutable (lock-free)
-			// reader can see half-done. Ask again the normal way, with
-			// locks; the -wal and -shm files exist already, so this creates
-			// nothing.
+	// Another process may have the database open and be copying its WAL
+	// into the file right now, which an immutable (lock-free) reader can
+	// see half-done; it may also finish and remove its -wal and -shm files
+	// between two looks. So a file only counts as damaged when it looks
+	// damaged every time, a few tries apart: a checkpoint takes
+	// milliseconds, a damaged file stays damaged.
+	var err error
+	for try := 0; try < 5; try++ {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(try) * 40 * time.Millisecond):
+			}
+		}
+		err = quickCheck(ctx, fileURI(path)+"?mode=ro&immutable=1")
+		if err != nil && isCorrupt(err) && exists(path+"-wal") && exists(path+"-shm") {
+			// Ask again the normal way, with locks; the -wal and -shm
+			// files exist already, so this creates nothing.
 			err = quickCheck(ctx, fileURI(path)+"?mode=ro&_pragma=busy_timeout(5000)")
+		}
+		if err == nil || !isCorrupt(err) {
+			break
 		}
 	}
 	switch {
