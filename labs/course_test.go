@@ -13,8 +13,10 @@ import (
 func TestCourseLabBlocks(t *testing.T) {
 	t.Parallel()
 	course, _ := lessons.Default()
+	kinds := map[string]int{}
 	for _, l := range course.Lessons() {
 		for _, lab := range l.Labs {
+			kinds[lab.Kind]++
 			for _, p := range Validate(course.DisplayPath(l.Path), lab) {
 				t.Errorf("%s", p)
 			}
@@ -31,6 +33,11 @@ func TestCourseLabBlocks(t *testing.T) {
 					t.Errorf("%s: the lesson's specification of %s lacks this row (copy it from `serverside check %s --spec`):\n%s", l.Path, b.ID, b.ID, line)
 				}
 			}
+		}
+	}
+	for _, k := range []string{KindHTTP, KindSQL, KindBuild} {
+		if kinds[k] == 0 {
+			t.Errorf("the course has no %s lab", k)
 		}
 	}
 }
