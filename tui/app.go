@@ -46,6 +46,8 @@ type Store interface {
 	EnsureUser(ctx context.Context, name string) (progress.User, error)
 	ResetLesson(ctx context.Context, user, lessonID string) error
 	ResetAll(ctx context.Context, user string) error
+	CompleteLabTask(ctx context.Context, user, lessonID, labID, taskID string) error
+	LabTasks(ctx context.Context, user, lessonID, labID string) (map[string]time.Time, error)
 }
 
 // Options configure a TUI session.

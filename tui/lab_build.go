@@ -214,7 +214,8 @@ func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.report, s.stages, s.activity = &msg.report, msg.report.Stages, ""
 		if msg.report.Passed {
-			return s, func() tea.Msg { return statusMsg{"Every stage passes."} }
+			return s, tea.Batch(saveLabTasks(s.sh, s.key, buildPassedTask),
+				func() tea.Msg { return statusMsg{"Every stage passes."} })
 		}
 		return s, nil
 	case tea.KeyPressMsg:

@@ -100,8 +100,9 @@ type httpLabScreen struct {
 	scroll  int // first line of the selected exchange's detail
 	timeout int // index into httpLabTimeouts
 	sending bool
-	guide   string // the scenario's routes
-	showGde bool   // the routes instead of the log
+	guide   string          // the scenario's routes
+	showGde bool            // the routes instead of the log
+	saved   map[string]bool // tasks done in this or an earlier visit, as stored
 	width   int
 	height  int
 }
@@ -149,10 +150,10 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 
 func (s httpLabScreen) init() tea.Cmd {
 	k, spec := s.key, s.spec
-	return func() tea.Msg {
+	return tea.Batch(loadLabTasks(s.sh, k), func() tea.Msg {
 		lab, err := labs.StartHTTP(context.Background(), spec.Scenario, spec.Tasks...)
 		return httpLabStartedMsg{key: k, lab: lab, err: err}
-	}
+	})
 }
 
 // waitHTTPLab waits for the next exchange, or for the lab to close.
@@ -214,6 +215,14 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.lab, s.tasks = msg.lab, msg.lab.Tasks()
 		return s, waitHTTPLab(msg.lab)
+	case labTasksMsg:
+		if msg.key == s.key {
+			for id := range s.saved {
+				msg.done[id] = true
+			}
+			s.saved = msg.done
+		}
+		return s, nil
 	case httpLabChangedMsg:
 		if msg.lab != s.lab || s.lab == nil {
 			return s, nil
@@ -225,7 +234,18 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			text := fmt.Sprintf("Task done! %d of %d.", n, len(s.tasks))
 			cmd = func() tea.Msg { return statusMsg{text} }
 		}
-		return s, tea.Batch(waitHTTPLab(s.lab), cmd)
+		// A task ticks once and stays done: keep the new ones.
+		var fresh []string
+		if s.saved == nil {
+			s.saved = map[string]bool{}
+		}
+		for _, t := range s.tasks {
+			if t.Done && !s.saved[t.ID] {
+				s.saved[t.ID] = true
+				fresh = append(fresh, t.ID)
+			}
+		}
+		return s, tea.Batch(waitHTTPLab(s.lab), cmd, saveLabTasks(s.sh, s.key, fresh...))
 	case httpLabSentMsg:
 		if msg.lab != s.lab {
 			return s, nil
@@ -357,6 +377,8 @@ func (s httpLabScreen) view() string {
 		title := st.Lesson.Render(t.Title)
 		if t.Done {
 			mark, title = st.Done.Render("✓"), st.Subtle.Render(t.Title)
+		} else if s.saved[t.ID] {
+			mark, title = st.Done.Render("✓"), st.Subtle.Render(t.Title+" (done on an earlier visit)")
 		} else if next < 0 {
 			next = i
 			title = st.Selected.Render(t.Title)

@@ -59,7 +59,8 @@ type sqlLabScreen struct {
 	editing  bool
 	task     int
 	verdicts map[string]labs.Verdict
-	misses   map[string]int // wrong checks per task
+	saved    map[string]bool // tasks passed in this or an earlier visit, as stored
+	misses   map[string]int  // wrong checks per task
 	result   *labs.Result
 	resErr   string
 	resFrom  string // session that produced result or resErr
@@ -108,10 +109,10 @@ func newSQLLabScreen(sh *shared, l *lessons.Lesson, spec labs.SQLSpec) sqlLabScr
 
 func (s sqlLabScreen) init() tea.Cmd {
 	k := s.key
-	return func() tea.Msg {
+	return tea.Batch(loadLabTasks(s.sh, k), func() tea.Msg {
 		lab, err := labs.OpenSQL(context.Background())
 		return sqlLabStartedMsg{key: k, lab: lab, err: err}
-	}
+	})
 }
 
 func closeSQLLab(lab *labs.SQLLab) tea.Cmd {
@@ -185,11 +186,26 @@ func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, func() tea.Msg { return errMsg{err} }
 		}
 		s.verdicts[msg.v.TaskID] = msg.v
+		var save tea.Cmd
 		if !msg.v.Passed {
 			s.misses[msg.v.TaskID]++
+		} else if !s.saved[msg.v.TaskID] {
+			if s.saved == nil {
+				s.saved = map[string]bool{}
+			}
+			s.saved[msg.v.TaskID] = true
+			save = saveLabTasks(s.sh, s.key, msg.v.TaskID)
 		}
 		if msg.v.Got != nil {
 			s.result, s.resErr, s.resFrom, s.scroll = msg.v.Got, "", s.sessionName(), 0
+		}
+		return s, save
+	case labTasksMsg:
+		if msg.key == s.key {
+			for id := range s.saved {
+				msg.done[id] = true
+			}
+			s.saved = msg.done
 		}
 		return s, nil
 	case sqlLabSessionMsg:
@@ -320,7 +336,7 @@ func (s sqlLabScreen) view() string {
 
 	for i, t := range s.spec.Tasks {
 		mark := st.Todo.Render("·")
-		if v, ok := s.verdicts[t.ID]; ok && v.Passed {
+		if v, ok := s.verdicts[t.ID]; (ok && v.Passed) || s.saved[t.ID] {
 			mark = st.Done.Render("✓")
 		}
 		name := fmt.Sprintf("Task %d: %s", i+1, t.ID)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,8 +23,22 @@ import (
 	"serverside/render"
 )
 
-func labShared() *shared {
-	return &shared{theme: render.Dark, styles: NewStyles(render.Dark), renders: newRenderCache()}
+func labShared(t *testing.T) *shared {
+	t.Helper()
+	return &shared{theme: render.Dark, styles: NewStyles(render.Dark), renders: newRenderCache(), store: testStore(t), user: "tess"}
+}
+
+// started returns the lab's own first message from an init command, past
+// the saved lab progress that comes with it.
+func started(t *testing.T, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	for _, m := range labMsgs(t, cmd) {
+		if _, saved := m.(labTasksMsg); !saved {
+			return m
+		}
+	}
+	t.Fatal("the lab's init command brought nothing")
+	return nil
 }
 
 var labLesson = &lessons.Lesson{ID: "lab-lesson", Path: "m/lab.md"}
@@ -115,7 +130,7 @@ func TestNewLabScreenRejectsBadBlocks(t *testing.T) {
 		{ID: "c", Kind: "build", Line: 3, Raw: "id: c\nkind: build\nlab: nope\n"},
 		{ID: "d", Kind: "video", Line: 3, Raw: "id: d\nkind: video\n"},
 	} {
-		if _, _, err := newLabScreen(labShared(), labLesson, lab); err == nil || !strings.Contains(err.Error(), "m/lab.md") {
+		if _, _, err := newLabScreen(labShared(t), labLesson, lab); err == nil || !strings.Contains(err.Error(), "m/lab.md") {
 			t.Errorf("%s: err = %v", lab.Kind, err)
 		}
 	}
@@ -123,7 +138,7 @@ func TestNewLabScreenRejectsBadBlocks(t *testing.T) {
 
 func TestHTTPLabScreen(t *testing.T) {
 	lab := &lessons.Lab{ID: "cache", Kind: "http", Line: 1, Raw: "id: cache\nkind: http\ntitle: Caching\nscenario: bookshop\ntasks: [get-304]\n"}
-	s, cmd, err := newLabScreen(labShared(), labLesson, lab)
+	s, cmd, err := newLabScreen(labShared(t), labLesson, lab)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +146,7 @@ func TestHTTPLabScreen(t *testing.T) {
 	if !strings.Contains(ansi.Strip(s.View()), "Starting the server") {
 		t.Fatalf("before start:\n%s", ansi.Strip(s.View()))
 	}
-	s, _ = feed(t, s, labMsgs(t, cmd)[0], func(s screen) bool { return s.(httpLabScreen).lab != nil })
+	s, _ = feed(t, s, started(t, cmd), func(s screen) bool { return s.(httpLabScreen).lab != nil })
 	h := s.(httpLabScreen)
 	t.Cleanup(func() { h.lab.Close() })
 	if !h.Typing() || !strings.Contains(ansi.Strip(h.View()), h.lab.BaseURL()) {
@@ -162,6 +177,20 @@ func TestHTTPLabScreen(t *testing.T) {
 	}
 	if !strings.Contains(ansi.Strip(h.View()), "Every task is done") {
 		t.Fatalf("done:\n%s", ansi.Strip(h.View()))
+	}
+	// The task is kept in progress, so it stays done on the next visit:
+	// the screen asked for it to be saved, and saving stores it.
+	if !h.saved["get-304"] {
+		t.Fatal("the screen did not save the task it saw done")
+	}
+	labMsgs(t, saveLabTasks(h.sh, h.key, "get-304"))
+	if got, err := h.sh.store.LabTasks(context.Background(), "tess", labLesson.ID, "cache"); err != nil || got["get-304"].IsZero() {
+		t.Fatalf("task completion not stored: %v %v", got, err)
+	}
+	again, _, _ := newLabScreen(h.sh, labLesson, lab)
+	again, _ = feed(t, again.SetSize(100, 40), labMsgs(t, loadLabTasks(h.sh, labKey{labLesson.ID, "cache"}))[0], nil)
+	if !again.(httpLabScreen).saved["get-304"] {
+		t.Error("a new visit does not know the task was done")
 	}
 
 	// A request that does not parse is reported, not sent.
@@ -208,12 +237,12 @@ tasks:
     reference: SELECT count(*) FROM customers
     hints: [Use count(*)., The table is customers.]
 `}
-	s, cmd, err := newLabScreen(labShared(), labLesson, lab)
+	s, cmd, err := newLabScreen(labShared(t), labLesson, lab)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s = s.SetSize(100, 40)
-	s, _ = feed(t, s, labMsgs(t, cmd)[0], func(s screen) bool { return s.(sqlLabScreen).lab != nil })
+	s, _ = feed(t, s, started(t, cmd), func(s screen) bool { return s.(sqlLabScreen).lab != nil })
 	q := s.(sqlLabScreen)
 	t.Cleanup(func() { q.lab.Close() })
 
@@ -292,13 +321,13 @@ func TestBuildLabScreen(t *testing.T) {
 	srv := httptest.NewServer(refserver.RESTResource("ignores-inm"))
 	defer srv.Close()
 	lab := &lessons.Lab{ID: "b", Kind: "build", Line: 1, Raw: "id: b\nkind: build\nlab: rest-resource\n"}
-	s, cmd, err := newLabScreen(labShared(), labLesson, lab)
+	s, cmd, err := newLabScreen(labShared(t), labLesson, lab)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s = s.SetSize(100, 40)
 	// The specification renders in a command, once the screen has a size.
-	s, _ = feed(t, s, labMsgs(t, cmd)[0], nil)
+	s, _ = feed(t, s, started(t, cmd), nil)
 	if !strings.Contains(ansi.Strip(s.View()), "REST resource") {
 		t.Fatalf("spec:\n%s", ansi.Strip(s.View()))
 	}

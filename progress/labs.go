@@ -1,0 +1,53 @@
+package progress
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// CompleteLabTask records that the user met a lab task. Doing it again
+// keeps the first time: a task is done once.
+func (s *Store) CompleteLabTask(ctx context.Context, user, lessonID, labID, taskID string) error {
+	if lessonID == "" || labID == "" || taskID == "" {
+		return fmt.Errorf("lab task for %q: lesson %q, lab %q and task %q must all be set", user, lessonID, labID, taskID)
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		u, err := s.ensureUser(ctx, tx, user)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO lab_tasks (user_id, lesson_id, lab_id, task_id, done_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, u.ID, lessonID, labID, taskID, ms(s.now()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("lab task %s/%s/%s for %q: %w", lessonID, labID, taskID, user, err)
+	}
+	return nil
+}
+
+// LabTasks returns when the user first met each task of a lab, by task id.
+func (s *Store) LabTasks(ctx context.Context, user, lessonID, labID string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	id, ok, err := s.userID(ctx, user)
+	if err != nil || !ok {
+		return out, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT task_id, done_at FROM lab_tasks
+		WHERE user_id = ? AND lesson_id = ? AND lab_id = ?`, id, lessonID, labID)
+	if err != nil {
+		return nil, fmt.Errorf("lab tasks %s/%s for %q: %w", lessonID, labID, user, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var task string
+		var at int64
+		if err := rows.Scan(&task, &at); err != nil {
+			return nil, err
+		}
+		out[task] = fromMS(at)
+	}
+	return out, rows.Err()
+}
