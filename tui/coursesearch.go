@@ -287,10 +287,17 @@ func (s courseSearchScreen) edit(msg tea.Msg) (screen, tea.Cmd) {
 // open opens the selected lesson with an in-lesson search for the text
 // that stands at the match, so the reader lands on it.
 func (s courseSearchScreen) open() tea.Cmd {
-	if s.cursor >= len(s.results) {
+	results, cursor := s.results, s.cursor
+	if q := s.input.Value(); q != s.query && s.sh.index != nil && strings.TrimSpace(q) != "" {
+		// Enter came before the results for the last keys: what is on
+		// screen answers an older query. Finding takes microseconds, so
+		// answer the query as typed now rather than open a stale match.
+		results, cursor = s.sh.index.Find(q, maxSearchResults), 0
+	}
+	if cursor >= len(results) {
 		return nil
 	}
-	r := s.results[s.cursor]
+	r := results[cursor]
 	return func() tea.Msg { return openLessonMsg{id: r.LessonID, scroll: -1, query: r.Phrase} }
 }
 

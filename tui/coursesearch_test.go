@@ -361,6 +361,11 @@ func TestProgramCourseSearch(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	final := tm.FinalModel(t).(Model)
 	if l, ok := final.top().(lessonScreen); !ok || l.lesson.ID != "every-type" || l.search.query != "idempotent" {
-		t.Errorf("want the lesson open with its search, top is %T", final.top())
+		t.Errorf("want the lesson open with its search, top is %T (%+v)", final.top(), func() any {
+			if l, ok := final.top().(lessonScreen); ok {
+				return []string{l.lesson.ID, l.search.query}
+			}
+			return nil
+		}())
 	}
 }
