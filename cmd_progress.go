@@ -290,9 +290,9 @@ func newProgressImportCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Imported the progress of %s: %s, %s, %s, %s.\n", safeLine(res.User),
+			fmt.Fprintf(cmd.OutOrStdout(), "Imported the progress of %s: %s, %s, %s, %s, %s.\n", safeLine(res.User),
 				countOf(res.Attempts, "new answer"), countOf(res.LessonStates, "lesson state"),
-				countOf(res.Cards, "review card"), countOf(res.Flags, "flag"))
+				countOf(res.Cards, "review card"), countOf(res.Flags, "flag"), countOf(res.LabTasks, "lab task"))
 			return nil
 		},
 	}

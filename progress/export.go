@@ -16,10 +16,11 @@ import (
 // other formats and newer versions.
 const (
 	ExportFormat  = "serverside-progress"
-	ExportVersion = 1
+	ExportVersion = 2
 )
 
-// exportFile is the JSON layout of an export, version 1.
+// exportFile is the JSON layout of an export. Version 2 added lab_tasks;
+// version 1 files (without them) still import.
 type exportFile struct {
 	Format       string              `json:"format"`
 	Version      int                 `json:"version"`
@@ -29,6 +30,14 @@ type exportFile struct {
 	LessonStates []exportLessonState `json:"lesson_states"`
 	Cards        []exportCard        `json:"cards"`
 	Flags        []exportFlag        `json:"flags"`
+	LabTasks     []exportLabTask     `json:"lab_tasks"`
+}
+
+type exportLabTask struct {
+	LessonID string    `json:"lesson_id"`
+	LabID    string    `json:"lab_id"`
+	TaskID   string    `json:"task_id"`
+	DoneAt   time.Time `json:"done_at"`
 }
 
 type exportUser struct {
@@ -109,7 +118,7 @@ func (s *Store) Export(ctx context.Context, user string, w io.Writer) error {
 
 func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
 	f := exportFile{Format: ExportFormat, Version: ExportVersion, ExportedAt: s.now().UTC().Truncate(time.Millisecond),
-		Attempts: []exportAttempt{}, LessonStates: []exportLessonState{}, Cards: []exportCard{}, Flags: []exportFlag{}}
+		Attempts: []exportAttempt{}, LessonStates: []exportLessonState{}, Cards: []exportCard{}, Flags: []exportFlag{}, LabTasks: []exportLabTask{}}
 	// One read transaction for a consistent snapshot.
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -184,6 +193,20 @@ func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
 			f.Flags = append(f.Flags, fl)
 			return nil
 		})
+	if err != nil {
+		return f, err
+	}
+	err = eachRow(ctx, tx, `SELECT lesson_id, lab_id, task_id, done_at FROM lab_tasks WHERE user_id = ? ORDER BY done_at, lesson_id, lab_id, task_id`,
+		[]any{userID}, func(sc scanner) error {
+			var lt exportLabTask
+			var at int64
+			if err := sc.Scan(&lt.LessonID, &lt.LabID, &lt.TaskID, &at); err != nil {
+				return err
+			}
+			lt.DoneAt = fromMS(at).UTC()
+			f.LabTasks = append(f.LabTasks, lt)
+			return nil
+		})
 	return f, err
 }
 
@@ -212,6 +235,7 @@ type ImportResult struct {
 	LessonStates int // lesson states added or merged
 	Cards        int // cards added or replaced by a more recently reviewed one
 	Flags        int // flags added
+	LabTasks     int // lab tasks added, or moved to an earlier first time
 }
 
 // Import merges an export file into the database, for the user named in the
@@ -278,6 +302,11 @@ func (f exportFile) validate() error {
 	for i, fl := range f.Flags {
 		if fl.LessonID == "" || fl.QuestionID == "" || fl.At.IsZero() {
 			return fmt.Errorf("flags[%d]: needs lesson_id, question_id and at", i)
+		}
+	}
+	for i, lt := range f.LabTasks {
+		if lt.LessonID == "" || lt.LabID == "" || lt.TaskID == "" || lt.DoneAt.IsZero() {
+			return fmt.Errorf("lab_tasks[%d]: needs lesson_id, lab_id, task_id and done_at", i)
 		}
 	}
 	return nil
@@ -383,6 +412,20 @@ func (s *Store) importFile(ctx context.Context, tx *sql.Tx, f exportFile, res *I
 			return err
 		}
 		if err := count(r, &res.Flags); err != nil {
+			return err
+		}
+	}
+	for _, lt := range f.LabTasks {
+		// A task is done once: keep the earliest time it was met.
+		r, err := tx.ExecContext(ctx, `
+			INSERT INTO lab_tasks (user_id, lesson_id, lab_id, task_id, done_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (user_id, lesson_id, lab_id, task_id) DO UPDATE SET done_at = excluded.done_at
+			WHERE excluded.done_at < lab_tasks.done_at`,
+			u.ID, lt.LessonID, lt.LabID, lt.TaskID, ms(lt.DoneAt))
+		if err != nil {
+			return err
+		}
+		if err := count(r, &res.LabTasks); err != nil {
 			return err
 		}
 	}

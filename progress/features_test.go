@@ -412,13 +412,14 @@ func TestExportImport(t *testing.T) {
 	_ = s.AddTime(ctx, "ada", "l1", 60)
 	_ = s.CompleteLesson(ctx, "ada", "l1")
 	_ = s.Flag(ctx, "ada", "l1", "q2", "typo")
+	_ = s.CompleteLabTask(ctx, "ada", "l1", "lab", "get-304")
 
 	var buf bytes.Buffer
 	if err := s.Export(ctx, "ada", &buf); err != nil {
 		t.Fatal(err)
 	}
 	var raw map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &raw); err != nil || raw["format"] != ExportFormat || raw["version"] != float64(1) {
+	if err := json.Unmarshal(buf.Bytes(), &raw); err != nil || raw["format"] != ExportFormat || raw["version"] != float64(ExportVersion) {
 		t.Fatalf("export header: %v %v", raw["format"], err)
 	}
 	file := buf.Bytes()
@@ -433,7 +434,7 @@ func TestExportImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (ImportResult{User: "ada", Attempts: 3, LessonStates: 1, Cards: 3, Flags: 1}); res != want {
+	if want := (ImportResult{User: "ada", Attempts: 3, LessonStates: 1, Cards: 3, Flags: 1, LabTasks: 1}); res != want {
 		t.Errorf("first import = %+v, want %+v", res, want)
 	}
 	res, err = dst.Import(ctx, bytes.NewReader(file))
@@ -458,6 +459,11 @@ func TestExportImport(t *testing.T) {
 	sb, _ := dst.LessonStates(ctx, "ada")
 	if !reflect.DeepEqual(sa, sb) {
 		t.Errorf("lesson states after import:\n%v\nwant\n%v", sb, sa)
+	}
+	la, _ := s.LabTasks(ctx, "ada", "l1", "lab")
+	lb, _ := dst.LabTasks(ctx, "ada", "l1", "lab")
+	if len(lb) != 1 || !la["get-304"].Equal(lb["get-304"]) {
+		t.Errorf("lab tasks after import: %v, want %v", lb, la)
 	}
 	far := day0.Add(1000 * 24 * time.Hour)
 	ca, _ := s.Due(ctx, "ada", far, -1)
@@ -590,13 +596,15 @@ func TestCramDoesNotWreckSchedule(t *testing.T) {
 }
 
 // The export layout is a file format other machines read: keys may be
-// added in a new version, never renamed. This pins version 1.
-func TestExportFormatV1(t *testing.T) {
+// added in a new version, never renamed. This pins version 2 (version 1
+// plus lab_tasks).
+func TestExportFormatV2(t *testing.T) {
 	ctx := context.Background()
 	s, c := openClocked(t)
 	record(t, s, "ada", "l", "q", true, 0, c.t)
 	_ = s.CompleteLesson(ctx, "ada", "l")
 	_ = s.Flag(ctx, "ada", "l", "q", "hm")
+	_ = s.CompleteLabTask(ctx, "ada", "l", "lab", "task")
 	var buf bytes.Buffer
 	if err := s.Export(ctx, "ada", &buf); err != nil {
 		t.Fatal(err)
@@ -625,12 +633,13 @@ func TestExportFormatV1(t *testing.T) {
 		return list[0]
 	}
 	for _, tc := range []struct{ what, got, want string }{
-		{"file", keys(f), "attempts,cards,exported_at,flags,format,lesson_states,user,version"},
+		{"file", keys(f), "attempts,cards,exported_at,flags,format,lab_tasks,lesson_states,user,version"},
 		{"user", keys(f["user"]), "created_at,name"},
 		{"attempt", keys(first("attempts")), "answer,at,correct,hints_used,lesson_id,question_hash,question_id,review"},
 		{"lesson state", keys(first("lesson_states")), "completed_at,lesson_id,scroll,seconds,seen_at,started_at,status"},
 		{"card", keys(first("cards")), "created_at,difficulty,due,lapses,last_day,last_rating,last_review,lesson_id,prev,question_id,reps,stability,state,step"},
 		{"flag", keys(first("flags")), "at,comment,lesson_id,question_id"},
+		{"lab task", keys(first("lab_tasks")), "done_at,lab_id,lesson_id,task_id"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s keys = %s, want %s", tc.what, tc.got, tc.want)
