@@ -35,7 +35,8 @@ func (k mapKeys) ShortHelp() []key.Binding {
 }
 
 func (k mapKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Open, k.Continue, k.Review, k.Cram, k.Search}, {k.Stats, k.Users, k.Reset, k.ResetAll}, {k.Quit, k.Help, quitKey()}}
+	// Three columns, so everything fits in 80 columns.
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Quit}, {k.Open, k.Continue, k.Review, k.Cram, k.Search}, {k.Stats, k.Users, k.Reset, k.ResetAll, k.Help}}
 }
 
 func newMapKeys() mapKeys {
