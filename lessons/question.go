@@ -374,7 +374,6 @@ func unwrapRegexpErr(err error) string {
 	return err.Error()
 }
 
-var labKeysEnvelope = []string{"id", "kind", "title"}
 
 // parseLab reads the envelope of a lab block: id and kind. The rest belongs
 // to the labs package, which validates it through LintOptions.
