@@ -374,9 +374,8 @@ func unwrapRegexpErr(err error) string {
 	return err.Error()
 }
 
-
 // parseLab reads the envelope of a lab block: id and kind. The rest belongs
-// to the labs package, which validates it through LintOptions.
+// to the labs package: lint checks it with labs.Validate.
 func (p *lessonParser) parseLab(content []byte, fence int) *Lab {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(Sanitize(string(content))), &doc); err != nil {
