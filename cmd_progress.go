@@ -56,6 +56,7 @@ type lessonProgress struct {
 	Attempts  int     `json:"attempts"`
 	Accuracy  float64 `json:"accuracy"`
 	Seconds   int     `json:"seconds"`
+	LabTasks  int     `json:"lab_tasks"` // lab tasks done in this lesson (in the class report)
 }
 
 func newProgressCmd(g *globals) *cobra.Command {

@@ -256,6 +256,14 @@ func TestReportCmd(t *testing.T) {
 	lesson := seedProgress(t, g)
 	course, _, _ := g.LoadCourse()
 	total := len(course.Lessons())
+	st, err := g.OpenStore(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CompleteLabTask(context.Background(), "ada", lesson.ID, "lab", "task"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 
 	stdout, _, err := runProgressCmd(t, newReportCmd(g), "", "--format", "csv")
 	if err != nil {
@@ -275,7 +283,7 @@ func TestReportCmd(t *testing.T) {
 		}
 	}
 	n := len(lesson.Questions)
-	if row == nil || row[0] != "ada" || row[4] != "done" || row[5] != strconv.Itoa(n) || row[7] != strconv.Itoa(n-1) {
+	if row == nil || row[0] != "ada" || row[4] != "done" || row[5] != strconv.Itoa(n) || row[7] != strconv.Itoa(n-1) || row[len(row)-1] != "1" {
 		t.Errorf("csv row for %s = %v", lesson.ID, row)
 	}
 
@@ -287,7 +295,7 @@ func TestReportCmd(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &cr); err != nil {
 		t.Fatal(err)
 	}
-	if len(cr.Users) != 1 || cr.Users[0].Done != 1 || cr.Users[0].Right != n-1 || len(cr.Lessons) != total ||
+	if len(cr.Users) != 1 || cr.Users[0].Done != 1 || cr.Users[0].Right != n-1 || len(cr.Lessons) != total || cr.Users[0].LabTasks != 1 ||
 		len(cr.Flags) != 1 || cr.Flags[0].Comment != "=the answer looks wrong" || time.Since(cr.Generated) > time.Hour {
 		t.Errorf("json report = %+v", cr)
 	}
@@ -296,7 +304,7 @@ func TestReportCmd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"LEARNER", "ada", "1/" + strconv.Itoa(total), "Flagged questions (1)", lesson.Questions[0].ID} {
+	for _, want := range []string{"LEARNER", "LAB TASKS", "ada", "1/" + strconv.Itoa(total), "Flagged questions (1)", lesson.Questions[0].ID} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table lacks %q:\n%s", want, stdout)
 		}

@@ -41,7 +41,8 @@ type reportUser struct {
 	Questions int              `json:"questions"` // in the course
 	Score     float64          `json:"score"`     // right / questions, 0..1
 	Seconds   int              `json:"seconds"`
-	Lessons   []lessonProgress `json:"lessons"` // same order as the report's lessons
+	LabTasks  int              `json:"lab_tasks"` // lab tasks done, in the course's lessons
+	Lessons   []lessonProgress `json:"lessons"`   // same order as the report's lessons
 }
 
 type reportFlag struct {
@@ -111,6 +112,8 @@ func buildClassReport(c *lessons.Course, rep progress.Report, db string, now tim
 		ru := reportUser{User: safeLine(u.User), Lessons: []lessonProgress{}}
 		for _, l := range all {
 			lp := lessonFigures(l, u.Lessons[l.ID])
+			lp.LabTasks = u.LabTasks[l.ID]
+			ru.LabTasks += lp.LabTasks
 			ru.Lessons = append(ru.Lessons, lp)
 			ru.Answered += lp.Answered
 			ru.Right += lp.Right
@@ -143,11 +146,11 @@ func writeReportTable(w io.Writer, cr classReport) error {
 	for _, u := range cr.Users {
 		nameW = max(nameW, len(u.User))
 	}
-	fmt.Fprintf(&b, "%s  %9s  %9s  %9s  %5s  %8s\n", pad("LEARNER", nameW), "DONE", "ANSWERED", "RIGHT", "SCORE", "TIME")
+	fmt.Fprintf(&b, "%s  %9s  %9s  %9s  %5s  %9s  %8s\n", pad("LEARNER", nameW), "DONE", "ANSWERED", "RIGHT", "SCORE", "LAB TASKS", "TIME")
 	for _, u := range cr.Users {
-		fmt.Fprintf(&b, "%s  %9s  %9s  %9d  %5s  %8s\n", pad(u.User, nameW),
+		fmt.Fprintf(&b, "%s  %9s  %9s  %9d  %5s  %9d  %8s\n", pad(u.User, nameW),
 			fmt.Sprintf("%d/%d", u.Done, len(cr.Lessons)), fmt.Sprintf("%d/%d", u.Answered, u.Questions), u.Right,
-			ratioText(u.Right, u.Questions), readingTime(u.Seconds))
+			ratioText(u.Right, u.Questions), u.LabTasks, readingTime(u.Seconds))
 	}
 	if len(cr.Users) == 0 {
 		b.WriteString("(no learners yet)\n")
@@ -170,14 +173,14 @@ func writeReportTable(w io.Writer, cr classReport) error {
 func writeReportCSV(w io.Writer, cr classReport) error {
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"user", "module", "lesson_id", "lesson_title", "status", "questions", "answered", "right",
-		"score", "attempts", "accuracy", "seconds"})
+		"score", "attempts", "accuracy", "seconds", "lab_tasks"})
 	for _, u := range cr.Users {
 		for i, lp := range u.Lessons {
 			l := cr.Lessons[i]
 			_ = cw.Write([]string{csvSafe(u.User), csvSafe(l.Module), l.ID, csvSafe(l.Title), lp.Status,
 				strconv.Itoa(lp.Questions), strconv.Itoa(lp.Answered), strconv.Itoa(lp.Right),
 				strconv.FormatFloat(lp.Score, 'f', 3, 64), strconv.Itoa(lp.Attempts),
-				strconv.FormatFloat(lp.Accuracy, 'f', 3, 64), strconv.Itoa(lp.Seconds)})
+				strconv.FormatFloat(lp.Accuracy, 'f', 3, 64), strconv.Itoa(lp.Seconds), strconv.Itoa(lp.LabTasks)})
 		}
 	}
 	cw.Flush()

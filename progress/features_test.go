@@ -516,6 +516,8 @@ func TestReport(t *testing.T) {
 	_ = s.CompleteLesson(ctx, "ada", "l1")
 	_ = s.StartLesson(ctx, "bob", "l1")
 	_ = s.Flag(ctx, "grace", "l2", "q1", "unclear")
+	_ = s.CompleteLabTask(ctx, "grace", "l2", "lab", "a")
+	_ = s.CompleteLabTask(ctx, "grace", "l2", "lab", "b")
 	rep, err := s.Report(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -534,6 +536,9 @@ func TestReport(t *testing.T) {
 	}
 	if len(rep.Flags) != 1 || rep.Flags[0].Comment != "unclear" {
 		t.Errorf("report flags = %+v", rep.Flags)
+	}
+	if rep.Users[2].LabTasks["l2"] != 2 || len(rep.Users[0].LabTasks) != 0 {
+		t.Errorf("lab tasks in the report: grace %v, ada %v", rep.Users[2].LabTasks, rep.Users[0].LabTasks)
 	}
 	checkQuestionStats(t, s)
 }

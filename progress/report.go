@@ -17,6 +17,8 @@ type Report struct {
 type UserReport struct {
 	User    string
 	Lessons map[string]LessonStats // by lesson ID; lessons never opened nor answered are missing
+	// LabTasks counts the lab tasks done, by lesson ID.
+	LabTasks map[string]int
 }
 
 // Report builds the class report. Scores are reported as counts (questions
@@ -40,7 +42,7 @@ func (s *Store) Report(ctx context.Context) (Report, error) {
 			return err
 		}
 		ids = append(ids, id)
-		rep.Users = append(rep.Users, UserReport{User: name, Lessons: map[string]LessonStats{}})
+		rep.Users = append(rep.Users, UserReport{User: name, Lessons: map[string]LessonStats{}, LabTasks: map[string]int{}})
 		return nil
 	})
 	if err != nil {
@@ -71,6 +73,21 @@ func (s *Store) Report(ctx context.Context) (Report, error) {
 			l := u.Lessons[lessonID]
 			l.LessonID, l.Status, l.Seconds = lessonID, status, seconds
 			u.Lessons[lessonID] = l
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("report: %w", err)
+	}
+	err = eachRow(ctx, tx, `SELECT user_id, lesson_id, count(*) FROM lab_tasks GROUP BY user_id, lesson_id`, nil, func(sc scanner) error {
+		var userID int64
+		var lessonID string
+		var n int
+		if err := sc.Scan(&userID, &lessonID, &n); err != nil {
+			return err
+		}
+		if u := byID[userID]; u != nil {
+			u.LabTasks[lessonID] = n
 		}
 		return nil
 	})
