@@ -123,10 +123,7 @@ func (s buildLabScreen) renderKey() renderKey {
 }
 
 func (s buildLabScreen) Title() string {
-	if s.spec.Title != "" {
-		return "Lab · " + s.spec.Title
-	}
-	return "Lab · " + s.lab.Title
+	return labTitle(s.spec.Title, s.lab.Title)
 }
 
 func (s buildLabScreen) Keys() helpKeyMap {

@@ -169,22 +169,11 @@ func waitHTTPLab(lab *labs.HTTPLab) tea.Cmd {
 }
 
 func closeHTTPLab(lab *labs.HTTPLab) tea.Cmd {
-	if lab == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		if err := lab.Close(); err != nil {
-			return errMsg{fmt.Errorf("closing the lab server: %w", err)}
-		}
-		return nil
-	}
+	return closeLab("server", lab != nil, func() error { return lab.Close() })
 }
 
 func (s httpLabScreen) Title() string {
-	if s.spec.Title != "" {
-		return "Lab · " + s.spec.Title
-	}
-	return "Lab · " + s.spec.ID
+	return labTitle(s.spec.Title, s.spec.ID)
 }
 
 func (s httpLabScreen) Keys() helpKeyMap { return s.keys }

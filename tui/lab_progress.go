@@ -48,3 +48,25 @@ func saveLabTasks(sh *shared, k labKey, tasks ...string) tea.Cmd {
 		return nil
 	}
 }
+
+// labTitle names a lab screen in the status line.
+func labTitle(title, id string) string {
+	if title != "" {
+		return "Lab · " + title
+	}
+	return "Lab · " + id
+}
+
+// closeLab closes a lab's server or database in a command; what names it
+// in the error. A lab not started yet has nothing to close.
+func closeLab(what string, started bool, close func() error) tea.Cmd {
+	if !started {
+		return nil
+	}
+	return func() tea.Msg {
+		if err := close(); err != nil {
+			return errMsg{fmt.Errorf("closing the lab %s: %w", what, err)}
+		}
+		return nil
+	}
+}

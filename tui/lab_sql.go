@@ -116,22 +116,11 @@ func (s sqlLabScreen) init() tea.Cmd {
 }
 
 func closeSQLLab(lab *labs.SQLLab) tea.Cmd {
-	if lab == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		if err := lab.Close(); err != nil {
-			return errMsg{fmt.Errorf("closing the lab database: %w", err)}
-		}
-		return nil
-	}
+	return closeLab("database", lab != nil, func() error { return lab.Close() })
 }
 
 func (s sqlLabScreen) Title() string {
-	if s.spec.Title != "" {
-		return "Lab · " + s.spec.Title
-	}
-	return "Lab · " + s.spec.ID
+	return labTitle(s.spec.Title, s.spec.ID)
 }
 
 func (s sqlLabScreen) Keys() helpKeyMap { return s.keys }
