@@ -70,11 +70,6 @@ func collect(cmd tea.Cmd) []tea.Msg {
 	if msg == nil {
 		return nil
 	}
-	// A text field's cursor blinks forever; its ticks are not what a test
-	// is about.
-	if strings.Contains(reflect.TypeOf(msg).PkgPath(), "bubbles/v2/cursor") {
-		return nil
-	}
 	if b, ok := msg.(tea.BatchMsg); ok {
 		var out []tea.Msg
 		for _, c := range b {
