@@ -4,7 +4,7 @@
 // events never arrive (network mounts, a Windows drive under WSL), also
 // compares file sizes and modification times every second; it polls only
 // when fsnotify cannot start or SERVERSIDE_POLL=1. It knows nothing of the
-// UI: it hands out Updates on a channel.
+// UI: it hands out Updates through a Hub, to as many readers as there are.
 package watch
 
 import (
@@ -66,20 +66,17 @@ type Update struct {
 	Polling bool
 }
 
-// Course loads the course in dir and watches it. first is that initial
-// load (with Changed empty); every later change that makes a difference to
-// the course or its problems comes as one Update on the channel. Saves
-// that change nothing (a touch, an editor's swap file) send nothing.
-//
-// The channel holds at most one Update: when the reader is slow, a newer
-// Update replaces the one waiting (with both Changed lists joined), since
-// each carries the whole course. It is closed when ctx is done.
+// Start loads the course in dir and watches it until ctx is done. The
+// Hub's Current is that initial load (with Changed empty); every later change
+// that makes a difference to the course or its problems is published to each
+// subscriber as one Update. Saves that change nothing (a touch, an editor's
+// swap file) publish nothing.
 //
 // The error is for a dir that is not a readable directory at the start.
 // If fsnotify cannot start (too many watches, an unsupported file system),
 // or stops because the course folder went away, the watch polls and tries
 // fsnotify again at the next change; Update.Polling says which is running.
-func Course(ctx context.Context, dir string, opts Options) (first Update, updates <-chan Update, err error) {
+func Start(ctx context.Context, dir string, opts Options) (*Hub, error) {
 	if opts.Debounce <= 0 {
 		opts.Debounce = 150 * time.Millisecond
 	}
@@ -89,7 +86,7 @@ func Course(ctx context.Context, dir string, opts Options) (first Update, update
 	if os.Getenv("SERVERSIDE_POLL") == "1" {
 		opts.Poll = true
 	}
-	w := &watcher{dir: dir, opts: opts, out: make(chan Update, 1), watched: map[string]bool{}}
+	w := &watcher{dir: dir, opts: opts, watched: map[string]bool{}}
 	// Watch before the first load, so a save between the two is not lost.
 	if !opts.Poll {
 		if err := w.startNotify(); err != nil {
@@ -100,19 +97,30 @@ func Course(ctx context.Context, dir string, opts Options) (first Update, update
 	course, probs, err := lessons.LoadDir(dir)
 	if err != nil {
 		w.stopNotify()
-		return Update{}, nil, err
+		return nil, err
 	}
 	w.last = course
 	w.seen = fingerprintOf(course, probs)
-	first = Update{Course: course, Problems: probs, Polling: w.fsw == nil}
+	w.hub = newHub(Update{Course: course, Problems: probs, Polling: w.fsw == nil})
 	go w.run(ctx)
-	return first, w.out, nil
+	return w.hub, nil
+}
+
+// Course is Start for a single reader: first is the initial load and
+// updates its subscription, closed when ctx is done.
+func Course(ctx context.Context, dir string, opts Options) (first Update, updates <-chan Update, err error) {
+	hub, err := Start(ctx, dir, opts)
+	if err != nil {
+		return Update{}, nil, err
+	}
+	updates = hub.Subscribe(ctx)
+	return hub.Current(), updates, nil
 }
 
 type watcher struct {
 	dir  string
 	opts Options
-	out  chan Update
+	hub  *Hub
 
 	fsw     *fsnotify.Watcher // nil when polling
 	watched map[string]bool   // folders fsw watches
@@ -168,7 +176,7 @@ func (w *watcher) watchModules() error {
 }
 
 func (w *watcher) run(ctx context.Context) {
-	defer close(w.out)
+	defer w.hub.stop()
 	defer w.stopNotify()
 
 	var (
@@ -310,15 +318,8 @@ func (w *watcher) reload() (Update, bool) {
 	return Update{Course: course, Problems: probs, Changed: changed}, true
 }
 
-// send hands u to the reader, replacing an Update still waiting.
-func (w *watcher) send(u Update) {
-	select {
-	case old := <-w.out:
-		u.Changed = joinSorted(old.Changed, u.Changed)
-	default:
-	}
-	w.out <- u
-}
+// send publishes u to every reader.
+func (w *watcher) send(u Update) { w.hub.publish(u) }
 
 func joinSorted(a, b []string) []string {
 	out := slices.Concat(a, b)
