@@ -1,0 +1,76 @@
+package progress
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"serverside/fsrs"
+)
+
+// Backend is a progress store as a whole: what an instructor, an import or
+// a server needs, across learners. The embedded SQLite Store is one; a
+// PostgreSQL store for a class is to be another. Every Backend passes the
+// conformance suite in progress/progresstest, so the screens and commands
+// built on it cannot tell them apart.
+type Backend interface {
+	// Learner binds the store to one learner. The name is checked (not
+	// empty, no control characters, at most 64 characters); the learner is
+	// created on the first write, so binding a name reads nothing.
+	Learner(name string) (Learner, error)
+	// Users lists the learners, by name.
+	Users(ctx context.Context) ([]User, error)
+	// Report is the class view: every learner's work per lesson, and flags.
+	Report(ctx context.Context) (Report, error)
+	// Flags lists every flagged question, oldest first.
+	Flags(ctx context.Context) ([]Flag, error)
+	// Import merges an export file, for the learner it names.
+	Import(ctx context.Context, r io.Reader) (ImportResult, error)
+	Close() error
+}
+
+// Learner is one learner's progress: every call reads or writes that
+// learner's rows and no other's, so a screen handed a Learner cannot touch
+// another learner's progress by passing a different name.
+type Learner interface {
+	// Name is the learner's name.
+	Name() string
+
+	// Record stores an answer durably (User is set from the Learner) and
+	// moves the question's review schedule by the rules documented on
+	// Store.RecordAttempt.
+	Record(ctx context.Context, a Attempt) (Attempt, error)
+	// Latest is the latest answer to each question of a lesson, by id.
+	Latest(ctx context.Context, lessonID string) (map[string]Attempt, error)
+
+	// LessonStates is the state of every lesson opened, by id.
+	LessonStates(ctx context.Context) (map[string]LessonState, error)
+	StartLesson(ctx context.Context, lessonID string) error
+	SaveScroll(ctx context.Context, lessonID string, scroll int) error
+	AddTime(ctx context.Context, lessonID string, seconds int) error
+	CompleteLesson(ctx context.Context, lessonID string) error
+	// LastPosition is the lesson read last and its place; ok is false when
+	// no lesson was opened yet.
+	LastPosition(ctx context.Context) (lessonID string, scroll int, ok bool, err error)
+
+	Due(ctx context.Context, now time.Time, newCap int) ([]Card, error)
+	DueCount(ctx context.Context, now time.Time, newCap int) (int, error)
+	Rate(ctx context.Context, lessonID, questionID string, rating fsrs.Rating, now time.Time) error
+	Forecast(ctx context.Context, now time.Time, days int) ([]int, error)
+	Stats(ctx context.Context, now time.Time) (Stats, error)
+
+	Flag(ctx context.Context, lessonID, questionID, comment string) error
+
+	ResetLesson(ctx context.Context, lessonID string) error
+	ResetAll(ctx context.Context) error
+	UndoReset(ctx context.Context) error
+
+	CompleteLabTask(ctx context.Context, lessonID, labID, taskID string) error
+	LabTasks(ctx context.Context, lessonID, labID string) (map[string]time.Time, error)
+
+	// Export writes the learner's progress as a versioned JSON file that
+	// Backend.Import reads back.
+	Export(ctx context.Context, w io.Writer) error
+}
+
+var _ Backend = (*Store)(nil)
