@@ -3,7 +3,6 @@ package progress
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -25,19 +24,8 @@ type Attempt struct {
 	Review       bool // given in the Review screen rather than in the lesson
 }
 
-// ratingFor derives the review rating of an answer: right without hints is
-// Good, right with hints is Hard, wrong is Again. Easy is only ever given by
-// the learner (see Rate).
-func ratingFor(a Attempt) fsrs.Rating {
-	switch {
-	case !a.Correct:
-		return fsrs.Again
-	case a.HintsUsed > 0:
-		return fsrs.Hard
-	default:
-		return fsrs.Good
-	}
-}
+// ratingFor is RatingFor (rules.go).
+func ratingFor(a Attempt) fsrs.Rating { return RatingFor(a) }
 
 // RecordAttempt stores an answer durably and, in the same transaction,
 // updates the question's review card. It returns the attempt with ID set
@@ -104,38 +92,27 @@ func (s *Store) RecordAttempt(ctx context.Context, a Attempt) (Attempt, error) {
 	return a, nil
 }
 
-// scheduleAnswer applies the rules documented on RecordAttempt.
+// scheduleAnswer applies the rules documented on RecordAttempt
+// (ScheduleAnswer in rules.go).
 func (s *Store) scheduleAnswer(ctx context.Context, tx *sql.Tx, userID int64, a Attempt) error {
 	row, found, err := s.loadCard(ctx, tx, userID, a.LessonID, a.QuestionID)
 	if err != nil {
 		return err
 	}
-	today := day(a.At)
-	if found {
-		if row.lastDay == today {
-			return nil
-		}
-		if !isDue(row.card, a.At) && a.Correct {
-			return nil
-		}
-	}
-	rating := ratingFor(a)
-	next, err := s.scheduler.Review(row.card, rating, a.At)
-	if err != nil {
+	next, save, err := ScheduleAnswer(s.scheduler, row.record(), found, a, time.Local)
+	if err != nil || !save {
 		return err
 	}
-	prev, err := json.Marshal(row.card)
-	if err != nil {
-		return err
-	}
-	created := row.createdAt
-	if !found {
-		created = a.At
-	}
-	return s.saveCard(ctx, tx, userID, cardRow{
-		lessonID: a.LessonID, questionID: a.QuestionID, card: next,
-		lastDay: today, lastRating: rating, prev: string(prev), createdAt: created,
-	})
+	return s.saveCard(ctx, tx, userID, cardRowOf(a.LessonID, a.QuestionID, next))
+}
+
+func (r cardRow) record() CardRecord {
+	return CardRecord{Card: r.card, LastDay: r.lastDay, LastRating: r.lastRating, Prev: r.prev, CreatedAt: r.createdAt}
+}
+
+func cardRowOf(lessonID, questionID string, c CardRecord) cardRow {
+	return cardRow{lessonID: lessonID, questionID: questionID, card: c.Card,
+		lastDay: c.LastDay, lastRating: c.LastRating, prev: c.Prev, createdAt: c.CreatedAt}
 }
 
 // cardRow is a cards row.

@@ -3,7 +3,6 @@ package progress
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -22,12 +21,7 @@ type Card struct {
 
 // nextDay is the start of the local day after t's. Review is day-granular:
 // a card due at any time today is due all day.
-func nextDay(t time.Time) time.Time {
-	y, m, d := t.In(time.Local).Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, time.Local)
-}
-
-func isDue(c fsrs.Card, now time.Time) bool { return c.Due.Before(nextDay(now)) }
+func nextDay(t time.Time) time.Time { return NextDay(t, time.Local) }
 
 // Due returns the user's cards due for review by the end of now's local
 // day, across every lesson: first the cards already reviewed since their
@@ -73,32 +67,25 @@ func (s *Store) due(ctx context.Context, user string, now time.Time, newCap int)
 		return nil, err
 	}
 	defer rows.Close()
-	var reviews, fresh []Card
+	var due []Card
 	for rows.Next() {
 		r, err := scanCard(rows)
 		if err != nil {
 			return nil, err
 		}
-		c := r.public()
-		if c.Reps <= 1 {
-			fresh = append(fresh, c)
-		} else {
-			reviews = append(reviews, c)
-		}
+		due = append(due, r.public())
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	var introduced int
 	if newCap >= 0 {
-		var introduced int
 		err := s.db.QueryRowContext(ctx, introducedSQL, user, day(now)).Scan(&introduced)
 		if err != nil {
 			return nil, err
 		}
-		room := max(newCap-introduced, 0)
-		fresh = fresh[:min(room, len(fresh))]
 	}
-	return append(reviews, fresh...), nil
+	return PickDue(due, introduced, newCap), nil
 }
 
 func (r cardRow) public() Card {
@@ -116,7 +103,8 @@ var ErrNoCard = errors.New("the question has no review card yet: answer it first
 // due), Rate changes nothing, for the same reason that answer did not.
 func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error {
 	if !rating.Valid() {
-		return fmt.Errorf("rate %s/%s for %q: rating %d is not again (1), hard (2), good (3) or easy (4)", lessonID, questionID, user, int(rating))
+		_, _, err := Rerate(s.scheduler, CardRecord{}, rating, now, time.Local)
+		return fmt.Errorf("rate %s/%s for %q: %w", lessonID, questionID, user, err)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		id, ok, err := txUserID(ctx, tx, user)
@@ -133,19 +121,11 @@ func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rat
 		if !found {
 			return ErrNoCard
 		}
-		if row.lastDay != day(now) || row.lastRating == rating {
-			return nil
-		}
-		var before fsrs.Card
-		if err := json.Unmarshal([]byte(row.prev), &before); err != nil {
-			return fmt.Errorf("card's previous state is unreadable: %w", err)
-		}
-		next, err := s.scheduler.Review(before, rating, row.card.LastReview)
-		if err != nil {
+		next, save, err := Rerate(s.scheduler, row.record(), rating, now, time.Local)
+		if err != nil || !save {
 			return err
 		}
-		row.card, row.lastRating = next, rating
-		return s.saveCard(ctx, tx, id, row)
+		return s.saveCard(ctx, tx, id, cardRowOf(lessonID, questionID, next))
 	})
 	if err != nil {
 		return fmt.Errorf("rate %s/%s for %q: %w", lessonID, questionID, user, err)
@@ -168,31 +148,22 @@ func (s *Store) Forecast(ctx context.Context, user string, now time.Time, days i
 	if days <= 0 {
 		return nil, nil
 	}
-	counts := make([]int, days)
-	starts := make([]time.Time, days) // starts[i] = start of day i+1
-	end := now
-	for i := range days {
-		end = nextDay(end)
-		starts[i] = end
-	}
-	rows, err := s.db.QueryContext(ctx, forecastSQL, user, ms(starts[days-1]))
+	ends := ForecastDays(now, days, time.Local)
+	rows, err := s.db.QueryContext(ctx, forecastSQL, user, ms(ends[days-1]))
 	if err != nil {
 		return nil, fmt.Errorf("forecast for %q: %w", user, err)
 	}
 	defer rows.Close()
-	i := 0
+	var dues []time.Time
 	for rows.Next() {
 		var due int64
 		if err := rows.Scan(&due); err != nil {
 			return nil, fmt.Errorf("forecast for %q: %w", user, err)
 		}
-		for due >= ms(starts[i]) {
-			i++
-		}
-		counts[i]++
+		dues = append(dues, fromMS(due))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("forecast for %q: %w", user, err)
 	}
-	return counts, nil
+	return Forecast(dues, ends), nil
 }

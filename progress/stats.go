@@ -193,30 +193,22 @@ const streakSQL = `SELECT DISTINCT day FROM attempts WHERE user_id = ? AND day <
 // streak counts consecutive practice days ending today or yesterday. Days
 // after today (a clock that was ahead) are ignored.
 func (s *Store) streak(ctx context.Context, userID int64, now time.Time) (days int, today bool, err error) {
-	local := now.In(time.Local)
-	todayStr := local.Format(time.DateOnly)
-	rows, err := s.db.QueryContext(ctx, streakSQL, userID, todayStr)
+	rows, err := s.db.QueryContext(ctx, streakSQL, userID, day(now))
 	if err != nil {
 		return 0, false, err
 	}
 	defer rows.Close()
-	want := local
+	var practiced []string
 	for rows.Next() {
 		var d string
 		if err := rows.Scan(&d); err != nil {
 			return 0, false, err
 		}
-		if days == 0 && !today && d != todayStr {
-			want = local.AddDate(0, 0, -1) // nothing yet today: the streak may end yesterday
-		}
-		if d != want.Format(time.DateOnly) {
-			break
-		}
-		if d == todayStr {
-			today = true
-		}
-		days++
-		want = want.AddDate(0, 0, -1)
+		practiced = append(practiced, d)
 	}
-	return days, today, rows.Err()
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	days, today = Streak(practiced, now, time.Local)
+	return days, today, nil
 }

@@ -123,12 +123,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // storeScheduler is FSRS with day-granular scheduling: no minute learning
 // steps, because a question's schedule changes at most once a day (see
 // RecordAttempt), so a card answered today is next due on a later day.
-func storeScheduler() fsrs.Scheduler {
-	s := fsrs.NewScheduler()
-	s.LearningSteps = nil
-	s.RelearningSteps = nil
-	return s
-}
+func storeScheduler() fsrs.Scheduler { return Scheduler() }
 
 func fileURI(abs string) string {
 	return (&url.URL{Scheme: "file", OmitHost: true, Path: filepath.ToSlash(abs)}).String()
@@ -505,4 +500,4 @@ func fromNullMS(v sql.NullInt64) time.Time {
 }
 
 // day is the learner's local calendar day of t.
-func day(t time.Time) string { return t.In(time.Local).Format(time.DateOnly) }
+func day(t time.Time) string { return Day(t, time.Local) }
