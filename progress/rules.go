@@ -34,7 +34,9 @@ func NextDay(t time.Time, loc *time.Location) time.Time {
 }
 
 // IsDue says whether a card is due on now's day.
-func IsDue(c fsrs.Card, now time.Time, loc *time.Location) bool { return c.Due.Before(NextDay(now, loc)) }
+func IsDue(c fsrs.Card, now time.Time, loc *time.Location) bool {
+	return c.Due.Before(NextDay(now, loc))
+}
 
 // RatingFor derives the review rating of an answer: right without hints is
 // Good, right with hints is Hard, wrong is Again. Easy is only ever given by
