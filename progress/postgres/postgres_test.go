@@ -1,0 +1,136 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"serverside/progress"
+	"serverside/progress/progresstest"
+)
+
+// testURL is the server the tests use, from SERVERSIDE_TEST_POSTGRES; the
+// tests skip without it (.ci/run starts a throwaway cluster and sets it).
+func testURL(t testing.TB) string {
+	u := os.Getenv("SERVERSIDE_TEST_POSTGRES")
+	if u == "" {
+		t.Skip("PostgreSQL tests skipped: set SERVERSIDE_TEST_POSTGRES=postgres://user@127.0.0.1:PORT/db (bash .ci/postgres start DIR prints one)")
+	}
+	return u
+}
+
+var skipOnce sync.Once
+
+// freshSchema makes an empty schema for one store and returns a URL whose
+// connections use it, so tests never see each other's rows.
+func freshSchema(t testing.TB) string {
+	base := testURL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", Redact(base), err)
+	}
+	defer conn.Close(ctx)
+	schema := fmt.Sprintf("t_%d", rand.Uint64())
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err == nil {
+			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			_ = c.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func openTest(t testing.TB) *Store {
+	s, err := Open(context.Background(), freshSchema(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// The PostgreSQL store passes the same conformance suite as the SQLite file.
+func TestConformance(t *testing.T) {
+	testURL(t)
+	progresstest.Run(t, func(t *testing.T) progress.Backend { return openTest(t) })
+}
+
+// Two processes starting at once on an empty database both come up, and
+// the schema is made once.
+func TestMigrationsRaceSafely(t *testing.T) {
+	dsn := freshSchema(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(context.Background(), dsn)
+			if err == nil {
+				_ = s.Close()
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	s, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	if err := s.pool.QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("schema_migrations has %d rows (%v), want 1", n, err)
+	}
+}
+
+func TestRedactHidesPasswords(t *testing.T) {
+	for _, in := range []string{
+		"postgres://ada:s3cret@db.example:5432/class",
+		"postgresql://ada:s3cret@db.example/class?sslmode=require",
+		"postgres://db.example/class?user=ada&password=s3cret",
+	} {
+		out := Redact(in)
+		if strings.Contains(out, "s3cret") || !strings.Contains(out, "db.example") {
+			t.Errorf("Redact(%q) = %q", in, out)
+		}
+	}
+}
+
+// A server that is not there is an error that names where it looked,
+// without the password, and says what to do.
+func TestUnreachableServer(t *testing.T) {
+	ctx := context.Background()
+	_, err := Open(ctx, "postgres://ada:s3cret@127.0.0.1:1/class?connect_timeout=2")
+	if err == nil {
+		t.Fatal("opened a server that is not there")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "s3cret") || !strings.Contains(msg, "127.0.0.1:1") || !strings.Contains(msg, "Check that PostgreSQL is running") {
+		t.Errorf("error: %s", msg)
+	}
+}
