@@ -247,4 +247,3 @@ func (l *learner) UndoReset(ctx context.Context) error {
 	})
 	return l.wrap(err, "undo reset")
 }
-
