@@ -94,7 +94,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	cmd.AddCommand(newProgressExportCmd(g), newProgressImportCmd(g), newProgressResetCmd(g), newProgressUndoResetCmd(g))
+	cmd.AddCommand(newProgressExportCmd(g), newProgressImportCmd(g), newProgressResetCmd(g), newProgressUndoResetCmd(g), newProgressCopyCmd())
 	return cmd
 }
 
