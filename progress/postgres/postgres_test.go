@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"os/exec"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -132,5 +134,48 @@ func TestUnreachableServer(t *testing.T) {
 	msg := err.Error()
 	if strings.Contains(msg, "s3cret") || !strings.Contains(msg, "127.0.0.1:1") || !strings.Contains(msg, "Check that PostgreSQL is running") {
 		t.Errorf("error: %s", msg)
+	}
+}
+
+// The server restarts between two answers (a crash, an upgrade, a
+// failover): the second answer waits for it and is stored, and nothing
+// stored before is lost.
+func TestServerRestartBetweenAnswers(t *testing.T) {
+	restart := os.Getenv("SERVERSIDE_TEST_POSTGRES_RESTART")
+	if restart == "" {
+		t.Skip("restart test skipped: SERVERSIDE_TEST_POSTGRES_RESTART names a command that restarts the test server (.ci/postgres sets it)")
+	}
+	s := openTest(t)
+	ctx := context.Background()
+	l, err := s.Learner("ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := l.Record(ctx, progress.Attempt{LessonID: "l", QuestionID: "q1", Answer: `"a"`, Correct: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		out, err := exec.Command("bash", "-c", restart+" 2").CombinedOutput()
+		if err != nil {
+			err = fmt.Errorf("%v: %s", err, out)
+		}
+		done <- err
+	}()
+	time.Sleep(700 * time.Millisecond) // the server is stopping or down now
+	second, err := l.Record(ctx, progress.Attempt{LessonID: "l", QuestionID: "q2", Answer: `"b"`, Correct: true})
+	if rerr := <-done; rerr != nil {
+		t.Fatalf("restarting the server: %v", rerr)
+	}
+	if err != nil {
+		t.Fatalf("the answer given while the server restarted was not saved: %v", err)
+	}
+	latest, err := l.Latest(ctx, "l")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if latest["q1"].ID != first.ID || latest["q2"].ID != second.ID {
+		t.Errorf("after the restart: %+v", latest)
 	}
 }
