@@ -410,8 +410,23 @@ func (ld *loader) lessonFiles() []string {
 	return out
 }
 
+// isLessonName reports whether a markdown file is a lesson. The files a
+// repository keeps for its people (README.md and its translations such as
+// README-ja.md, CONTRIBUTING.md, CHANGELOG.md, LICENSE.md, ...) are not:
+// courses are often repositories, and lessons link to these.
 func isLessonName(name string) bool {
-	return strings.HasSuffix(name, ".md") && !strings.EqualFold(name, "README.md") && !strings.HasPrefix(name, ".")
+	if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, ".") {
+		return false
+	}
+	base := strings.ToUpper(strings.TrimSuffix(name, ".md"))
+	if base == "README" || strings.HasPrefix(base, "README-") || strings.HasPrefix(base, "README.") {
+		return false
+	}
+	switch base {
+	case "CONTRIBUTING", "CHANGELOG", "CHANGES", "LICENSE", "LICENCE", "CODE_OF_CONDUCT", "SECURITY", "AUTHORS", "CONTRIBUTORS", "NOTICE", "SUPPORT":
+		return false
+	}
+	return true
 }
 
 func (ld *loader) readDir(dir string) []fs.DirEntry {

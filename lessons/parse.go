@@ -147,6 +147,8 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 	off := 1 // the opening '---' is line 1, YAML line 1 is file line 2
 	seen := map[string]bool{}
 	titleLine, titleCol, titleReported := 1, 1, false
+	var foreign []string
+	var foreignAt [2]int
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		line, col := off+k.Line, k.Column
@@ -181,8 +183,11 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 			}
 			l.Minutes = n
 		default:
-			p.foreignKey(line, col, k.Value)
+			p.foreignKey(line, col, k.Value, &foreign, &foreignAt)
 		}
+	}
+	if len(foreign) > 0 {
+		p.warnf(foreignAt[0], foreignAt[1], "front matter keys serverside does not use are ignored: %s (it reads %s)", strings.Join(foreign, ", "), strings.Join(frontMatterKeys, ", "))
 	}
 	// Material brought from elsewhere (MDN, a documentation site) often has
 	// a title but no id, or neither: the lesson still loads, named after
@@ -209,16 +214,19 @@ func (p *lessonParser) unknownKey(line, col int, where, key string, known []stri
 	p.errorf(line, col, "unknown %s key %q (known keys: %s)", where, key, strings.Join(known, ", "))
 }
 
-// foreignKey reports a front matter key serverside does not use. Pages
-// from other tools carry their own (MDN's slug, page-type, sidebar): those
-// are ignored with a warning, while a near miss of a key serverside knows
-// (titel) is an error, since the author meant that key.
-func (p *lessonParser) foreignKey(line, col int, key string) {
+// foreignKey notes a front matter key serverside does not use. Pages from
+// other tools carry their own (MDN's slug, page-type, sidebar): those are
+// ignored, with one warning for them all, while a near miss of a key
+// serverside knows (titel) is an error, since the author meant that key.
+func (p *lessonParser) foreignKey(line, col int, key string, foreign *[]string, at *[2]int) {
 	if s := closest(key, frontMatterKeys); s != "" {
 		p.errorf(line, col, "unknown front matter key %q: did you mean %q?", key, s)
 		return
 	}
-	p.warnf(line, col, "front matter key %q is not used by serverside and is ignored (known keys: %s)", key, strings.Join(frontMatterKeys, ", "))
+	if len(*foreign) == 0 {
+		*at = [2]int{line, col}
+	}
+	*foreign = append(*foreign, key)
 }
 
 // pageName is the name a lesson file gives its lesson when the front
@@ -303,7 +311,11 @@ func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
 		case *ast.Link:
 			links = append(links, rawLink{dest: string(n.Destination), off: nodeOffset(n, body)})
 		case *ast.Image:
-			links = append(links, rawLink{dest: string(n.Destination), off: nodeOffset(n, body), image: true})
+			off := nodeOffset(n, body)
+			if off >= 2 && body[off] == '[' && body[off-1] == '!' {
+				off-- // point at the '!' that opens the image
+			}
+			links = append(links, rawLink{dest: string(n.Destination), off: off, image: true})
 		case *ast.HTMLBlock:
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)

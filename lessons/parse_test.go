@@ -345,7 +345,7 @@ func TestForeignFrontMatter(t *testing.T) {
 	}{
 		{"missing-id.md", 1, 1, `front matter has no id: using "missing-id" from the file name; add 'id: missing-id'`, "missing-id", "No id"},
 		{"missing-title.md", 1, 1, `front matter has no title: using "Missing title" from the file name`, "no-title", "Missing title"},
-		{"unknown-front-key.md", 4, 1, `front matter key "difficulty" is not used by serverside and is ignored (known keys: id, title, summary, minutes)`, "unknown-front-key", "Unknown key"},
+		{"unknown-front-key.md", 4, 1, `front matter keys serverside does not use are ignored: difficulty (it reads id, title, summary, minutes)`, "unknown-front-key", "Unknown key"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
