@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -61,14 +62,20 @@ func newListCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			course, store, err := g.openCourseAndStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
 			user := g.UserName()
-			states, err := store.LessonStates(ctx, user)
-			if err != nil {
-				return fmt.Errorf("progress database %s: %w", store.Path(), err)
+			var states map[string]progress.LessonState
+			switch {
+			case errors.Is(err, errNoProgressYet):
+				// A first look at the course before starting it: every
+				// lesson is not started, and no database is created.
+			case err != nil:
+				return err
+			default:
+				defer store.Close()
+				states, err = store.LessonStates(ctx, user)
+				if err != nil {
+					return fmt.Errorf("progress database %s: %w", store.Path(), err)
+				}
 			}
 			listing := listCourse(course, user, states)
 			out := cmd.OutOrStdout()

@@ -124,6 +124,7 @@ func TestListJSON(t *testing.T) {
 
 func TestListBuiltInCourseNewUser(t *testing.T) {
 	db := t.TempDir() + "/p.db"
+	createDB(t, db)
 	out, _, err := runRoot(t, "", "list", "--json", "--db", db, "--user", "new")
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +149,7 @@ func TestListBuiltInCourseNewUser(t *testing.T) {
 
 func TestListHostileCourse(t *testing.T) {
 	env := newQuizEnv(t, hostileCourse)
+	env.open(t)
 	for _, args := range [][]string{{"list"}, {"list", "--json"}} {
 		out, _, err := runRoot(t, "", append(args, "--lessons", env.dir, "--db", env.db, "--user", "ada")...)
 		if err != nil {
