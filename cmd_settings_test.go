@@ -147,3 +147,108 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		t.Errorf("version: %v %q", err, out)
 	}
 }
+
+// Every global flag can come from the environment or the config file; a
+// flag given on the command line wins over the environment, which wins
+// over the file, which wins over the default.
+func TestSettingsPrecedence(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("# mine\ndb: /from/file.db\nuser: file-user\ntheme: light\nnew-per-day: 5\nlessons: ~/course\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"SERVERSIDE_USER": "env-user", "SERVERSIDE_THEME": "dark", "SERVERSIDE_NEW_PER_DAY": "7"}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	root := newRootCmd()
+	fs := root.PersistentFlags()
+	if err := fs.Parse([]string{"--theme", "plain"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := applySettings(fs, lookup, cfg); err != nil {
+		t.Fatal(err)
+	}
+	home, _ := os.UserHomeDir()
+	want := map[string]string{
+		"theme":       "plain",          // flag over env and file
+		"user":        "env-user",       // env over file
+		"new-per-day": "7",              // env over file
+		"db":          "/from/file.db",  // file over default
+		"lessons":     home + "/course", // ~ expanded
+	}
+	for name, v := range want {
+		if got := fs.Lookup(name).Value.String(); got != v {
+			t.Errorf("%s = %q, want %q", name, got, v)
+		}
+	}
+	// Nothing anywhere: the defaults.
+	root = newRootCmd()
+	fs = root.PersistentFlags()
+	if err := applySettings(fs, func(string) (string, bool) { return "", false }, filepath.Join(t.TempDir(), "none.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if fs.Lookup("new-per-day").Value.String() != "20" || fs.Lookup("theme").Value.String() != "auto" || fs.Lookup("db").Value.String() != "" {
+		t.Error("defaults without env or file")
+	}
+
+	// Through the real command line: SERVERSIDE_DB and the config file.
+	dir := t.TempDir()
+	t.Setenv("SERVERSIDE_CONFIG", filepath.Join(dir, "config.yaml"))
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("db: "+filepath.Join(dir, "file.db")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SERVERSIDE_DB", filepath.Join(dir, "env.db"))
+	export := `{"format":"serverside-progress","version":1,"user":{"name":"ada"}}`
+	if _, _, err := runRoot(t, export, "progress", "import", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "env.db")); err != nil {
+		t.Errorf("SERVERSIDE_DB wins over the file: %v", err)
+	}
+	t.Setenv("SERVERSIDE_DB", "")
+	if _, _, err := runRoot(t, export, "progress", "import", "-"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "file.db")); err != nil {
+		t.Errorf("the config file's db: %v", err)
+	}
+}
+
+// A broken config file or environment value is an error naming the file
+// and line, or the variable.
+func TestSettingsErrors(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct{ text, want string }{
+		{"db: a.db\nnew-per-day: lots\n", ":2: new-per-day: \"lots\" is not a whole number"},
+		{"db: a.db\nusr: ada\n", `:2: unknown key "usr": did you mean "user"?`},
+		{"db: a.db\ncolour: red\n", `:2: unknown key "colour" (keys: db, lessons, new-per-day, theme, user)`},
+		{"db: [a, b]\n", ":1: db must be a single value"},
+		{"db: a.db\n  user: x\n", ":2: not valid YAML"},
+		{"- db\n", ":1: the config file is 'key: value' lines"},
+	}
+	for i, c := range cases {
+		path := filepath.Join(dir, "c"+string(rune('a'+i))+".yaml")
+		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := applySettings(newRootCmd().PersistentFlags(), func(string) (string, bool) { return "", false }, path)
+		if err == nil || !strings.Contains(err.Error(), path+c.want) {
+			t.Errorf("%q: want %q, got %v", c.text, path+c.want, err)
+		}
+	}
+	err := applySettings(newRootCmd().PersistentFlags(), func(k string) (string, bool) {
+		return "x", k == "SERVERSIDE_NEW_PER_DAY"
+	}, filepath.Join(dir, "none.yaml"))
+	if err == nil || !strings.Contains(err.Error(), `SERVERSIDE_NEW_PER_DAY="x" in the environment: "x" is not a whole number`) {
+		t.Errorf("env error: %v", err)
+	}
+}
+
+// TestMain keeps the tests from reading the settings of whoever runs them.
+func TestMain(m *testing.M) {
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "SERVERSIDE_") && k != "SERVERSIDE_POLL" {
+			os.Unsetenv(k)
+		}
+	}
+	os.Setenv("SERVERSIDE_CONFIG", filepath.Join(os.TempDir(), "serverside-tests-have-no-config.yaml"))
+	os.Exit(m.Run())
+}
