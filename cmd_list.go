@@ -57,7 +57,7 @@ func newListCmd(g *globals) *cobra.Command {
 			"status (not started, in progress or done), in aligned columns. The ids are what\n" +
 			"`serverside read` and `serverside quiz` take. With --json it prints the same for\n" +
 			"scripts: modules, each with lessons (id, title, path, questions, status).",
-		Example: "  serverside list\n  serverside list --json | jq -r '.modules[].lessons[] | select(.status != \"done\") | .id'",
+		Example: "  serverside list\n  serverside list --json | jq -r '.modules[].lessons[].id'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

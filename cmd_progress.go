@@ -72,7 +72,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 			"progress between machines (export, import) and start lessons afresh (reset,\n" +
 			"undo-reset). --user picks whose progress; --db picks the database file.",
 		Example: "  serverside progress\n  serverside progress --json | jq .streak_days\n" +
-			"  serverside progress export > me.json\n  serverside progress reset http-basics",
+			"  serverside progress export > me.json\n  serverside progress reset http-caching",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -321,7 +321,7 @@ func newProgressResetCmd(g *globals) *cobra.Command {
 		Long: "reset clears your answers, lesson state and review schedule for one lesson, or for\n" +
 			"every lesson when no id is given. Nothing is deleted: `serverside progress\n" +
 			"undo-reset` brings back what the last reset cleared. It asks first unless --yes.",
-		Example: "  serverside progress reset http-basics\n  serverside progress reset --yes",
+		Example: "  serverside progress reset http-caching\n  serverside progress reset --yes",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

@@ -220,12 +220,12 @@ func columnWidth(keys []string) int {
 func writeItem(b *strings.Builder, key string, keyWidth, col int, desc string, width int) {
 	const indent = 2
 	descWidth := width - indent - col
-	if descWidth < 30 {
+	if descWidth < 30 || longestWord(desc) > descWidth {
 		b.WriteString(strings.Repeat(" ", indent) + key + "\n")
 		b.WriteString(wrapParagraphs(desc, width, strings.Repeat(" ", indent+4)) + "\n")
 		return
 	}
-	lines := strings.Split(ansi.Wordwrap(desc, descWidth, ""), "\n")
+	lines := wordWrap(desc, descWidth)
 	for i, l := range lines {
 		l = strings.TrimRight(l, " ")
 		if i == 0 {
@@ -283,7 +283,7 @@ func wrapParagraphs(text string, width int, indent string) string {
 // first, the others after rest, with no trailing spaces.
 func hangingWrap(s string, width int, first, rest string) string {
 	w := max(20, width-ansi.StringWidth(rest))
-	lines := strings.Split(ansi.Wordwrap(strings.TrimSpace(s), w, ""), "\n")
+	lines := wordWrap(s, w)
 	for i, l := range lines {
 		p := rest
 		if i == 0 {
@@ -292,4 +292,39 @@ func hangingWrap(s string, width int, first, rest string) string {
 		lines[i] = strings.TrimRight(p+strings.TrimSpace(l), " ")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wordWrap breaks s into lines of at most width columns at spaces only (a
+// flag such as --output or a path is never split at its dashes or
+// slashes); a word longer than width gets a line of its own.
+func wordWrap(s string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	curW := 0
+	for _, w := range strings.Fields(s) {
+		ww := ansi.StringWidth(w)
+		if curW > 0 && curW+1+ww > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			curW = 0
+		}
+		if curW > 0 {
+			cur.WriteByte(' ')
+			curW++
+		}
+		cur.WriteString(w)
+		curW += ww
+	}
+	if curW > 0 || len(lines) == 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
+}
+
+func longestWord(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		n = max(n, ansi.StringWidth(w))
+	}
+	return n
 }
