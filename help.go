@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -125,7 +126,7 @@ func writeHelp(w io.Writer, c *cobra.Command, width int, st helpStyles) error {
 		}
 	}
 
-	if !c.HasParent() || c.HasAvailableInheritedFlags() || c.HasAvailablePersistentFlags() {
+	if !c.HasParent() {
 		b.WriteString("\n" + wrapParagraphs(st.faint.Render(configHelp()), width, "  ") + "\n")
 	}
 	if c.HasAvailableSubCommands() {
@@ -181,7 +182,7 @@ func flagRows(c *cobra.Command) (local, inherited []flagRow) {
 		case "int", "uint", "float", "float64":
 			key += " N"
 		case "string":
-			key += " VALUE"
+			key += " " + cmp.Or(stringArgNames[f.Name], "VALUE")
 		default:
 			key += " " + strings.ToUpper(name)
 		}
@@ -328,3 +329,7 @@ func longestWord(s string) int {
 	}
 	return n
 }
+
+// stringArgNames name the value of a text flag whose usage does not.
+var stringArgNames = map[string]string{"user": "NAME", "theme": "THEME", "format": "FORMAT"}
+
