@@ -332,4 +332,3 @@ func longestWord(s string) int {
 
 // stringArgNames name the value of a text flag whose usage does not.
 var stringArgNames = map[string]string{"user": "NAME", "theme": "THEME", "format": "FORMAT"}
-
