@@ -40,9 +40,12 @@ type helpStyles struct {
 	title, program, command, flag, arg, faint lipgloss.Style
 }
 
-func newHelpStyles(w io.Writer) helpStyles {
+// newHelpStyles builds the styles for w, asking the terminal whether its
+// background is dark as fang does; an error message does not wait for that
+// answer (ask false) and takes the dark colours.
+func newHelpStyles(w io.Writer, ask bool) helpStyles {
 	dark := true
-	if f, ok := w.(term.File); ok && term.IsTerminal(f.Fd()) && term.IsTerminal(os.Stdin.Fd()) {
+	if f, ok := w.(term.File); ask && ok && term.IsTerminal(f.Fd()) && term.IsTerminal(os.Stdin.Fd()) {
 		dark = lipgloss.HasDarkBackground(os.Stdin, f)
 	}
 	cs := fang.DefaultColorScheme(lipgloss.LightDark(dark))
@@ -60,7 +63,7 @@ func newHelpStyles(w io.Writer) helpStyles {
 func showHelp(c *cobra.Command, _ []string) {
 	out := c.OutOrStdout()
 	w := colorprofile.NewWriter(out, os.Environ())
-	_ = writeHelp(w, c, helpWidth(out), newHelpStyles(out))
+	_ = writeHelp(w, c, helpWidth(out), newHelpStyles(out, true))
 }
 
 func writeHelp(w io.Writer, c *cobra.Command, width int, st helpStyles) error {

@@ -61,13 +61,14 @@ func printError(w io.Writer, err error) {
 		return
 	}
 	cw := colorprofile.NewWriter(w, os.Environ())
-	st := newHelpStyles(w)
+	st := newHelpStyles(w, false)
 	head := lipgloss.NewStyle().Bold(true).Foreground(st.title.GetForeground()).Render("Error:")
 	width := helpWidth(w)
 	lines := strings.Split(msg, "\n")
 	fmt.Fprintln(cw, hangingWrap(head+" "+lines[0], width, "", "  "))
 	for _, l := range lines[1:] {
-		fmt.Fprintln(cw, hangingWrap(l, width, "", "  "))
+		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
+		fmt.Fprintln(cw, hangingWrap(l, width, lead, lead+"  "))
 	}
 	if usage {
 		fmt.Fprintln(cw, "Run "+st.flag.Render("serverside --help")+" for usage.")
