@@ -275,6 +275,12 @@ func wrapParagraphs(text string, width int, indent string) string {
 		}
 		lead := ""
 		if strings.HasPrefix(p[0], " ") {
+			// A line laid out by hand (a table of inputs) keeps its
+			// spacing when it fits.
+			if line := strings.TrimRight(indent+p[0], " "); ansi.StringWidth(line) <= width {
+				out = append(out, line)
+				continue
+			}
 			lead = p[0][:len(p[0])-len(strings.TrimLeft(p[0], " "))]
 		}
 		joined := strings.Join(p, " ")

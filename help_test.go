@@ -62,8 +62,13 @@ func TestHelpFitsAndWrapsAtWords(t *testing.T) {
 			}
 		}
 	}
+	// A table laid out by hand keeps its columns.
+	out, _, err := runRoot(t, "", "quiz", "--help")
+	if !strings.Contains(out, "\n    a choice number            2\n") {
+		t.Errorf("quiz --help lost its table of inputs:\n%s", out)
+	}
 	// Through the command line, piped: plain text, no trailing spaces.
-	out, _, err := runRoot(t, "", "list", "--help")
+	out, _, err = runRoot(t, "", "list", "--help")
 	if err != nil || !strings.Contains(out, "USAGE") || strings.Contains(out, "\x1b[") || strings.Contains(out, " \n") {
 		t.Errorf("list --help: %v\n%s", err, out)
 	}
