@@ -270,6 +270,11 @@ func (ld *loader) checkRefs(c *Course, files []string) {
 	}
 	for _, l := range c.Lessons() {
 		for _, r := range l.refs {
+			// A link to a page folder (../cookies/) leads to its index.md.
+			if index := r.Path + "/index.md"; !r.image && !isLesson[r.Path] && byPath[index] != nil {
+				r.Path = index
+				l.Links = append(l.Links, r.Link)
+			}
 			if !exists(r.Path) {
 				if r.image {
 					ld.problem(l.Path, r.Line, r.Col, Error, "image %q does not exist (looked for %s): fix the path or add the file", r.Target, r.Path)

@@ -130,6 +130,11 @@ func TestBroughtCourseLintsWithOnlyItsWarnings(t *testing.T) {
 	if len(cookies.Links) != 2 || c.LessonAt(cookies.Links[0].Path) != c.Lesson("http-caching") || cookies.Links[1].Path != "README.md" {
 		t.Errorf("cookies links: %+v", cookies.Links)
 	}
+	// A link to a page's folder leads to its index.md.
+	intro := c.Lesson("server-side-introduction")
+	if links := c.Lesson("first-steps").Links; len(links) != 3 || c.LessonAt(links[2].Path) != intro {
+		t.Errorf("first-steps links: %+v", links)
+	}
 	if next := c.Lesson("latency-vs-throughput").Links; len(next) != 2 || c.LessonAt(next[0].Path) != c.Lesson("cap-theorem") {
 		t.Errorf("a percent-encoded link resolves: %+v", next)
 	}
