@@ -148,7 +148,8 @@ func TestMissingLinkTargetsAndImages(t *testing.T) {
 			"![gone](images/gone.png)\n\n" + // line 6
 			"<p><img alt=\"x\" src=\"images/also-gone.png\"></p>\n\n" + // line 8
 			"See [b](b.md#nowhere) and [c](c.md), [dir](../missing/), [enc](d%20e.md).\n\n" + // line 10
-			"Fine: [readme](../README.md), [folder](../assets/), [self](#a-heading), [img](../assets/x.png).\n\n" +
+			"Hostile: [esc](%1b%5b2J.md).\n\n" + // line 12
+			"Fine: [readme](../README.md), [folder](../assets/), [self](#a-heading), [img](../assets/x.png).\n\n" + // line 14
 			"## A heading\n")},
 		"m/b.md":          {Data: []byte("---\nid: b\ntitle: B\n---\n\nText.\n")},
 		"README.md":       {Data: []byte("# Course\n")},
@@ -164,6 +165,7 @@ func TestMissingLinkTargetsAndImages(t *testing.T) {
 		`c/m/a.md:10:27: error: link "c.md" leads to a file that does not exist (looked for m/c.md): fix the path or create the file`,
 		`c/m/a.md:10:38: error: link "../missing/" leads to a file that does not exist (looked for missing): fix the path or create the file`,
 		`c/m/a.md:10:58: error: link "d%20e.md" leads to a file that does not exist (looked for m/d e.md): fix the path or create the file`,
+		`c/m/a.md:12:10: error: link "%1b%5b2J.md" leads to a file that does not exist (looked for m/%1b%5b2J.md): fix the path or create the file`,
 		`c/m/sub:1:1: warning: folders inside a module are ignored: move its lessons up into m`,
 	}
 	var got []string

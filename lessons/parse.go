@@ -530,10 +530,12 @@ func resolveRef(rel, dest string) (ref, bool) {
 	}
 	target, frag, _ := strings.Cut(dest, "#")
 	target, _, _ = strings.Cut(target, "?")
-	if t, err := url.PathUnescape(target); err == nil {
+	// Percent-encoded names are decoded, unless that would make a control
+	// character (%1b): lint prints the path it looked for.
+	if t, err := url.PathUnescape(target); err == nil && !strings.ContainsFunc(t, IsControl) {
 		target = t
 	}
-	if f, err := url.PathUnescape(frag); err == nil {
+	if f, err := url.PathUnescape(frag); err == nil && !strings.ContainsFunc(f, IsControl) {
 		frag = f
 	}
 	resolved := rel
