@@ -442,7 +442,11 @@ func importProblem(err error, src []byte) (problem string, notExport bool) {
 		if typeErr.Field == "" {
 			return fmt.Sprintf("the file holds %s, but a progress export is an object {\"format\": \"%s\", ...}", jsonKind(typeErr.Value), progress.ExportFormat), true
 		}
-		return fmt.Sprintf("line %d: %q should be %s, not %s", line, typeErr.Field, jsonWant(typeErr.Type.Kind().String(), typeErr.Type.String()), jsonKind(typeErr.Value)), false
+		field := typeErr.Field
+		if p := jsonPathAt(src, typeErr.Offset); p != "" {
+			field = p
+		}
+		return fmt.Sprintf("line %d: %s should be %s, not %s", line, field, jsonWant(typeErr.Type.Kind().String(), typeErr.Type.String()), jsonKind(typeErr.Value)), false
 	case errors.As(err, &syntaxErr):
 		return fmt.Sprintf("line %d: not valid JSON (%s)", lineOf(src, syntaxErr.Offset), strings.TrimPrefix(syntaxErr.Error(), "json: ")), true
 	case errors.Is(err, io.EOF) && len(bytes.TrimSpace(src)) == 0:
@@ -455,6 +459,78 @@ func importProblem(err error, src []byte) (problem string, notExport bool) {
 		return fmt.Sprintf("unknown field %s: the file is not a progress export, or was written by another program", m[1]), true
 	}
 	return strings.TrimPrefix(msg, "import: "), strings.Contains(msg, "not a serverside progress export")
+}
+
+// jsonPathAt names the value of src that ends at byte off, with the index
+// of each record: "attempts[3].correct". "" when src does not get there.
+func jsonPathAt(src []byte, off int64) string {
+	type level struct {
+		array bool
+		index int
+		key   string
+	}
+	var stack []level
+	dec := json.NewDecoder(bytes.NewReader(src))
+	expectKey := false
+	name := func() string {
+		var b strings.Builder
+		for _, l := range stack {
+			if l.array {
+				fmt.Fprintf(&b, "[%d]", l.index)
+			} else if l.key != "" {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(l.key)
+			}
+		}
+		return b.String()
+	}
+	// afterValue moves past a value in the enclosing array or object.
+	afterValue := func() {
+		if n := len(stack); n > 0 {
+			if stack[n-1].array {
+				stack[n-1].index++
+			} else {
+				expectKey = true
+			}
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, level{})
+				expectKey = true
+				continue
+			case '[':
+				stack = append(stack, level{array: true})
+				continue
+			default:
+				if dec.InputOffset() >= off {
+					return name()
+				}
+				stack = stack[:len(stack)-1]
+				afterValue()
+				continue
+			}
+		case string:
+			if expectKey && len(stack) > 0 && !stack[len(stack)-1].array {
+				stack[len(stack)-1].key = t
+				expectKey = false
+				continue
+			}
+		}
+		if dec.InputOffset() >= off {
+			return name()
+		}
+		afterValue()
+	}
 }
 
 var unknownField = regexp.MustCompile(`json: unknown field ("[^"]*")`)

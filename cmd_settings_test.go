@@ -81,12 +81,13 @@ func TestImportErrorsNameTheFileProblem(t *testing.T) {
 	db := filepath.Join(dir, "p.db")
 	cases := []struct{ name, text, want string }{
 		{"myExport.json", "[1, 2]", "cannot import myExport.json: the file holds a list, but a progress export is an object"},
-		{"name.json", "{\"format\": \"serverside-progress\", \"version\": 1,\n \"user\": {\"name\": 5}}", `cannot import name.json: line 2: "user.name" should be text, not a number; nothing was changed`},
+		{"name.json", "{\"format\": \"serverside-progress\", \"version\": 1,\n \"user\": {\"name\": 5}}", `cannot import name.json: line 2: user.name should be text, not a number; nothing was changed`},
+		{"record.json", "{\"format\": \"serverside-progress\", \"version\": 1, \"user\": {\"name\": \"a\"},\n\"attempts\": [{\"lesson_id\": \"x\"},\n {\"lesson_id\": \"y\", \"correct\": \"yes\"}]}", "cannot import record.json: line 3: attempts[1].correct should be true or false, not text"},
 		{"cut.json", `{"format": "serverside-progress", "vers`, "the file ends in the middle of its JSON"},
 		{"bad.json", "{\"format\":\n\"x\",}", "cannot import bad.json: line 2: not valid JSON"},
 		{"other.json", `{"foo": 1}`, `unknown field "foo"`},
 		{"empty.json", "", "the file is empty; nothing was changed"},
-		{"record.json", `{"format":"serverside-progress","version":1,"user":{"name":"a"},"attempts":[{"lesson_id":"x"}]}`, "cannot import record.json: attempts[0]: needs lesson_id"},
+		{"invalid.json", `{"format":"serverside-progress","version":1,"user":{"name":"a"},"attempts":[{"lesson_id":"x"}]}`, "cannot import invalid.json: attempts[0]: needs lesson_id"},
 	}
 	for _, c := range cases {
 		path := filepath.Join(dir, c.name)
@@ -251,4 +252,19 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv("SERVERSIDE_CONFIG", filepath.Join(os.TempDir(), "serverside-tests-have-no-config.yaml"))
 	os.Exit(m.Run())
+}
+
+func TestJSONPathAt(t *testing.T) {
+	src := []byte(`{"format": "x", "attempts": [{"a": 1}, {"a": 2, "correct": "yes"}], "user": {"name": 5}}`)
+	for want, after := range map[string]string{
+		"attempts[1].correct": `"yes"`,
+		"user.name":           `5`,
+		"format":              `"x"`,
+		"attempts[0].a":       `1`,
+	} {
+		off := int64(strings.Index(string(src), after) + len(after))
+		if got := jsonPathAt(src, off); got != want {
+			t.Errorf("jsonPathAt(…%s) = %q, want %q", after, got, want)
+		}
+	}
 }
