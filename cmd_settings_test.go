@@ -268,3 +268,21 @@ func TestJSONPathAt(t *testing.T) {
 		}
 	}
 }
+
+// A broken config file stops commands, with its line, but not help or
+// version.
+func TestBrokenConfigStillAllowsHelp(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("usr: ada\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SERVERSIDE_CONFIG", cfg)
+	if _, _, err := runRoot(t, "", "list"); err == nil || !strings.Contains(err.Error(), cfg+":1: unknown key \"usr\"") {
+		t.Errorf("list with a broken config: %v", err)
+	}
+	for _, args := range [][]string{{"help"}, {"version"}, {"--help"}, {"list", "--help"}} {
+		if _, _, err := runRoot(t, "", args...); err != nil {
+			t.Errorf("%v with a broken config: %v", args, err)
+		}
+	}
+}

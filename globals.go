@@ -42,6 +42,12 @@ func (g *globals) bind(root *cobra.Command) {
 	f.IntVar(&g.newPerDay, "new-per-day", 20, "how many questions enter review for the first time each day (-1: no cap)")
 	f.StringVar(&g.theme, "theme", "auto", "colours: auto, dark, light, contrast or plain (NO_COLOR and TERM=dumb mean plain)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		// Help and version work whatever the settings say, so a broken
+		// config file can still be read about.
+		switch cmd.Name() {
+		case "help", "version":
+			return nil
+		}
 		return applySettings(cmd.Root().PersistentFlags(), os.LookupEnv, configPath())
 	}
 }
