@@ -131,3 +131,15 @@ func TestInitCmd(t *testing.T) {
 		t.Error("a refused init changed course.yaml")
 	}
 }
+
+// Material laid out as instructors bring it (MDN pages, the system design
+// primer split into lessons) lints with warnings only, and exits 0.
+func TestLintBroughtMaterial(t *testing.T) {
+	_, stderr, err := runLintCmd(t, filepath.Join("lessons", "testdata", "brought"))
+	if err != nil {
+		t.Fatalf("lint: %v\n%s", err, stderr)
+	}
+	if !strings.HasSuffix(stderr, "8 lessons checked: 0 errors, 8 warnings\n") || strings.Contains(stderr, ": error:") {
+		t.Errorf("lint output:\n%s", stderr)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -56,19 +57,25 @@ func newListCmd(g *globals) *cobra.Command {
 			"status (not started, in progress or done), in aligned columns. The ids are what\n" +
 			"`serverside read` and `serverside quiz` take. With --json it prints the same for\n" +
 			"scripts: modules, each with lessons (id, title, path, questions, status).",
-		Example: "  serverside list\n  serverside list --json | jq -r '.modules[].lessons[] | select(.status != \"done\") | .id'",
+		Example: "  serverside list\n  serverside list --json | jq -r '.modules[].lessons[].id'",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			course, store, err := g.openCourseAndStore(ctx)
-			if err != nil {
-				return err
-			}
-			defer store.Close()
 			user := g.UserName()
-			states, err := store.LessonStates(ctx, user)
-			if err != nil {
-				return fmt.Errorf("progress database %s: %w", store.Path(), err)
+			var states map[string]progress.LessonState
+			switch {
+			case errors.Is(err, errNoProgressYet):
+				// A first look at the course before starting it: every
+				// lesson is not started, and no database is created.
+			case err != nil:
+				return err
+			default:
+				defer store.Close()
+				states, err = store.LessonStates(ctx, user)
+				if err != nil {
+					return fmt.Errorf("progress database %s: %w", store.Path(), err)
+				}
 			}
 			listing := listCourse(course, user, states)
 			out := cmd.OutOrStdout()
@@ -78,7 +85,8 @@ func newListCmd(g *globals) *cobra.Command {
 				enc.SetEscapeHTML(false)
 				return enc.Encode(listing)
 			}
-			return writeListing(out, listing)
+			width, _ := terminalWidth(out)
+			return writeListing(out, listing, width)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the course and your progress as JSON")
@@ -112,40 +120,82 @@ func listCourse(c *lessons.Course, user string, states map[string]progress.Lesso
 }
 
 // writeListing prints the listing as text: one block per module, the
-// lessons' id, title and status in columns aligned across the whole course.
-func writeListing(w io.Writer, cl courseListing) error {
-	idW, titleW := 0, 0
+// lessons' id, title and status in columns. On a terminal (width > 0) the
+// rows fit its width, as gh's tables do: ids stay whole (they are what
+// `read` and `quiz` take), a title too long for the room left ends in "…",
+// and when not even that fits the title goes on a line of its own. Piped
+// (width 0), rows keep their full text for scripts and pagers.
+func writeListing(w io.Writer, cl courseListing, width int) error {
+	idW, titleW, statusW := 0, 0, 0
 	for _, m := range cl.Modules {
 		for _, l := range m.Lessons {
 			idW = max(idW, ansi.StringWidth(l.ID))
 			titleW = max(titleW, ansi.StringWidth(l.Title))
+			statusW = max(statusW, ansi.StringWidth(l.Status))
 		}
+	}
+	const minTitle = 12
+	stacked := false
+	if width > 0 {
+		// "  id  title  status"
+		room := width - 2 - idW - 2 - 2 - statusW
+		if room < minTitle {
+			stacked = true
+		}
+		titleW = min(titleW, max(room, minTitle))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: progress of %s\n", cl.Title, safeLine(cl.User))
 	counts := map[string]int{}
 	total := 0
 	for _, m := range cl.Modules {
-		fmt.Fprintf(&b, "\n%s\n", m.Title)
+		fmt.Fprintf(&b, "\n%s\n", fitLine(m.Title, width))
 		if len(m.Lessons) == 0 {
 			b.WriteString("  (no lessons loaded)\n")
 		}
 		for _, l := range m.Lessons {
-			b.WriteString("  " + pad(l.ID, idW) + "  " + pad(l.Title, titleW) + "  " + l.Status + "\n")
+			switch {
+			case stacked:
+				// Too narrow for columns: the id and status, then the title.
+				b.WriteString(fitLine("  "+l.ID+"  "+l.Status, width) + "\n")
+				b.WriteString(fitLine("    "+l.Title, width) + "\n")
+			default:
+				title := l.Title
+				if width > 0 {
+					title = ansi.Truncate(title, titleW, "…")
+				}
+				b.WriteString("  " + pad(l.ID, idW) + "  " + pad(title, titleW) + "  " + l.Status + "\n")
+			}
 			counts[l.Status]++
 			total++
 		}
 	}
-	fmt.Fprintf(&b, "\n%d lessons: %d done, %d in progress, %d not started.\n", total,
-		counts[progress.Done.String()], counts[progress.InProgress.String()], counts[progress.NotStarted.String()])
+	b.WriteString("\n" + wrapLine(fmt.Sprintf("%d lessons: %d done, %d in progress, %d not started.", total,
+		counts[progress.Done.String()], counts[progress.InProgress.String()], counts[progress.NotStarted.String()]), width) + "\n")
 	if len(cl.Broken) > 0 {
-		fmt.Fprintf(&b, "\n%d lesson file(s) could not be loaded (run `serverside lint` for every problem):\n", len(cl.Broken))
+		b.WriteString("\n" + wrapLine(fmt.Sprintf("%d lesson file(s) could not be loaded (run `serverside lint` for every problem):", len(cl.Broken)), width) + "\n")
 		for _, br := range cl.Broken {
 			fmt.Fprintf(&b, "  %s\n", br.Path)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// wrapLine wraps a sentence at spaces to width; width 0 leaves it whole.
+func wrapLine(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	return strings.Join(wordWrap(s, width), "\n")
+}
+
+// fitLine cuts a line to width columns with "…"; width 0 leaves it whole.
+func fitLine(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
 }
 
 // pad fills s with spaces to width columns.

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"serverside/lessons"
 )
 
 // listEnv is the test course, plus a broken lesson file, with ada having
@@ -124,6 +126,7 @@ func TestListJSON(t *testing.T) {
 
 func TestListBuiltInCourseNewUser(t *testing.T) {
 	db := t.TempDir() + "/p.db"
+	createDB(t, db)
 	out, _, err := runRoot(t, "", "list", "--json", "--db", db, "--user", "new")
 	if err != nil {
 		t.Fatal(err)
@@ -148,6 +151,7 @@ func TestListBuiltInCourseNewUser(t *testing.T) {
 
 func TestListHostileCourse(t *testing.T) {
 	env := newQuizEnv(t, hostileCourse)
+	env.open(t)
 	for _, args := range [][]string{{"list"}, {"list", "--json"}} {
 		out, _, err := runRoot(t, "", append(args, "--lessons", env.dir, "--db", env.db, "--user", "ada")...)
 		if err != nil {
@@ -157,5 +161,49 @@ func TestListHostileCourse(t *testing.T) {
 		if strings.Contains(out, `\u001b`) {
 			t.Errorf("%v: ESC escaped into JSON:\n%s", args, out)
 		}
+	}
+}
+
+// On a terminal, list fits its width: ids whole, long titles cut with "…",
+// and at a width too narrow for columns each title on its own line. Piped,
+// every title is whole.
+func TestListFitsTheTerminal(t *testing.T) {
+	c, _ := lessons.Default()
+	cl := listCourse(c, "ada", nil)
+	longest := ""
+	for _, l := range c.Lessons() {
+		if len(l.Title) > len(longest) {
+			longest = l.Title
+		}
+	}
+	for _, width := range []int{80, 60, 40} {
+		var b strings.Builder
+		if err := writeListing(&b, cl, width); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for i, line := range strings.Split(out, "\n") {
+			if w := ansi.StringWidth(line); w > width {
+				t.Errorf("width %d: line %d is %d columns: %q", width, i+1, w, line)
+			}
+			if strings.HasSuffix(line, " ") {
+				t.Errorf("width %d: line %d ends in spaces: %q", width, i+1, line)
+			}
+		}
+		for _, l := range c.Lessons() {
+			if !strings.Contains(out, "  "+l.ID+"  ") {
+				t.Errorf("width %d: id %s is not whole", width, l.ID)
+			}
+		}
+		if width == 80 && (!strings.Contains(out, "…") || strings.Contains(out, longest)) {
+			t.Errorf("width 80: the longest title %q should be cut with …", longest)
+		}
+	}
+	var b strings.Builder
+	if err := writeListing(&b, cl, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), longest) || strings.Contains(b.String(), "…") {
+		t.Error("piped, every title is whole")
 	}
 }

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -69,7 +72,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 			"progress between machines (export, import) and start lessons afresh (reset,\n" +
 			"undo-reset). --user picks whose progress; --db picks the database file.",
 		Example: "  serverside progress\n  serverside progress --json | jq .streak_days\n" +
-			"  serverside progress export > me.json\n  serverside progress reset http-basics",
+			"  serverside progress export > me.json\n  serverside progress reset http-caching",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -222,7 +225,7 @@ func newProgressExportCmd(g *globals) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := g.OpenStore(ctx)
+			store, err := g.OpenExistingStore(ctx)
 			if err != nil {
 				return err
 			}
@@ -273,14 +276,20 @@ func newProgressImportCmd(g *globals) *cobra.Command {
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var r io.Reader = cmd.InOrStdin()
-			if args[0] != "-" {
+			name := args[0]
+			if name == "-" {
+				name = "stdin"
+			} else {
 				f, err := os.Open(args[0])
 				if err != nil {
-					return fmt.Errorf("import: %w", err)
+					return fmt.Errorf("cannot import %s: %s", args[0], osProblem(err))
 				}
 				defer f.Close()
 				r = f
 			}
+			// Keep what was read, to say at which line the file goes wrong.
+			var seen bytes.Buffer
+			r = io.TeeReader(r, &seen)
 			ctx := cmd.Context()
 			store, err := g.OpenStore(ctx)
 			if err != nil {
@@ -289,7 +298,12 @@ func newProgressImportCmd(g *globals) *cobra.Command {
 			defer store.Close()
 			res, err := store.Import(ctx, r)
 			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				problem, notExport := importProblem(err, seen.Bytes())
+				msg := fmt.Sprintf("cannot import %s: %s; nothing was changed", name, problem)
+				if notExport {
+					msg += "\n  a progress export is what `serverside progress export` writes"
+				}
+				return errors.New(msg)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Imported the progress of %s: %s, %s, %s, %s, %s.\n", safeLine(res.User),
 				countOf(res.Attempts, "new answer"), countOf(res.LessonStates, "lesson state"),
@@ -307,7 +321,7 @@ func newProgressResetCmd(g *globals) *cobra.Command {
 		Long: "reset clears your answers, lesson state and review schedule for one lesson, or for\n" +
 			"every lesson when no id is given. Nothing is deleted: `serverside progress\n" +
 			"undo-reset` brings back what the last reset cleared. It asks first unless --yes.",
-		Example: "  serverside progress reset http-basics\n  serverside progress reset --yes",
+		Example: "  serverside progress reset http-caching\n  serverside progress reset --yes",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -326,7 +340,7 @@ func newProgressResetCmd(g *globals) *cobra.Command {
 					what = fmt.Sprintf("your progress in %q (%s)", safeLine(l.Title), lessonID)
 				}
 			}
-			store, err := g.OpenStore(ctx)
+			store, err := g.OpenExistingStore(ctx)
 			if err != nil {
 				return err
 			}
@@ -397,7 +411,7 @@ func newProgressUndoResetCmd(g *globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := g.OpenStore(ctx)
+			store, err := g.OpenExistingStore(ctx)
 			if err != nil {
 				return err
 			}
@@ -413,4 +427,167 @@ func newProgressUndoResetCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// importProblem says what is wrong with an import file in the words of the
+// file (its fields, lines and records), not in Go's: a JSON decoding error
+// names Go types such as progress.exportFile.
+// notExport is true when the file is not an export at all.
+func importProblem(err error, src []byte) (problem string, notExport bool) {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		line := lineOf(src, typeErr.Offset)
+		if typeErr.Field == "" {
+			return fmt.Sprintf("the file holds %s, but a progress export is an object {\"format\": \"%s\", ...}", jsonKind(typeErr.Value), progress.ExportFormat), true
+		}
+		field := typeErr.Field
+		if p := jsonPathAt(src, typeErr.Offset); p != "" {
+			field = p
+		}
+		return fmt.Sprintf("line %d: %s should be %s, not %s", line, field, jsonWant(typeErr.Type.Kind().String(), typeErr.Type.String()), jsonKind(typeErr.Value)), false
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("line %d: not valid JSON (%s)", lineOf(src, syntaxErr.Offset), strings.TrimPrefix(syntaxErr.Error(), "json: ")), true
+	case errors.Is(err, io.EOF) && len(bytes.TrimSpace(src)) == 0:
+		return "the file is empty", true
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the file ends in the middle of its JSON: it was cut short", false
+	}
+	msg := err.Error()
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("unknown field %s: the file is not a progress export, or was written by another program", m[1]), true
+	}
+	return strings.TrimPrefix(msg, "import: "), strings.Contains(msg, "not a serverside progress export")
+}
+
+// jsonPathAt names the value of src that ends at byte off, with the index
+// of each record: "attempts[3].correct". "" when src does not get there.
+func jsonPathAt(src []byte, off int64) string {
+	type level struct {
+		array bool
+		index int
+		key   string
+	}
+	var stack []level
+	dec := json.NewDecoder(bytes.NewReader(src))
+	expectKey := false
+	name := func() string {
+		var b strings.Builder
+		for _, l := range stack {
+			if l.array {
+				fmt.Fprintf(&b, "[%d]", l.index)
+			} else if l.key != "" {
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(l.key)
+			}
+		}
+		return b.String()
+	}
+	// afterValue moves past a value in the enclosing array or object.
+	afterValue := func() {
+		if n := len(stack); n > 0 {
+			if stack[n-1].array {
+				stack[n-1].index++
+			} else {
+				expectKey = true
+			}
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, level{})
+				expectKey = true
+				continue
+			case '[':
+				stack = append(stack, level{array: true})
+				continue
+			default:
+				if dec.InputOffset() >= off {
+					return name()
+				}
+				stack = stack[:len(stack)-1]
+				afterValue()
+				continue
+			}
+		case string:
+			if expectKey && len(stack) > 0 && !stack[len(stack)-1].array {
+				stack[len(stack)-1].key = t
+				expectKey = false
+				continue
+			}
+		}
+		if dec.InputOffset() >= off {
+			return name()
+		}
+		afterValue()
+	}
+}
+
+var unknownField = regexp.MustCompile(`json: unknown field ("[^"]*")`)
+
+func lineOf(src []byte, off int64) int {
+	off = min(max(off, 0), int64(len(src)))
+	return bytes.Count(src[:off], []byte("\n")) + 1
+}
+
+// jsonKind names what the file holds where a value was wrong.
+func jsonKind(v string) string {
+	switch v {
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "string":
+		return "text"
+	case "bool":
+		return "true or false"
+	case "":
+		return "something else"
+	}
+	if strings.HasPrefix(v, "number") {
+		return "a number"
+	}
+	return v
+}
+
+// jsonWant names, in JSON's words, what Go wanted there.
+func jsonWant(kind, typ string) string {
+	switch {
+	case typ == "time.Time":
+		return "a time such as \"2026-01-02T15:04:05Z\""
+	case kind == "string":
+		return "text"
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+		return "a number"
+	case kind == "bool":
+		return "true or false"
+	case kind == "slice", kind == "array":
+		return "a list"
+	}
+	return "an object"
+}
+
+// osProblem is an error opening a file without Go's "open NAME:" prefix.
+func osProblem(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "the file does not exist"
+		case errors.Is(err, fs.ErrPermission):
+			return "permission denied"
+		}
+		return pe.Err.Error()
+	}
+	return err.Error()
 }

@@ -246,6 +246,7 @@ func TestUsersCmd(t *testing.T) {
 		t.Errorf("users text: %v\n%s", err, stdout)
 	}
 	empty := &globals{dbPath: filepath.Join(t.TempDir(), "e.db"), user: "ada"}
+	createDB(t, empty.dbPath)
 	if stdout, _, err := runProgressCmd(t, newUsersCmd(empty), ""); err != nil || !strings.Contains(stdout, "No learners yet") {
 		t.Errorf("users on an empty database: %v %q", err, stdout)
 	}

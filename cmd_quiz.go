@@ -30,7 +30,9 @@ func newQuizCmd(g *globals) *cobra.Command {
 			"  true or false              t, f, true or false\n" +
 			"  a short answer             the text\n" +
 			"  a number                   1500, 1.5e3 or \"200 ms\"\n" +
-			"  an order                   the item numbers as shown, first to last: 3 1 2\n\n" +
+			"  an order                   the item numbers as shown, first to last: 3 1 2\n" +
+			"  a hint                     ? (the next hint; hints used are recorded)\n" +
+			"  skip the question          skip (nothing is recorded; it counts as not answered)\n\n" +
 			"An answer that can't be read is explained and asked again. Every answer is saved to\n" +
 			"your progress before its feedback is printed, exactly as in the app, and the lesson\n" +
 			"is marked done once every question's latest answer is right. End of input (Ctrl-D)\n" +
@@ -140,6 +142,9 @@ func readLines(ctx context.Context, r io.Reader) <-chan inputLine {
 // errEndOfInput means the learner closed the input: a clean stop.
 var errEndOfInput = errors.New("end of input")
 
+// errSkipped means the learner skipped the question.
+var errSkipped = errors.New("skipped")
+
 func (z *lineQuiz) printf(format string, args ...any) {
 	fmt.Fprintf(z.out, format, args...)
 }
@@ -150,11 +155,15 @@ func (z *lineQuiz) run(ctx context.Context) error {
 		return fmt.Errorf("saving progress: %w", err)
 	}
 	total := len(l.Questions)
-	z.printf("%s: %d question%s. Answer each on one line; end the input (Ctrl-D) to stop.\n", safeLine(l.Title), total, plural(total))
-	right, answered := 0, 0
+	z.printf("%s: %d question%s. Answer each on one line (? for a hint, skip to skip); end the input (Ctrl-D) to stop.\n", safeLine(l.Title), total, plural(total))
+	right, answered, skipped := 0, 0, 0
 	var stopErr error
 	for i, q := range l.Questions {
 		ok, err := z.ask(ctx, i, q)
+		if errors.Is(err, errSkipped) {
+			skipped++
+			continue
+		}
 		if err != nil {
 			stopErr = err
 			break
@@ -172,7 +181,11 @@ func (z *lineQuiz) run(ctx context.Context) error {
 	}
 	z.printf("\n%d of %d right", right, total)
 	if left := total - answered; left > 0 {
-		z.printf(" (%d not answered; run the quiz again to finish)", left)
+		skips := ""
+		if skipped > 0 {
+			skips = fmt.Sprintf(", %d skipped", skipped)
+		}
+		z.printf(" (%d not answered%s; run the quiz again to finish)", left, skips)
 	}
 	z.printf(".\n")
 	// The context may be cancelled by now; finishing the bookkeeping for
@@ -208,6 +221,7 @@ func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, e
 	}
 	z.printf("%s\n", answerHint(q))
 	var a lessons.Answer
+	hints := 0
 	for {
 		z.printf("> ")
 		line, err := z.readLine(ctx)
@@ -216,6 +230,22 @@ func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, e
 		}
 		if z.echo {
 			z.printf("%s\n", safeLine(line))
+		}
+		switch strings.ToLower(strings.TrimSpace(line)) {
+		case "?":
+			switch {
+			case len(q.Hints) == 0:
+				z.printf("This question has no hints.\n")
+			case hints == len(q.Hints):
+				z.printf("No more hints (%d of %d shown).\n", hints, len(q.Hints))
+			default:
+				hints++
+				z.printf("Hint %d of %d: %s\n", hints, len(q.Hints), render.TerminalSafe(q.Hints[hints-1], false))
+			}
+			continue
+		case "skip":
+			z.printf("Skipped.\n")
+			return false, errSkipped
 		}
 		a, err = lessons.ParseAnswer(q, line, shown)
 		if err == nil {
@@ -226,7 +256,7 @@ func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, e
 	res := lessons.Grade(q, a)
 	att := progress.Attempt{
 		User: z.user, LessonID: z.lesson.ID, QuestionID: q.ID, QuestionHash: q.Hash,
-		Answer: a.Encode(), Correct: res.Correct, HintsUsed: 0, At: time.Now(),
+		Answer: a.Encode(), Correct: res.Correct, HintsUsed: hints, At: time.Now(),
 	}
 	// Saved before the feedback: a learner who saw "Right." has it on record.
 	if _, err := z.store.RecordAttempt(context.WithoutCancel(ctx), att); err != nil {

@@ -300,3 +300,39 @@ func TestShuffledOrder(t *testing.T) {
 		t.Fatalf("one item: %v", got)
 	}
 }
+
+// In the line quiz, ? shows the next hint (and the attempt records how many
+// were used) and skip moves on without recording anything.
+func TestQuizPlainHintsAndSkip(t *testing.T) {
+	env := newQuizEnv(t, map[string]string{
+		"m/l.md": "---\nid: hinted\ntitle: Hinted\n---\n\nText.\n\n" +
+			"```quiz\nid: first\ntype: single\nprompt: Which method is safe?\nchoices: [GET, POST]\nanswer: GET\nexplain: GET reads.\n" +
+			"hints:\n  - Think of reading.\n  - It has three letters.\n```\n\n" +
+			"```quiz\nid: second\ntype: truefalse\nprompt: PUT is idempotent.\nanswer: true\nexplain: Same state.\n```\n\n" +
+			"```quiz\nid: third\ntype: truefalse\nprompt: POST is safe.\nanswer: false\nexplain: It changes state.\n```\n",
+	})
+	out, err := env.quiz(t, "hinted", "?\n?\n?\n1\n?\nskip\nf\n")
+	if err != nil {
+		t.Fatalf("quiz: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"(? for a hint, skip to skip)",
+		"> ?\nHint 1 of 2: Think of reading.\n> ?\nHint 2 of 2: It has three letters.\n> ?\nNo more hints (2 of 2 shown).\n> 1\nRight.",
+		"> ?\nThis question has no hints.\n> skip\nSkipped.\n",
+		"2 of 3 right (1 not answered, 1 skipped; run the quiz again to finish).",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	latest, err := env.open(t).LatestAttempts(t.Context(), "ada", "hinted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(latest) != 2 || latest["first"].HintsUsed != 2 || latest["third"].HintsUsed != 0 {
+		t.Errorf("attempts: %+v", latest)
+	}
+	if _, ok := latest["second"]; ok {
+		t.Error("a skipped question records no attempt")
+	}
+}

@@ -33,7 +33,7 @@ func newUsersCmd(g *globals) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := g.OpenStore(ctx)
+			store, err := g.OpenExistingStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -55,8 +57,15 @@ func LoadDir(dir string) (*Course, []Problem, error) {
 	}
 	c, probs := Load(os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir)))
 	c.Root = dir
+	if len(c.Lessons()) == 0 && len(c.Broken) == 0 && !HasErrors(probs) {
+		return nil, nil, fmt.Errorf("no lessons found in %s: %w", dir, ErrNoLessons)
+	}
 	return c, probs, nil
 }
+
+// ErrNoLessons says a course folder holds no lesson files, with what a
+// lesson file is.
+var ErrNoLessons = errors.New("a lesson is a markdown file (name.md) that starts with front matter (a line '---', 'id: …' and 'title: …', a line '---'), in the folder or in a module folder one level down")
 
 // courseFile is course.yaml.
 type courseFile struct {
@@ -109,7 +118,7 @@ func (ld *loader) load() (*Course, []Problem) {
 	// Group files by module folder.
 	byDir := map[string][]string{}
 	for _, f := range files {
-		byDir[path.Dir(f)] = append(byDir[path.Dir(f)], f)
+		byDir[moduleDir(f)] = append(byDir[moduleDir(f)], f)
 	}
 	var dirs []string
 	for d := range byDir {
@@ -228,20 +237,79 @@ func (ld *loader) load() (*Course, []Problem) {
 			c.Modules = append(c.Modules, m)
 		}
 	}
-	// Links between lessons must resolve to a lesson file of the course.
-	exists := map[string]bool{}
+	ld.checkRefs(c, files)
+	SortProblems(ld.probs)
+	return c, ld.probs
+}
+
+// checkRefs checks every lesson's links and images against the course's
+// files: a link or image that leads to nothing is an error (the lesson is
+// still shown: only that link is broken), a #fragment that no heading of
+// the target has is a warning.
+func (ld *loader) checkRefs(c *Course, files []string) {
+	isLesson := map[string]bool{}
 	for _, f := range files {
-		exists[f] = true
+		isLesson[f] = true
 	}
+	byPath := map[string]*Lesson{}
+	anchorAt := map[string]string{} // anchor -> first lesson path that has it
 	for _, l := range c.Lessons() {
-		for _, k := range l.Links {
-			if !exists[k.Path] {
-				ld.problem(l.Path, k.Line, k.Col, Error, "link %q does not lead to a lesson of this course (looked for %s)", k.Target, k.Path)
+		byPath[l.Path] = l
+		for _, a := range l.anchors {
+			if _, ok := anchorAt[a]; !ok {
+				anchorAt[a] = l.Path
 			}
 		}
 	}
-	SortProblems(ld.probs)
-	return c, ld.probs
+	exists := func(p string) bool {
+		if isLesson[p] || p == "." {
+			return true
+		}
+		_, err := fs.Stat(ld.fsys, p)
+		return err == nil
+	}
+	for _, l := range c.Lessons() {
+		for _, r := range l.refs {
+			// A link to a page folder (../cookies/) leads to its index.md.
+			if index := r.Path + "/index.md"; !r.image && !isLesson[r.Path] && byPath[index] != nil {
+				r.Path = index
+				l.Links = append(l.Links, r.Link)
+			}
+			if !exists(r.Path) {
+				if r.image {
+					ld.problem(l.Path, r.Line, r.Col, Error, "image %q does not exist (looked for %s): fix the path or add the file", r.Target, r.Path)
+				} else {
+					ld.problem(l.Path, r.Line, r.Col, Error, "link %q leads to a file that does not exist (looked for %s): fix the path or create the file", r.Target, r.Path)
+				}
+				ld.probs[len(ld.probs)-1].Shown = true
+				continue
+			}
+			target := byPath[r.Path]
+			if r.fragment == "" || r.image || target == nil || slices.Contains(target.anchors, r.fragment) {
+				continue
+			}
+			elsewhere, found := anchorAt[r.fragment]
+			switch {
+			case found && r.Path == l.Path:
+				ld.problem(l.Path, r.Line, r.Col, Warning, "link %q: this lesson has no heading with that anchor; %s has one: link to %s", r.Target, ld.display(elsewhere), relLink(l.Path, elsewhere)+"#"+r.fragment)
+			case found:
+				ld.problem(l.Path, r.Line, r.Col, Warning, "link %q: %s has no heading with that anchor; %s has one: link to %s", r.Target, ld.display(r.Path), ld.display(elsewhere), relLink(l.Path, elsewhere)+"#"+r.fragment)
+			case r.Path == l.Path:
+				ld.problem(l.Path, r.Line, r.Col, Warning, "link %q: this lesson has no heading with that anchor", r.Target)
+			default:
+				ld.problem(l.Path, r.Line, r.Col, Warning, "link %q: %s has no heading with that anchor", r.Target, ld.display(r.Path))
+			}
+		}
+	}
+}
+
+// relLink is the relative link from the lesson at from to the file at to.
+func relLink(from, to string) string {
+	rel, err := filepath.Rel(filepath.FromSlash(path.Dir(from)), filepath.FromSlash(to))
+	if err != nil {
+		return to
+	}
+	return filepath.ToSlash(rel)
 }
 
 // modulePlan is a module as course.yaml (or the folder layout) lays it
@@ -307,33 +375,111 @@ func (ld *loader) isDir(dir string) bool {
 	return err == nil && st.IsDir()
 }
 
-// lessonFiles lists the course's markdown files: those at the top and one
-// folder down. README.md files are documentation, not lessons.
+// lessonFiles lists the course's markdown files: those at the top, those
+// one folder down (a module), and a page folder's index.md inside a module
+// (documentation sites lay out one folder per page: http/cookies/index.md).
+// README.md files are documentation, not lessons. Folders holding no
+// markdown (images/) are the lessons' material and need no mention.
 func (ld *loader) lessonFiles() []string {
 	var out []string
-	_ = fs.WalkDir(ld.fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			ld.problem(p, 1, 1, Error, "cannot read: %v", err)
-			return nil
+	for _, d := range ld.readDir(".") {
+		name := d.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
 		}
-		depth := strings.Count(p, "/")
-		if d.IsDir() {
-			if p != "." && (strings.HasPrefix(d.Name(), ".") || depth >= 1) {
-				if depth >= 1 && !strings.HasPrefix(d.Name(), ".") {
-					ld.problem(p, 1, 1, Warning, "folders inside a module are ignored: move its lessons up into %s", path.Dir(p))
-				}
-				return fs.SkipDir
+		if !d.IsDir() {
+			if isLessonName(name) {
+				out = append(out, name)
 			}
-			return nil
+			continue
 		}
-		if !strings.HasSuffix(d.Name(), ".md") || strings.EqualFold(d.Name(), "README.md") || strings.HasPrefix(d.Name(), ".") {
-			return nil
+		for _, e := range ld.readDir(name) {
+			p := name + "/" + e.Name()
+			if strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			if !e.IsDir() {
+				if isLessonName(e.Name()) {
+					out = append(out, p)
+				}
+				continue
+			}
+			if index := ld.indexFile(p); index != "" {
+				out = append(out, p+"/"+index)
+			} else if ld.hasMarkdown(p) {
+				ld.problem(p, 1, 1, Warning, "folders inside a module are ignored: move its lessons up into %s", name)
+			}
 		}
-		out = append(out, p)
-		return nil
-	})
+	}
 	sort.Strings(out)
 	return out
+}
+
+// isLessonName reports whether a markdown file is a lesson. The files a
+// repository keeps for its people (README.md and its translations such as
+// README-ja.md, CONTRIBUTING.md, CHANGELOG.md, LICENSE.md, ...) are not:
+// courses are often repositories, and lessons link to these.
+func isLessonName(name string) bool {
+	if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, ".") {
+		return false
+	}
+	base := strings.ToUpper(strings.TrimSuffix(name, ".md"))
+	if base == "README" || strings.HasPrefix(base, "README-") || strings.HasPrefix(base, "README.") {
+		return false
+	}
+	switch base {
+	case "CONTRIBUTING", "CHANGELOG", "CHANGES", "LICENSE", "LICENCE", "CODE_OF_CONDUCT", "SECURITY", "AUTHORS", "CONTRIBUTORS", "NOTICE", "SUPPORT":
+		return false
+	}
+	return true
+}
+
+func (ld *loader) readDir(dir string) []fs.DirEntry {
+	entries, err := fs.ReadDir(ld.fsys, dir)
+	if err != nil {
+		ld.problem(dir, 1, 1, Error, "cannot read: %v", err)
+	}
+	return entries
+}
+
+// indexFile is the name of a page folder's index.md, or "".
+func (ld *loader) indexFile(dir string) string {
+	entries, _ := fs.ReadDir(ld.fsys, dir)
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(e.Name(), "index.md") {
+			return e.Name()
+		}
+	}
+	return ""
+}
+
+// hasMarkdown reports whether a folder, or one below it, holds a markdown
+// file other than a README: lessons an author may expect to see.
+func (ld *loader) hasMarkdown(dir string) bool {
+	found := false
+	_ = fs.WalkDir(ld.fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found {
+			return fs.SkipDir
+		}
+		if d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
+			return fs.SkipDir
+		}
+		if !d.IsDir() && isLessonName(d.Name()) {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
+}
+
+// moduleDir is the module folder a lesson file belongs to: its first
+// folder, or "." for a file at the top.
+func moduleDir(f string) string {
+	if i := strings.IndexByte(f, '/'); i >= 0 {
+		return f[:i]
+	}
+	return "."
 }
 
 func (ld *loader) readCourseFile() (courseFile, bool) {
@@ -433,7 +579,9 @@ func moduleID(dir string) string {
 	return dir
 }
 
-// titleFromName makes "01-how-backends-work" read "How backends work".
+// titleFromName makes "01-how-backends-work" read "How backends work",
+// keeping the words that are acronyms in capitals: "02-http" is "HTTP", and
+// "connection_management_in_http_1.x" is "Connection management in HTTP/1.x".
 func titleFromName(dir string) string {
 	if dir == "." || dir == "" {
 		return ""
@@ -442,12 +590,44 @@ func titleFromName(dir string) string {
 	if i := strings.IndexAny(name, "-_ "); i > 0 && strings.Trim(name[:i], "0123456789") == "" {
 		name = name[i+1:]
 	}
-	name = strings.NewReplacer("-", " ", "_", " ").Replace(name)
-	if name == "" {
+	words := strings.FieldsFunc(name, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	if len(words) == 0 {
 		return dir
 	}
-	return strings.ToUpper(name[:1]) + name[1:]
+	var out []string
+	for i, w := range words {
+		if a, ok := acronyms[strings.ToLower(w)]; ok {
+			w = a
+		} else if i == 0 {
+			w = strings.ToUpper(w[:1]) + w[1:]
+		}
+		// A protocol's version joins it: "http 2" is "HTTP/2".
+		if n := len(out); n > 0 && protocolNames[out[n-1]] && versionPattern.MatchString(w) {
+			out[n-1] += "/" + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
 }
+
+// acronyms are the words folder names of backend courses write in lower
+// case that a title writes otherwise.
+var acronyms = map[string]string{
+	"api": "API", "apis": "APIs", "cdn": "CDN", "cdns": "CDNs", "cli": "CLI", "cors": "CORS", "csrf": "CSRF",
+	"css": "CSS", "db": "DB", "dns": "DNS", "faq": "FAQ", "grpc": "gRPC", "html": "HTML", "http": "HTTP",
+	"https": "HTTPS", "io": "I/O", "ip": "IP", "json": "JSON", "jwt": "JWT", "mdn": "MDN", "oauth": "OAuth",
+	"orm": "ORM", "rest": "REST", "rpc": "RPC", "sql": "SQL", "ssh": "SSH", "ssl": "SSL", "tcp": "TCP",
+	"tls": "TLS", "ttl": "TTL", "udp": "UDP", "uri": "URI", "url": "URL", "urls": "URLs", "xml": "XML",
+	"xss": "XSS", "acid": "ACID", "cap": "CAP", "crud": "CRUD", "nosql": "NoSQL", "rdbms": "RDBMS",
+	"cpu": "CPU", "tdd": "TDD", "ci": "CI", "aws": "AWS", "mvc": "MVC", "websocket": "WebSocket",
+	"websockets": "WebSockets", "graphql": "GraphQL", "sse": "SSE",
+}
+
+// protocolNames take a version after a slash (HTTP/2; TLS 1.3 takes a space).
+var protocolNames = map[string]bool{"HTTP": true}
+
+var versionPattern = regexp.MustCompile(`^[0-9]+(\.[0-9a-z]+)*$`)
 
 // DisplayPath names a file of the course as problems do.
 func (c *Course) DisplayPath(rel string) string {

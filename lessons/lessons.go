@@ -59,6 +59,10 @@ type Lesson struct {
 	Stale error
 
 	idLine, idCol int // where the front matter sets id, for course-level problems
+	// refs are the body's links and images within the course, and anchors
+	// the #fragments that lead into this lesson, for lint.
+	refs    []ref
+	anchors []string
 }
 
 // QuestionType names the kinds of question a lesson can ask.

@@ -58,3 +58,7 @@ func HasErrors(ps []Problem) bool {
 	}
 	return false
 }
+
+// Closest returns the word of known that s is most likely a typo of, or ""
+// when none is near: the suggestion in "did you mean …?" everywhere.
+func Closest(s string, known []string) string { return closest(s, known) }

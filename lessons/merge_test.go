@@ -22,7 +22,7 @@ func TestMergeLastGoodKeepsThePreviousVersionInPlace(t *testing.T) {
 		t.Fatal(probs)
 	}
 	// Break two lessons, one of them the first of the module.
-	fsys["m/1.md"] = &fstest.MapFile{Data: []byte("---\nid: one\n---\n\nNo title.\n")}
+	fsys["m/1.md"] = &fstest.MapFile{Data: []byte("---\nid: one\ntitle: \"\"\n---\n\nNo title.\n")}
 	fsys["m/3.md"] = &fstest.MapFile{Data: []byte("---\nid: three\ntitle: Three\n---\n\n```quiz\nid: [\n```\n")}
 	fsys["m/5.md"] = &fstest.MapFile{Data: []byte("no front matter\n")}
 	next, probs := Load(fsys, "c")
@@ -40,7 +40,7 @@ func TestMergeLastGoodKeepsThePreviousVersionInPlace(t *testing.T) {
 		t.Errorf("lessons in order with the last good versions in place: got %v", ids)
 	}
 	one, three := merged.Lesson("one"), merged.Lesson("three")
-	if one.Stale == nil || !strings.Contains(one.Stale.Error(), "no title") {
+	if one.Stale == nil || !strings.Contains(one.Stale.Error(), "title is empty") {
 		t.Errorf("lesson one keeps the error of its file: %v", one.Stale)
 	}
 	if three.Stale == nil || !strings.Contains(three.Stale.Error(), "not valid YAML") || three.Body != prev.Lesson("three").Body {
@@ -79,7 +79,7 @@ func TestMergeLastGoodDoesNotDuplicateAnID(t *testing.T) {
 	prev, _ := Load(fsys, "c")
 	// a.md breaks while b.md takes a's id: a's last good version would
 	// bring "x" twice into the course, so a.md stays broken.
-	fsys["a.md"] = &fstest.MapFile{Data: []byte("---\nid: x\n---\n\nNo title.\n")}
+	fsys["a.md"] = &fstest.MapFile{Data: []byte("---\nid: x\ntitle: \"\"\n---\n\nNo title.\n")}
 	fsys["b.md"] = lessonFile("x", "B now says x.")
 	next, _ := Load(fsys, "c")
 	merged := MergeLastGood(prev, next)

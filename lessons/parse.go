@@ -5,11 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"path"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -132,7 +134,9 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 		return
 	}
 	if len(doc.Content) == 0 {
-		p.errorf(1, 1, "front matter is empty: add 'id: …' and 'title: …'")
+		l.ID, l.Title = suggestID(pageName(p.rel)), titleFromName(pageName(p.rel))
+		l.idLine, l.idCol = 1, 1
+		p.warnf(1, 1, "front matter is empty: using id %q and title %q from the file name; add 'id: …' and 'title: …'", l.ID, l.Title)
 		return
 	}
 	m := doc.Content[0]
@@ -143,6 +147,8 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 	off := 1 // the opening '---' is line 1, YAML line 1 is file line 2
 	seen := map[string]bool{}
 	titleLine, titleCol, titleReported := 1, 1, false
+	var foreign []string
+	var foreignAt [2]int
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		line, col := off+k.Line, k.Column
@@ -177,14 +183,24 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 			}
 			l.Minutes = n
 		default:
-			p.unknownKey(line, col, "front matter", k.Value, frontMatterKeys)
+			p.foreignKey(line, col, k.Value, &foreign, &foreignAt)
 		}
 	}
+	if len(foreign) > 0 {
+		p.warnf(foreignAt[0], foreignAt[1], "front matter keys serverside does not use are ignored: %s (it reads %s)", strings.Join(foreign, ", "), strings.Join(frontMatterKeys, ", "))
+	}
+	// Material brought from elsewhere (MDN, a documentation site) often has
+	// a title but no id, or neither: the lesson still loads, named after
+	// its file (its folder for index.md), and lint says how to make the
+	// name last.
 	if !seen["id"] {
-		p.errorf(1, 1, "front matter has no id: add 'id: %s' (lowercase, dashes, unique in the course)", suggestID(path.Base(strings.TrimSuffix(p.rel, ".md"))))
+		l.ID = suggestID(pageName(p.rel))
+		l.idLine, l.idCol = 1, 1
+		p.warnf(1, 1, "front matter has no id: using %q from the file name; add 'id: %s' so progress survives renaming the file", l.ID, l.ID)
 	}
 	if !seen["title"] {
-		p.errorf(1, 1, "front matter has no title: add 'title: …'")
+		l.Title = titleFromName(pageName(p.rel))
+		p.warnf(1, 1, "front matter has no title: using %q from the file name; add 'title: …' to choose your own", l.Title)
 	} else if l.Title == "" && !titleReported {
 		p.errorf(titleLine, titleCol, "title is empty: give the lesson a title (plain text, as the course map shows it)")
 	}
@@ -196,6 +212,34 @@ func (p *lessonParser) unknownKey(line, col int, where, key string, known []stri
 		return
 	}
 	p.errorf(line, col, "unknown %s key %q (known keys: %s)", where, key, strings.Join(known, ", "))
+}
+
+// foreignKey notes a front matter key serverside does not use. Pages from
+// other tools carry their own (MDN's slug, page-type, sidebar): those are
+// ignored, with one warning for them all, while a near miss of a key
+// serverside knows (titel) is an error, since the author meant that key.
+func (p *lessonParser) foreignKey(line, col int, key string, foreign *[]string, at *[2]int) {
+	if s := closest(key, frontMatterKeys); s != "" {
+		p.errorf(line, col, "unknown front matter key %q: did you mean %q?", key, s)
+		return
+	}
+	if len(*foreign) == 0 {
+		*at = [2]int{line, col}
+	}
+	*foreign = append(*foreign, key)
+}
+
+// pageName is the name a lesson file gives its lesson when the front
+// matter doesn't: the file name without .md, or the folder's name for an
+// index.md, as documentation sites lay out one folder per page.
+func pageName(rel string) string {
+	base := strings.TrimSuffix(path.Base(rel), ".md")
+	if strings.EqualFold(base, "index") {
+		if dir := path.Dir(rel); dir != "." && dir != "/" {
+			return path.Base(dir)
+		}
+	}
+	return base
 }
 
 // block is a quiz or lab fence found in the body.
@@ -223,10 +267,16 @@ func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
 	}
 	var heads []rawHeading
 	type rawLink struct {
-		dest string
-		off  int
+		dest  string
+		off   int
+		image bool
 	}
 	var links []rawLink
+	type rawHTML struct {
+		text []byte
+		off  int
+	}
+	var htmls []rawHTML
 
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -260,6 +310,22 @@ func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
 			heads = append(heads, rawHeading{level: n.Level, text: Sanitize(strings.TrimSpace(t.String())), off: off})
 		case *ast.Link:
 			links = append(links, rawLink{dest: string(n.Destination), off: nodeOffset(n, body)})
+		case *ast.Image:
+			off := nodeOffset(n, body)
+			if off >= 2 && body[off] == '[' && body[off-1] == '!' {
+				off-- // point at the '!' that opens the image
+			}
+			links = append(links, rawLink{dest: string(n.Destination), off: off, image: true})
+		case *ast.HTMLBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				htmls = append(htmls, rawHTML{text: seg.Value(body), off: seg.Start})
+			}
+		case *ast.RawHTML:
+			for i := 0; i < n.Segments.Len(); i++ {
+				seg := n.Segments.At(i)
+				htmls = append(htmls, rawHTML{text: seg.Value(body), off: seg.Start})
+			}
 		}
 		return ast.WalkContinue, nil
 	})
@@ -314,17 +380,30 @@ func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
 	for _, h := range heads {
 		l.Headings = append(l.Headings, Heading{Level: h.level, Text: h.text, Offset: shift(h.off)})
 	}
+	// HTML in the markdown: <img src> must lead to a file, and id or name
+	// attributes are anchors a #fragment may point at.
+	for _, h := range htmls {
+		for _, m := range htmlImgSrc.FindAllSubmatchIndex(h.text, -1) {
+			links = append(links, rawLink{dest: string(h.text[m[2]:m[3]]), off: h.off + m[0], image: true})
+		}
+		for _, m := range htmlAnchor.FindAllSubmatch(h.text, -1) {
+			l.anchors = append(l.anchors, string(m[1]))
+		}
+	}
+	seenSlug := map[string]int{}
+	for _, h := range heads {
+		l.anchors = append(l.anchors, headingSlug(h.text, seenSlug))
+	}
 	for _, k := range links {
-		dest := k.dest
-		if dest == "" || strings.Contains(dest, "://") || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "mailto:") {
+		r, ok := resolveRef(p.rel, k.dest)
+		if !ok {
 			continue
 		}
-		target, _, _ := strings.Cut(dest, "#")
-		if !strings.HasSuffix(target, ".md") || strings.HasPrefix(target, "/") {
-			continue
+		r.Line, r.Col, r.image = fileLine(k.off), fileCol(k.off), k.image
+		l.refs = append(l.refs, r)
+		if !k.image && r.Path != p.rel && strings.HasSuffix(r.Path, ".md") {
+			l.Links = append(l.Links, r.Link)
 		}
-		resolved := path.Clean(path.Join(path.Dir(p.rel), target))
-		l.Links = append(l.Links, Link{Target: dest, Path: resolved, Line: fileLine(k.off), Col: fileCol(k.off)})
 	}
 	if !hasText(l.Body) && len(l.Questions) == 0 {
 		p.errorf(bodyLine, 1, "lesson is empty: write its text below the front matter")
@@ -424,6 +503,71 @@ func closingFenceEnd(b []byte, off int, opener []byte) int {
 		off = end
 	}
 	return off
+}
+
+var (
+	htmlImgSrc = regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
+	htmlAnchor = regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`)
+	uriScheme  = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+)
+
+// ref is a link or image in a lesson body that leads to a place in the
+// course, for lint to check once every file is known.
+type ref struct {
+	Link
+	fragment string // after '#', decoded; "" when none
+	image    bool
+}
+
+// resolveRef resolves a link destination written in the lesson at rel to a
+// slash path relative to the course root. ok is false for what lint leaves
+// alone: links with a scheme (https:, mailto:), absolute paths, and links
+// that leave the course folder. A link within the page resolves to rel.
+func resolveRef(rel, dest string) (ref, bool) {
+	dest = strings.TrimSpace(dest)
+	if dest == "" || uriScheme.MatchString(dest) || strings.HasPrefix(dest, "/") {
+		return ref{}, false
+	}
+	target, frag, _ := strings.Cut(dest, "#")
+	target, _, _ = strings.Cut(target, "?")
+	// Percent-encoded names are decoded, unless that would make a control
+	// character (%1b): lint prints the path it looked for.
+	if t, err := url.PathUnescape(target); err == nil && !strings.ContainsFunc(t, IsControl) {
+		target = t
+	}
+	if f, err := url.PathUnescape(frag); err == nil && !strings.ContainsFunc(f, IsControl) {
+		frag = f
+	}
+	resolved := rel
+	if target != "" {
+		resolved = path.Clean(path.Join(path.Dir(rel), target))
+	}
+	if resolved == ".." || strings.HasPrefix(resolved, "../") {
+		return ref{}, false
+	}
+	return ref{Link: Link{Target: dest, Path: resolved}, fragment: frag}, true
+}
+
+// headingSlug is the anchor GitHub gives a heading: lower case, spaces as
+// dashes, punctuation dropped; a repeated heading gets -1, -2, ...
+func headingSlug(text string, seen map[string]int) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(text)) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(r)
+		}
+	}
+	slug := b.String()
+	if n := seen[slug]; n > 0 {
+		seen[slug] = n + 1
+		slug = fmt.Sprintf("%s-%d", slug, n)
+	} else {
+		seen[slug] = 1
+	}
+	return slug
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

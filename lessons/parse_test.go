@@ -76,15 +76,12 @@ func TestBrokenFixtures(t *testing.T) {
 		{"no-front-matter.md", 1, 1, "no front matter"},
 		{"unclosed-front-matter.md", 1, 1, "not closed"},
 		{"bad-yaml-front.md", 3, 1, "not valid YAML"},
-		{"missing-id.md", 1, 1, "no id: add 'id: missing-id'"},
 		{"bad-id.md", 2, 5, `e.g. "bad-id"`},
-		{"missing-title.md", 1, 1, "no title"},
 		{"empty-title.md", 3, 8, "title is empty"},
 		{"list-title.md", 3, 8, "title must be plain text"},
 		{"list-title.md", 5, 3, "summary must be plain text"},
 		{"colon-in-title.md", 3, 1, "a value that contains ': ' must be quoted"},
 		{"typo-key.md", 3, 1, `did you mean "title"`},
-		{"unknown-front-key.md", 4, 1, `unknown front matter key "difficulty" (known keys: id, title, summary, minutes)`},
 		{"bad-quiz-yaml.md", 11, 1, "quiz block is not valid YAML"},
 		{"unknown-type.md", 10, 7, `did you mean "single"`},
 		{"unknown-quiz-key.md", 13, 1, `did you mean "explain"`},
@@ -144,7 +141,7 @@ func TestCourseLevelProblems(t *testing.T) {
 		text      string
 	}{
 		{"broken/twin-b.md", 2, 5, `lesson id "twin" is already used by broken/twin-a.md`},
-		{"broken/bad-link.md", 6, 5, `link "missing.md" does not lead to a lesson`},
+		{"broken/bad-link.md", 6, 5, `link "missing.md" leads to a file that does not exist (looked for missing.md)`},
 	}
 	for _, w := range want {
 		found := false
@@ -157,8 +154,9 @@ func TestCourseLevelProblems(t *testing.T) {
 			t.Errorf("want %s:%d:%d: error: …%s…, got %v", w.path, w.line, w.col, w.text, probs)
 		}
 	}
-	// Warnings are only for what course.yaml leaves out (see
-	// TestBrokenCourseYAML); every problem in a lesson file is an error.
+	// Warnings are for what course.yaml leaves out (see
+	// TestBrokenCourseYAML) and for front matter brought from elsewhere
+	// (TestForeignFrontMatter); every problem here is an error.
 	for _, p := range probs {
 		if p.Severity != Error {
 			t.Errorf("a problem in a lesson file is an error: %s", p)
@@ -245,7 +243,7 @@ func TestCourseLoadAndCrossLessonChecks(t *testing.T) {
 	c, probs = Load(os.DirFS("testdata/broken"), "broken")
 	found := map[string]bool{}
 	for _, p := range probs {
-		if strings.Contains(p.Message, `link "missing.md" does not lead to a lesson`) && p.Line == 6 && p.Col == 5 {
+		if strings.Contains(p.Message, `link "missing.md" leads to a file that does not exist (looked for missing.md)`) && p.Line == 6 && p.Col == 5 {
 			found["link"] = true
 		}
 		if strings.Contains(p.Message, "is already used by") {
@@ -332,5 +330,77 @@ func TestDefaultCourseIsClean(t *testing.T) {
 	}
 	if len(c.Lessons()) < 5 {
 		t.Errorf("the built-in course has %d lessons", len(c.Lessons()))
+	}
+}
+
+// Front matter written for other tools, or none of serverside's keys: the
+// lesson loads, named after its file, with a warning saying what to add.
+// A near miss of a known key (typo-key.md's titel) stays an error.
+func TestForeignFrontMatter(t *testing.T) {
+	cases := []struct {
+		file      string
+		line, col int
+		want      string
+		id, title string
+	}{
+		{"missing-id.md", 1, 1, `front matter has no id: using "missing-id" from the file name; add 'id: missing-id'`, "missing-id", "No id"},
+		{"missing-title.md", 1, 1, `front matter has no title: using "Missing title" from the file name`, "no-title", "Missing title"},
+		{"unknown-front-key.md", 4, 1, `front matter keys serverside does not use are ignored: difficulty (it reads id, title, summary, minutes)`, "unknown-front-key", "Unknown key"},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			l, probs := parseFixture(t, "foreign/"+c.file)
+			if l == nil || Blocking(probs) {
+				t.Fatalf("the lesson must load, got %v", probs)
+			}
+			if l.ID != c.id || l.Title != c.title {
+				t.Errorf("id %q title %q, want %q %q", l.ID, l.Title, c.id, c.title)
+			}
+			if len(probs) != 1 || probs[0].Severity != Warning || probs[0].Line != c.line || probs[0].Col != c.col || !strings.Contains(probs[0].Message, c.want) {
+				t.Errorf("want one warning at %d:%d containing %q, got %v", c.line, c.col, c.want, probs)
+			}
+		})
+	}
+	l, probs := ParseLesson("x", "m/x.md", []byte("---\n---\n\nText.\n"))
+	if l == nil || l.ID != "x" || Blocking(probs) || len(probs) != 1 || !strings.Contains(probs[0].Message, "front matter is empty") {
+		t.Errorf("empty front matter: %+v %v", l, probs)
+	}
+	_, probs = parseFixture(t, "broken/typo-key.md")
+	if !Blocking(probs) {
+		t.Errorf("titel stays an error: %v", probs)
+	}
+}
+
+// index.md is a page named by its folder, as documentation sites lay out
+// one folder per page: no two pages default to the id "index".
+func TestIndexPageTakesItsFoldersName(t *testing.T) {
+	l, probs := ParseLesson("c/http/cookies/index.md", "http/cookies/index.md", []byte("---\ntitle: Using HTTP cookies\n---\n\nSee [caching](../caching/index.md#fresh).\n"))
+	if l == nil || l.ID != "cookies" || l.Title != "Using HTTP cookies" {
+		t.Fatalf("lesson %+v, problems %v", l, probs)
+	}
+	if len(l.Links) != 1 || l.Links[0].Path != "http/caching/index.md" {
+		t.Errorf("links: %+v", l.Links)
+	}
+	l, _ = ParseLesson("x", "02-http/connection_management_in_http_1.x/index.md", []byte("---\n---\n\nText.\n"))
+	if l == nil || l.ID != "connection-management-in-http-1-x" || l.Title != "Connection management in HTTP/1.x" {
+		t.Errorf("defaults from the folder: %+v", l)
+	}
+}
+
+func TestTitleFromNameKeepsAcronyms(t *testing.T) {
+	for in, want := range map[string]string{
+		"02-http":                           "HTTP",
+		"01-how-backends-work":              "How backends work",
+		"connection_management_in_http_1.x": "Connection management in HTTP/1.x",
+		"03-rest-apis":                      "REST APIs",
+		"evolution_of_http_2":               "Evolution of HTTP/2",
+		"tls-1.3-handshake":                 "TLS 1.3 handshake",
+		"sql":                               "SQL",
+		"learn/server-side/first_steps":     "First steps",
+		"10-caching":                        "Caching",
+	} {
+		if got := titleFromName(in); got != want {
+			t.Errorf("titleFromName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

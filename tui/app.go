@@ -285,12 +285,15 @@ func (m Model) applyReload(u watch.Update) (Model, tea.Cmd) {
 			errs++
 		}
 	}
+	// One short line that goes away: the problems themselves are for
+	// `serverside lint` (and the broken-lesson screen), not a status line
+	// that would nag until the next reload.
 	if errs > 0 {
-		m.status, m.statusErr = fmt.Sprintf("course reloaded: %d problem(s), first: %s", errs, u.Problems[0]), true
+		m.status, m.statusErr = fmt.Sprintf("course reloaded: %d error(s); run serverside lint", errs), false
 	} else {
 		m.status, m.statusErr = "course reloaded", false
-		cmds = append(cmds, m.clearStatusLater())
 	}
+	cmds = append(cmds, m.clearStatusLater())
 	return m, tea.Batch(cmds...)
 }
 

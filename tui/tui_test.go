@@ -430,6 +430,16 @@ func TestLiveReloadKeepsPlaceAndLastGood(t *testing.T) {
 	if !strings.Contains(v, "last good version") || !strings.Contains(m.(Model).top().(lessonScreen).markdown, "The new end.") {
 		t.Errorf("broken save: want the last good version and a banner:\n%s", v)
 	}
+	// The status line says so in one short line, and then goes away: it
+	// does not nag until the next reload.
+	// (run has fired the status line's timer.)
+	if st := m.(Model).status; st != "" {
+		t.Errorf("the reload status stays: %q", st)
+	}
+	again, _ := m.Update(reloadMsg{watch.Update{Course: merged, Problems: probs, Changed: []string{"live.md"}}})
+	if st := again.(Model).status; st != "course reloaded: 1 error(s); run serverside lint" {
+		t.Errorf("status after a broken save: %q", st)
+	}
 }
 
 // Lesson files may come from anyone: nothing in them may reach the

@@ -213,9 +213,9 @@ func TestBrokenSaveKeepsTheLastGoodLesson(t *testing.T) {
 		t.Error("the stale lesson stands in its place, not in Broken")
 	}
 	// Still broken, differently: the error follows, the text stays.
-	write(t, dir, "01-intro/01-first.md", "---\nid: first\n---\n\nNo title now.\n")
+	write(t, dir, "01-intro/01-first.md", "---\nid: first\ntitle: \"\"\n---\n\nNo title now.\n")
 	u = next(t, updates, "a second broken save")
-	if l := u.Course.Lesson("first"); l == nil || !strings.Contains(l.Stale.Error(), "no title") || !strings.Contains(l.Body, "First text.") {
+	if l := u.Course.Lesson("first"); l == nil || !strings.Contains(l.Stale.Error(), "title is empty") || !strings.Contains(l.Body, "First text.") {
 		t.Errorf("second broken save: %+v", l)
 	}
 	// Fixed.
