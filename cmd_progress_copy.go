@@ -21,9 +21,9 @@ func newProgressCopyCmd() *cobra.Command {
 			"lesson states, review schedule, flags and lab tasks are merged into the target\n" +
 			"as `progress import` merges an export, keeping lesson and question ids and\n" +
 			"times: copying twice adds nothing the second time. Answers hidden by a reset\n" +
-			"are not copied. The source is only read.",
-		Example: "  serverside progress copy --from class.db --to postgres://tutor@db.example/class\n" +
-			"  serverside progress copy --from postgres://tutor@db.example/class --to backup.db",
+			"are not copied. The source is only read. A class moves onto a server with\n" +
+			"--to postgres://tutor@db.example/class (the password, if any, from ~/.pgpass).",
+		Example: "  serverside progress copy --from class.db --to class-backup.db",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" || to == "" {
