@@ -163,3 +163,63 @@ func TestProgressCopyRefusesAMissingSource(t *testing.T) {
 		t.Error("copy created the source file it was told to read")
 	}
 }
+
+// The commands work on a PostgreSQL server as on a file: import, the class
+// report, users, a learner's summary and export; the URL's password never
+// shows.
+func TestCommandsOnPostgres(t *testing.T) {
+	base := os.Getenv("SERVERSIDE_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("PostgreSQL tests skipped: set SERVERSIDE_TEST_POSTGRES to run them")
+	}
+	pg := freshPostgresSchema(t, base)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "class.db")
+	classProgress(t, file, 2)
+	runCopy(t, file, pg)
+	run := func(args ...string) string {
+		t.Helper()
+		out, errOut, err := runProgressCmd(t, newRootCmd(), "", append([]string{"--db", pg}, args...)...)
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errOut)
+		}
+		return out
+	}
+	if out := run("users"); !strings.Contains(out, "learner 0") || !strings.Contains(out, "learner 1") {
+		t.Errorf("users on PostgreSQL:\n%s", out)
+	}
+	var fileReport, pgReport map[string]any
+	if err := json.Unmarshal([]byte(run("report", "--format", "json")), &pgReport); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runProgressCmd(t, newRootCmd(), "", "--db", file, "report", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(out), &fileReport); err != nil {
+		t.Fatal(err)
+	}
+	delete(fileReport, "database")
+	delete(pgReport, "database")
+	delete(fileReport, "generated_at")
+	delete(pgReport, "generated_at")
+	fj, _ := json.Marshal(fileReport)
+	pj, _ := json.Marshal(pgReport)
+	if string(fj) != string(pj) {
+		t.Errorf("the report differs between the file and the server:\nfile %.400s\n  pg %.400s", fj, pj)
+	}
+	if out := run("--user", "learner 1", "progress"); !strings.Contains(out, "Progress of learner 1") {
+		t.Errorf("progress on PostgreSQL:\n%s", out)
+	}
+
+	// A password in the URL is masked in what is printed, errors included.
+	u := strings.Replace(base, "://", "://serverside:s3cret-pw@", 1)
+	u = strings.Replace(u, "127.0.0.1:", "127.0.0.1:1", 1) // a port nothing listens on
+	out, errOut, err := runProgressCmd(t, newRootCmd(), "", "--db", u, "users")
+	if err == nil {
+		t.Fatal("a server that is not there was reached")
+	}
+	if all := out + errOut + err.Error(); strings.Contains(all, "s3cret-pw") {
+		t.Errorf("the password shows: %s", all)
+	}
+}

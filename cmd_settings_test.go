@@ -246,7 +246,7 @@ func TestSettingsErrors(t *testing.T) {
 // TestMain keeps the tests from reading the settings of whoever runs them.
 func TestMain(m *testing.M) {
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "SERVERSIDE_") && k != "SERVERSIDE_POLL" {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "SERVERSIDE_") && k != "SERVERSIDE_POLL" && !strings.HasPrefix(k, "SERVERSIDE_TEST_") {
 			os.Unsetenv(k)
 		}
 	}

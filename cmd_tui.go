@@ -9,7 +9,6 @@ import (
 	"runtime/debug"
 
 	"serverside/lessons"
-	"serverside/progress"
 	"serverside/render"
 	"serverside/tui"
 	"serverside/watch"
@@ -50,7 +49,7 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	// The course and the store are independent and each takes a good part
 	// of start-up: open the store while the course loads.
 	type opened struct {
-		store *progress.Store
+		store store
 		err   error
 	}
 	storeCh := make(chan opened, 1)

@@ -19,6 +19,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/progress/postgres"
 )
 
 // globals holds the flags every command takes and resolves them.
@@ -37,7 +38,7 @@ var globalFlags = map[string]bool{"lessons": true, "db": true, "user": true, "th
 func (g *globals) bind(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.StringVar(&g.lessonsDir, "lessons", "", "use the course in this `DIR` instead of the built-in one (watched for changes)")
-	f.StringVar(&g.dbPath, "db", "", "progress database `FILE` (default $XDG_DATA_HOME/serverside/progress.db)")
+	f.StringVar(&g.dbPath, "db", "", "progress database: a `FILE` (default $XDG_DATA_HOME/serverside/progress.db), or a postgres:// URL for a class's server")
 	f.StringVar(&g.user, "user", "", "whose progress to use (default: your login name)")
 	f.IntVar(&g.newPerDay, "new-per-day", 20, "how many questions enter review for the first time each day (-1: no cap)")
 	f.StringVar(&g.theme, "theme", "auto", "colours: auto, dark, light, contrast or plain (NO_COLOR and TERM=dumb mean plain)")
@@ -216,7 +217,14 @@ func (g *globals) DBPath() string {
 
 // OpenStore opens the progress database, creating it when missing: for
 // commands that record progress.
-func (g *globals) OpenStore(ctx context.Context) (*progress.Store, error) {
+func (g *globals) OpenStore(ctx context.Context) (store, error) {
+	if p := g.DBPath(); postgres.IsURL(p) {
+		s, err := postgres.Open(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		return newNamedStore(s, postgres.Redact(p)), nil
+	}
 	return progress.Open(ctx, g.DBPath())
 }
 
@@ -227,8 +235,11 @@ var errNoProgressYet = errors.New("no progress recorded yet")
 // OpenExistingStore opens the progress database for a command that only
 // reads it: a database that does not exist is an error, never created (a
 // typo in --db must not leave a new file behind and report "no learners").
-func (g *globals) OpenExistingStore(ctx context.Context) (*progress.Store, error) {
+func (g *globals) OpenExistingStore(ctx context.Context) (store, error) {
 	p := g.DBPath()
+	if postgres.IsURL(p) {
+		return g.OpenStore(ctx) // a server is there or not: nothing is created by looking
+	}
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		if g.dbPath == "" {
 			return nil, fmt.Errorf("%w: %s does not exist; run `serverside` to start the course (progress is recorded from then on)", errNoProgressYet, displayHome(p))
@@ -258,7 +269,7 @@ func (g *globals) LoadCourse() (*lessons.Course, []lessons.Problem, error) {
 
 // openCourseAndStore loads the course and opens the progress database for
 // reading, as most commands need both. The caller closes the store.
-func (g *globals) openCourseAndStore(ctx context.Context) (*lessons.Course, *progress.Store, error) {
+func (g *globals) openCourseAndStore(ctx context.Context) (*lessons.Course, store, error) {
 	course, _, err := g.LoadCourse()
 	if err != nil {
 		return nil, nil, err

@@ -18,6 +18,9 @@ type Backend interface {
 	// empty, no control characters, at most 64 characters); the learner is
 	// created on the first write, so binding a name reads nothing.
 	Learner(name string) (Learner, error)
+	// EnsureUser returns the learner called name, creating them when
+	// missing (a new profile, a learner joining a class).
+	EnsureUser(ctx context.Context, name string) (User, error)
 	// Users lists the learners, by name.
 	Users(ctx context.Context) ([]User, error)
 	// Report is the class view: every learner's work per lesson, and flags.

@@ -10,6 +10,24 @@ import (
 	"serverside/progress"
 )
 
+func (s *Store) EnsureUser(ctx context.Context, name string) (progress.User, error) {
+	if err := progress.CheckName(name); err != nil {
+		return progress.User{}, err
+	}
+	u := progress.User{Name: name}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `
+			INSERT INTO users (name, created_at) VALUES ($1, $2)
+			ON CONFLICT (name) DO UPDATE SET name = excluded.name
+			RETURNING id, created_at`, name, msTime(s.now())).Scan(&u.ID, &u.CreatedAt)
+	})
+	if err != nil {
+		return progress.User{}, fmt.Errorf("ensure user %q: %w", name, err)
+	}
+	u.CreatedAt = msTime(u.CreatedAt)
+	return u, nil
+}
+
 func (s *Store) Users(ctx context.Context) ([]progress.User, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, name, created_at FROM users ORDER BY name`)
 	if err != nil {

@@ -111,6 +111,16 @@ func testLearnerNames(t *testing.T, open Open) {
 	}
 	answer(t, learner(t, b, "grace"), "l", "q", true, 0, day0)
 	answer(t, ada, "l", "q", true, 0, day0)
+	if _, err := b.EnsureUser(context.Background(), "ada\x00"); err == nil {
+		t.Error("EnsureUser accepted a name with a control character")
+	}
+	alan, err := b.EnsureUser(context.Background(), "alan")
+	if err != nil || alan.Name != "alan" || alan.CreatedAt.IsZero() {
+		t.Fatalf("EnsureUser: %+v %v", alan, err)
+	}
+	if again, err := b.EnsureUser(context.Background(), "alan"); err != nil || again.ID != alan.ID || !again.CreatedAt.Equal(alan.CreatedAt) {
+		t.Errorf("EnsureUser twice: %+v then %+v (%v)", alan, again, err)
+	}
 	users, err = b.Users(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -119,8 +129,8 @@ func testLearnerNames(t *testing.T, open Open) {
 	for _, u := range users {
 		names = append(names, u.Name)
 	}
-	if !slices.Equal(names, []string{"ada", "grace"}) {
-		t.Errorf("Users: %v, want ada, grace (by name)", names)
+	if !slices.Equal(names, []string{"ada", "alan", "grace"}) {
+		t.Errorf("Users: %v, want ada, alan, grace (by name)", names)
 	}
 }
 
