@@ -24,7 +24,7 @@ func newProgressCopyCmd() *cobra.Command {
 			"are not copied. The source is only read. A class moves onto a server with\n" +
 			"--to postgres://tutor@db.example/class (the password, if any, from ~/.pgpass).",
 		Example: "  serverside progress copy --from class.db --to class-backup.db",
-		Args: cobra.NoArgs,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" || to == "" {
 				return fmt.Errorf("copy needs both --from and --to: a progress file or a postgres:// URL each")
