@@ -55,3 +55,9 @@ func newTextInput() textinput.Model {
 	in.SetStyles(st)
 	return in
 }
+
+// typingHelpKey is the full key list's key where a text field has the
+// focus and takes '?': f1 (or ctrl+/), which a field never types.
+func typingHelpKey() key.Binding {
+	return key.NewBinding(key.WithKeys("f1", "ctrl+/", "ctrl+_"), key.WithHelp("f1", "all keys"))
+}
