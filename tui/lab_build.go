@@ -12,6 +12,7 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/render"
 )
 
 type buildLabKeys struct {
@@ -60,7 +61,9 @@ type buildLabScreen struct {
 	activity string
 	report   *labs.Report
 	showSpec bool
-	scroll   int
+	// inputTheme is the theme the address field is styled for.
+	inputTheme render.Theme
+	scroll     int
 	width    int
 	height   int
 }
@@ -79,6 +82,7 @@ type (
 
 func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) buildLabScreen {
 	in := newTextInput()
+	in.SetStyles(textInputStyles(sh.theme))
 	in.Prompt = "Address: "
 	in.SetValue("127.0.0.1:8080")
 	var lab labs.BuildLab
@@ -87,7 +91,7 @@ func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) build
 			lab = b
 		}
 	}
-	s := buildLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, lab: lab, keys: newBuildLabKeys(), addr: in, showSpec: true}
+	s := buildLabScreen{sh: sh, inputTheme: sh.theme, key: labKey{l.ID, spec.ID}, spec: spec, lab: lab, keys: newBuildLabKeys(), addr: in, showSpec: true}
 	for _, st := range lab.Stages() {
 		s.stages = append(s.stages, labs.StageResult{ID: st.ID, Title: st.Title})
 	}
@@ -109,13 +113,13 @@ func (s buildLabScreen) init() tea.Cmd {
 // refresh asks for the specification rendered at the current width.
 func (s buildLabScreen) refresh() tea.Cmd {
 	if s.width == 0 {
-		return nil
+		return restyleInputs
 	}
 	k := s.renderKey()
 	if out, ok := s.sh.renders.get(k); ok {
-		return func() tea.Msg { return renderedMsg{key: k, out: out} }
+		return tea.Batch(restyleInputs, func() tea.Msg { return renderedMsg{key: k, out: out} })
 	}
-	return renderCmd(k, s.lab.Spec)
+	return tea.Batch(restyleInputs, renderCmd(k, s.lab.Spec))
 }
 
 func (s buildLabScreen) renderKey() renderKey {
@@ -163,6 +167,10 @@ func waitBuild(events chan tea.Msg, stopped <-chan struct{}) tea.Cmd {
 }
 
 func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if s.inputTheme != s.sh.theme {
+		s.inputTheme = s.sh.theme
+		s.addr.SetStyles(textInputStyles(s.inputTheme))
+	}
 	switch msg := msg.(type) {
 	case renderedMsg:
 		if msg.key.content != hashText(s.lab.Spec) {

@@ -13,6 +13,7 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/render"
 )
 
 // newLabScreen builds the screen for a lab block of a lesson, and the
@@ -103,7 +104,9 @@ type httpLabScreen struct {
 	guide   string          // the scenario's routes
 	showGde bool            // the routes instead of the log
 	saved   map[string]bool // tasks done in this or an earlier visit, as stored
-	width   int
+	// inputTheme is the theme the editor is styled for.
+	inputTheme render.Theme
+	width      int
 	height  int
 }
 
@@ -131,6 +134,7 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 	ed.ShowLineNumbers = false
 	ed.Prompt = "│ "
 	ed.SetValue(httpLabStarter)
+	ed.SetStyles(textAreaStyles(sh.theme))
 	ed.Focus()
 	tasks, _ := labs.ScenarioTasks(spec.Scenario)
 	if len(spec.Tasks) > 0 {
@@ -145,7 +149,7 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 		tasks = picked
 	}
 	guide, _ := labs.ScenarioGuide(spec.Scenario)
-	return httpLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
+	return httpLabScreen{sh: sh, inputTheme: sh.theme, key: labKey{l.ID, spec.ID}, spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
 }
 
 func (s httpLabScreen) init() tea.Cmd {
@@ -193,6 +197,10 @@ func (s httpLabScreen) SetSize(w, h int) screen {
 func (s httpLabScreen) editorHeight() int { return max(3, min(8, s.height/4)) }
 
 func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if s.inputTheme != s.sh.theme {
+		s.inputTheme = s.sh.theme
+		s.editor.SetStyles(textAreaStyles(s.inputTheme))
+	}
 	switch msg := msg.(type) {
 	case httpLabStartedMsg:
 		if msg.key != s.key {
@@ -517,3 +525,6 @@ func wrapText(s string, width int, indent string) string {
 	}
 	return strings.Join(append(lines, line), "\n")
 }
+
+// refresh restyles the editor after a theme change.
+func (s httpLabScreen) refresh() tea.Cmd { return restyleInputs }

@@ -14,6 +14,7 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/render"
 )
 
 type sqlLabKeys struct {
@@ -83,7 +84,9 @@ type sqlLabScreen struct {
 	// (asking the session would wait while it runs a query).
 	inTx    map[string]bool
 	running bool
-	opening bool // a new session is on its way
+	// inputTheme is the theme the editor is styled for.
+	inputTheme render.Theme
+	opening    bool // a new session is on its way
 	moved   bool // the learner picked a task: loading progress keeps it
 	scroll  int
 	width   int
@@ -119,8 +122,9 @@ func newSQLLabScreen(sh *shared, l *lessons.Lesson, spec labs.SQLSpec) sqlLabScr
 	ed.ShowLineNumbers = false
 	ed.Prompt = "│ "
 	ed.Placeholder = "SELECT * FROM customers LIMIT 10;"
+	ed.SetStyles(textAreaStyles(sh.theme))
 	ed.Focus()
-	return sqlLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, keys: newSQLLabKeys(), editor: ed, editing: true,
+	return sqlLabScreen{sh: sh, inputTheme: sh.theme, key: labKey{l.ID, spec.ID}, spec: spec, keys: newSQLLabKeys(), editor: ed, editing: true,
 		verdicts: map[string]labs.Verdict{}, misses: map[string]int{}, drafts: []string{""}, inTx: map[string]bool{}}
 }
 
@@ -167,7 +171,14 @@ func (s sqlLabScreen) sessionName() string {
 	return "A"
 }
 
+// refresh restyles the editor after a theme change.
+func (s sqlLabScreen) refresh() tea.Cmd { return restyleInputs }
+
 func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if s.inputTheme != s.sh.theme {
+		s.inputTheme = s.sh.theme
+		s.editor.SetStyles(textAreaStyles(s.inputTheme))
+	}
 	switch msg := msg.(type) {
 	case sqlLabStartedMsg:
 		if msg.key != s.key {
