@@ -64,8 +64,8 @@ type buildLabScreen struct {
 	// inputTheme is the theme the address field is styled for.
 	inputTheme render.Theme
 	scroll     int
-	width    int
-	height   int
+	width      int
+	height     int
 }
 
 type (

@@ -107,7 +107,7 @@ type httpLabScreen struct {
 	// inputTheme is the theme the editor is styled for.
 	inputTheme render.Theme
 	width      int
-	height  int
+	height     int
 }
 
 type (

@@ -87,10 +87,10 @@ type sqlLabScreen struct {
 	// inputTheme is the theme the editor is styled for.
 	inputTheme render.Theme
 	opening    bool // a new session is on its way
-	moved   bool // the learner picked a task: loading progress keeps it
-	scroll  int
-	width   int
-	height  int
+	moved      bool // the learner picked a task: loading progress keeps it
+	scroll     int
+	width      int
+	height     int
 }
 
 type (
