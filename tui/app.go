@@ -344,7 +344,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
-		case key.Matches(msg, m.keys.Help) && !m.typing():
+		case key.Matches(msg, m.keys.Help) && !m.typing(), key.Matches(msg, m.keys.HelpTyping):
 			m.help.ShowAll = !m.help.ShowAll
 			return m, nil
 		}

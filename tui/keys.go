@@ -10,12 +10,15 @@ import (
 type globalKeys struct {
 	Quit key.Binding
 	Help key.Binding
+	// HelpTyping shows every key even while a text field takes '?'.
+	HelpTyping key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Quit:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		HelpTyping: typingHelpKey(),
 	}
 }
 

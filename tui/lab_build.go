@@ -17,9 +17,13 @@ import (
 
 type buildLabKeys struct {
 	Run, Focus, Switch, Up, Down, PageUp, PageDown, Back, Help key.Binding
+	typing                                                     bool
 }
 
 func (k buildLabKeys) ShortHelp() []key.Binding {
+	if k.typing {
+		return []key.Binding{k.Run, k.Focus, k.Back, k.Help}
+	}
 	return []key.Binding{k.Run, k.Focus, k.Switch, k.Back, k.Help}
 }
 
@@ -29,8 +33,8 @@ func (k buildLabKeys) FullHelp() [][]key.Binding {
 
 func newBuildLabKeys() buildLabKeys {
 	return buildLabKeys{
-		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check my service")),
-		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "edit the address")),
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check")),
+		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "address")),
 		Switch:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "spec/results")),
 		Up:       upKey(),
 		Down:     downKey(),
@@ -132,8 +136,11 @@ func (s buildLabScreen) Title() string {
 
 func (s buildLabScreen) Keys() helpKeyMap {
 	k := s.keys
-	if s.addr.Focused() {
-		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "done editing"))
+	k.typing = s.addr.Focused()
+	if k.typing {
+		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "done"))
+		k.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the field"))
+		k.Help = typingHelpKey()
 	}
 	return k
 }

@@ -55,7 +55,7 @@ type httpLabKeys struct {
 }
 
 func (k httpLabKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Send, k.Focus, k.Guide, k.Timeout, k.Copy, k.Back, k.Help}
+	return []key.Binding{k.Send, k.Guide, k.Focus, k.Back, k.Help}
 }
 
 func (k httpLabKeys) FullHelp() [][]key.Binding {
@@ -72,7 +72,7 @@ func newHTTPLabKeys() httpLabKeys {
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Timeout:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "client timeout")),
 		Copy:     key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "copy as curl")),
-		Guide:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "routes/log")),
+		Guide:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "routes")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the lab")),
 		Help:     helpKey(),
 	}
@@ -180,7 +180,22 @@ func (s httpLabScreen) Title() string {
 	return labTitle(s.spec.Title, s.spec.ID)
 }
 
-func (s httpLabScreen) Keys() helpKeyMap { return s.keys }
+// Keys says what esc does where the focus is, and offers the full key
+// list by a key the editor does not take.
+func (s httpLabScreen) Keys() helpKeyMap {
+	k := s.keys
+	if s.showGde {
+		k.Guide = key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "log"))
+	}
+	if s.editing {
+		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "log"))
+		k.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the editor"))
+		k.Help = typingHelpKey()
+	} else {
+		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "request"))
+	}
+	return k
+}
 
 // Typing is true while the request editor has the focus.
 func (s httpLabScreen) Typing() bool { return s.editing }

@@ -22,7 +22,7 @@ type sqlLabKeys struct {
 }
 
 func (k sqlLabKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Run, k.Check, k.Session, k.Focus, k.Back, k.Help}
+	return []key.Binding{k.Run, k.Check, k.Focus, k.Back, k.Help}
 }
 
 func (k sqlLabKeys) FullHelp() [][]key.Binding {
@@ -46,9 +46,9 @@ func (s sqlLabScreen) Keys() helpKeyMap {
 func newSQLLabKeys() sqlLabKeys {
 	return sqlLabKeys{
 		Run:      key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "run")),
-		Check:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "check the task")),
+		Check:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "check")),
 		Session:  key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "other session")),
-		Reset:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "start over with fresh data")),
+		Reset:    key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "fresh database")),
 		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "editor/tasks")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous task")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next task")),
