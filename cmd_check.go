@@ -9,9 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"serverside/labs"
+	"serverside/render"
 )
 
-func newCheckCmd(_ *globals) *cobra.Command {
+func newCheckCmd(g *globals) *cobra.Command {
 	var (
 		addr       string
 		list, spec bool
@@ -49,8 +50,7 @@ func newCheckCmd(_ *globals) *cobra.Command {
 				return fmt.Errorf("no build lab %q: serverside check --list shows them", args[0])
 			}
 			if spec {
-				_, err := io.WriteString(out, lab.Spec)
-				return err
+				return writeSpec(out, lab.Spec, g.theme)
 			}
 			return runCheck(cmd, out, lab, addr)
 		},
@@ -58,7 +58,7 @@ func newCheckCmd(_ *globals) *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "where your service listens (loopback only)")
 	f.BoolVar(&list, "list", false, "list the build labs: id, a tab, and title")
-	f.BoolVar(&spec, "spec", false, "print the lab's specification (markdown) instead of checking")
+	f.BoolVar(&spec, "spec", false, "print the lab's specification instead of checking (styled on a terminal, plain text in a pipe)")
 	return cmd
 }
 
@@ -108,4 +108,45 @@ func runCheck(cmd *cobra.Command, out io.Writer, lab labs.BuildLab, addr string)
 		fmt.Fprintf(out, "\nNot run yet:\n  %s\n", strings.Join(later, "\n  "))
 	}
 	return &exitCodeError{code: 1, err: fmt.Errorf("%s: stage %q failed", lab.ID, rep.Failed.ID), quiet: true}
+}
+
+// writeSpec renders a build lab's specification as `read` renders a
+// lesson: styled on a terminal, plain text (no escapes, tables drawn) in a
+// pipe or file or under NO_COLOR.
+func writeSpec(out io.Writer, md, themeFlag string) error {
+	theme, err := themeFromEnv(themeFlag)
+	if err != nil {
+		return err
+	}
+	width, tty := terminalWidth(out)
+	switch {
+	case !tty:
+		theme = render.Plain
+	case theme == "":
+		theme = render.Dark
+	}
+	if width <= 0 {
+		width = readWidthDefault
+	}
+	width = min(width, readWidthCap)
+	style, head := theme, ""
+	if theme == render.Plain {
+		// As `read --plain`: the title as a markdown heading line, the
+		// rest rendered without escapes.
+		style = render.Dark
+		if first, rest, ok := strings.Cut(md, "\n"); ok && strings.HasPrefix(first, "# ") {
+			head, md = first+"\n\n", rest
+		}
+	}
+	text, err := render.Markdown(render.NeutralizeCharRefs(md), width, style)
+	if err != nil {
+		return fmt.Errorf("rendering the specification: %w", err)
+	}
+	if theme == render.Plain {
+		text = head + tidyPlain(render.TerminalSafe(text, false))
+	} else {
+		text = render.TerminalSafe(text, true)
+	}
+	_, err = io.WriteString(out, text)
+	return err
 }

@@ -66,3 +66,20 @@ func TestCheckCmdErrors(t *testing.T) {
 		t.Fatalf("--spec: %v\n%s", err, out)
 	}
 }
+
+// --spec is rendered markdown, here in a pipe as plain text: a table drawn,
+// not its pipes and dashes, and no escapes.
+func TestCheckSpecIsRendered(t *testing.T) {
+	out, err := runCheckCmd(t, "rest-resource", "--spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []string{"| --- |", "| Request |", "**books**", "\x1b["} {
+		if strings.Contains(out, raw) {
+			t.Errorf("--spec shows %q:\n%s", raw, out)
+		}
+	}
+	if !strings.Contains(out, "Build: a REST resource") || !strings.Contains(out, "GET /health") || !strings.Contains(out, "─┼─") {
+		t.Fatalf("--spec:\n%s", out)
+	}
+}

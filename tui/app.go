@@ -102,6 +102,9 @@ type shared struct {
 	statusTTL time.Duration
 	last      string
 	lastAt    int
+	// labAddrs is where each HTTP lab listened this run, so reopening it
+	// keeps its address (see lab_http.go).
+	labAddrs map[labKey]string
 }
 
 // Model is the root model.

@@ -261,6 +261,7 @@ func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if s.editing {
 			var cmd tea.Cmd
 			s.editor, cmd = s.editor.Update(msg)
+			s.editor.SetHeight(s.editorHeight())
 			return s, cmd
 		}
 	}
