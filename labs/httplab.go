@@ -486,10 +486,10 @@ type recordingConn struct {
 	start   time.Time // by the lab clock
 	started time.Time // by the wall clock, for Duration
 
-	mu        sync.Mutex
-	in, out   capped
-	inBuf     bytes.Buffer
-	outBuf    bytes.Buffer
+	mu          sync.Mutex
+	in, out     capped
+	inBuf       bytes.Buffer
+	outBuf      bytes.Buffer
 	gaveUp      bool
 	gaveUpAfter time.Duration
 	closeOnce   sync.Once

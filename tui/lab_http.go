@@ -102,13 +102,13 @@ type httpLabScreen struct {
 	scroll  int // first line of the selected exchange's detail
 	timeout int // index into httpLabTimeouts
 	sending bool
-	guide   string          // the scenario's routes, markdown
-	showGde bool            // the routes instead of the log
+	guide   string // the scenario's routes, markdown
+	showGde bool   // the routes instead of the log
 	// guideOut is the routes rendered for the current width and theme.
 	guideOut string
 	guideFor renderKey
-	jar      labs.CookieJar // cookies the server set for the composer
-	saved   map[string]bool // tasks done in this or an earlier visit, as stored
+	jar      labs.CookieJar  // cookies the server set for the composer
+	saved    map[string]bool // tasks done in this or an earlier visit, as stored
 	// inputTheme is the theme the editor is styled for.
 	inputTheme render.Theme
 	width      int
