@@ -102,9 +102,8 @@ type shared struct {
 	statusTTL time.Duration
 	last      string
 	lastAt    int
-	// labAddrs is where each HTTP lab listened this run, so reopening it
-	// keeps its address (see lab_http.go).
-	labAddrs map[labKey]string
+	// labs is what the labs remember this run (lab_progress.go).
+	labs labMemory
 }
 
 // Model is the root model.

@@ -162,7 +162,7 @@ func (s httpLabScreen) init() tea.Cmd {
 	k, spec := s.key, s.spec
 	// The address this lab had earlier in the run, so curl lines the
 	// learner keeps in another terminal still reach it.
-	was := s.sh.labAddrs[k]
+	was := s.sh.labs.addrs[k]
 	return tea.Batch(loadLabTasks(s.sh, k), func() tea.Msg {
 		lab, err := labs.StartHTTPAt(context.Background(), was, spec.Scenario, spec.Tasks...)
 		return httpLabStartedMsg{key: k, lab: lab, err: err, was: was}
@@ -244,10 +244,7 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.lab, s.tasks = msg.lab, msg.lab.Tasks()
 		addr := strings.TrimPrefix(msg.lab.BaseURL(), "http://")
-		if s.sh.labAddrs == nil {
-			s.sh.labAddrs = map[labKey]string{}
-		}
-		s.sh.labAddrs[s.key] = addr
+		s.sh.labs.rememberAddr(s.key, addr)
 		var moved tea.Cmd
 		if msg.was != "" && msg.was != addr {
 			text := fmt.Sprintf("The lab's address changed: %s was taken, so it is now %s. Update curl lines elsewhere.", msg.was, addr)
