@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"serverside/labs"
 	"serverside/render"
+	"serverside/tui"
 )
 
 func newCheckCmd(g *globals) *cobra.Command {
@@ -52,7 +54,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 			if spec {
 				return writeSpec(out, lab.Spec, g.theme)
 			}
-			return runCheck(cmd, out, lab, addr)
+			return runCheck(cmd, g, out, lab, addr)
 		},
 	}
 	f := cmd.Flags()
@@ -71,7 +73,7 @@ func findBuildLab(id string) (labs.BuildLab, bool) {
 	return labs.BuildLab{}, false
 }
 
-func runCheck(cmd *cobra.Command, out io.Writer, lab labs.BuildLab, addr string) error {
+func runCheck(cmd *cobra.Command, g *globals, out io.Writer, lab labs.BuildLab, addr string) error {
 	hostport, err := labs.LoopbackAddr(addr)
 	if err != nil {
 		return err
@@ -93,10 +95,25 @@ func runCheck(cmd *cobra.Command, out io.Writer, lab labs.BuildLab, addr string)
 	if err != nil {
 		return err
 	}
+	// A check stopped half way (ctrl+c) says nothing about the service.
+	var recorded string
+	if cmd.Context().Err() == nil {
+		if recorded, err = recordCheck(cmd.Context(), g, lab.ID, rep); err != nil {
+			return err
+		}
+	}
 	if rep.Passed {
 		fmt.Fprintf(out, "\nAll %d stages pass (%s).\n", len(rep.Stages), rep.Elapsed.Round(1e6))
+		if recorded != "" {
+			fmt.Fprintln(out, recorded)
+		}
 		return nil
 	}
+	defer func() {
+		if recorded != "" {
+			fmt.Fprintf(out, "\n%s\n", recorded)
+		}
+	}()
 	var later []string
 	for _, s := range rep.Stages[rep.Failed.Index+1:] {
 		if !s.Ran {
@@ -149,4 +166,43 @@ func writeSpec(out io.Writer, md, themeFlag string) error {
 	}
 	_, err = io.WriteString(out, text)
 	return err
+}
+
+// recordCheck keeps a finished check in the learner's progress, as the
+// lab screen does, for every lesson of the course whose build lab block
+// runs this lab; it returns a line saying where, or that no lesson has it.
+func recordCheck(ctx context.Context, g *globals, labID string, rep labs.Report) (string, error) {
+	course, _, err := g.LoadCourse()
+	if err != nil {
+		return "", err
+	}
+	type block struct{ lesson, title, lab string }
+	var blocks []block
+	for _, l := range course.Lessons() {
+		for _, b := range l.Labs {
+			if b.Kind != labs.KindBuild {
+				continue
+			}
+			if spec, err := labs.DecodeBuild(b); err == nil && spec.Lab == labID {
+				blocks = append(blocks, block{l.ID, l.Title, b.ID})
+			}
+		}
+	}
+	if len(blocks) == 0 {
+		return "No lesson of this course has the " + labID + " lab, so the check is not kept in your progress.", nil
+	}
+	store, err := g.OpenStore(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	user := g.UserName()
+	var titles []string
+	for _, b := range blocks {
+		if err := tui.RecordBuildCheck(ctx, store, user, b.lesson, b.lab, rep); err != nil {
+			return "", fmt.Errorf("saving the check: %w", err)
+		}
+		titles = append(titles, fmt.Sprintf("%q", b.title))
+	}
+	return fmt.Sprintf("Kept in %s's progress (lesson %s).", user, strings.Join(titles, ", ")), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -12,6 +13,7 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/progress"
 	"serverside/render"
 )
 
@@ -64,6 +66,10 @@ type buildLabScreen struct {
 	stages   []labs.StageResult
 	activity string
 	report   *labs.Report
+	// last is the learner's previous check, as stored, until a new one
+	// runs; edited is set once the learner changed the address.
+	last     *progress.LabBuild
+	edited   bool
 	showSpec bool
 	// inputTheme is the theme the address field is styled for.
 	inputTheme render.Theme
@@ -111,7 +117,7 @@ type buildLabOpenedMsg struct{ key labKey }
 
 func (s buildLabScreen) init() tea.Cmd {
 	k := s.key
-	return func() tea.Msg { return buildLabOpenedMsg{k} }
+	return tea.Batch(func() tea.Msg { return buildLabOpenedMsg{k} }, loadLastBuild(s.sh, k))
 }
 
 // refresh asks for the specification rendered at the current width.
@@ -197,6 +203,25 @@ func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, s.refresh()
 		}
 		return s, nil
+	case buildLastMsg:
+		if msg.key != s.key || !msg.ok || s.running || s.report != nil {
+			return s, nil
+		}
+		last := msg.last
+		s.last = &last
+		if !s.edited && last.Addr != "" {
+			s.addr.SetValue(last.Addr)
+		}
+		// Where the learner left off: the results, not the spec again.
+		s.showSpec, s.scroll = false, 0
+		for i := range s.stages {
+			for _, st := range last.Stages {
+				if st.ID == s.stages[i].ID {
+					s.stages[i].Ran, s.stages[i].Passed = st.Ran, st.Passed
+				}
+			}
+		}
+		return s, nil
 	case buildStageMsg:
 		if msg.events != s.events {
 			return s, nil
@@ -224,18 +249,19 @@ func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			err := msg.err
 			return s, func() tea.Msg { return errMsg{err} }
 		}
-		s.report, s.stages, s.activity = &msg.report, msg.report.Stages, ""
+		s.report, s.stages, s.activity, s.last = &msg.report, msg.report.Stages, "", nil
+		save := saveBuildCheck(s.sh, s.key, msg.report)
 		if msg.report.Passed {
-			return s, tea.Batch(saveLabTasks(s.sh, s.key, buildPassedTask),
-				func() tea.Msg { return statusMsg{"Every stage passes."} })
+			return s, tea.Batch(save, func() tea.Msg { return statusMsg{"Every stage passes."} })
 		}
-		return s, nil
+		return s, save
 	case tea.KeyPressMsg:
 		return s.updateKey(msg)
 	case tea.PasteMsg:
 		if s.addr.Focused() {
 			var cmd tea.Cmd
 			s.addr, cmd = s.addr.Update(msg)
+			s.edited = true
 			return s, cmd
 		}
 	}
@@ -265,7 +291,9 @@ func (s buildLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	}
 	if s.addr.Focused() {
 		var cmd tea.Cmd
+		before := s.addr.Value()
 		s.addr, cmd = s.addr.Update(msg)
+		s.edited = s.edited || s.addr.Value() != before
 		return s, cmd
 	}
 	switch {
@@ -355,6 +383,10 @@ func (s buildLabScreen) view() string {
 func (s buildLabScreen) resultsText(w int) string {
 	st := s.sh.styles
 	var b strings.Builder
+	if s.report == nil && s.last != nil && !s.running {
+		b.WriteString(st.Subtle.Render(wrapText(fmt.Sprintf("Last checked %s at %s. Press enter to check again.",
+			sinceText(s.last.CheckedAt, time.Now()), s.last.Addr), w, "")) + "\n\n")
+	}
 	for _, r := range s.stages {
 		mark := st.Todo.Render("·")
 		title := st.Lesson.Render(r.Title)
@@ -369,6 +401,16 @@ func (s buildLabScreen) resultsText(w int) string {
 			line += st.Subtle.Render(fmt.Sprintf(" (broke again after stage %q passed)", r.After))
 		}
 		b.WriteString(line + "\n")
+	}
+	if s.report == nil && s.last != nil && !s.running {
+		b.WriteString("\n")
+		if s.last.Passed {
+			b.WriteString(st.Good.Render(fmt.Sprintf("All %d stages passed.", len(s.stages))) + "\n")
+		} else if s.last.Failure != "" {
+			for _, line := range strings.Split(strings.TrimRight(s.last.Failure, "\n"), "\n") {
+				b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+			}
+		}
 	}
 	if s.report != nil {
 		if s.report.Passed {
