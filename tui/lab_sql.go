@@ -331,9 +331,10 @@ func (s sqlLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 			s.drafts = append(s.drafts, "")
 		}
 		s.drafts[s.cur] = s.editor.Value()
-		text := "The shop database is back as it started."
+		// Short: the status line has little room beside the lab's title.
+		text := "The shop data is fresh again."
 		if s.cur != 0 {
-			text += " You are in session A; ctrl+o opens B again, with its text."
+			text = "Fresh data; back in session A."
 		}
 		old := s.lab
 		s.opening = false
