@@ -86,6 +86,22 @@ type labMemory struct {
 	// done is each learner's tasks done per lab, as stored, for the cards
 	// in a lesson.
 	done map[userLab]map[string]bool
+	// taskIDs caches each lab block's task ids by its text: decoding the
+	// YAML is too slow to do each time a card is drawn.
+	taskIDs map[string][]string
+}
+
+// tasksOf is labTaskIDs, cached.
+func (m *labMemory) tasksOf(lab *lessons.Lab) []string {
+	if ids, ok := m.taskIDs[lab.Kind+"\x00"+lab.Raw]; ok {
+		return ids
+	}
+	if m.taskIDs == nil || len(m.taskIDs) > 256 {
+		m.taskIDs = map[string][]string{}
+	}
+	ids := labTaskIDs(lab)
+	m.taskIDs[lab.Kind+"\x00"+lab.Raw] = ids
+	return ids
 }
 
 type userLab struct {
@@ -193,7 +209,7 @@ func (s *lessonScreen) takeLabCounts(msg labCountsMsg) bool {
 // labCardProgress is how far the learner is in a lab, for its card in the
 // lesson: "2/5 tasks done", or for a build lab whether it passes.
 func labCardProgress(sh *shared, lessonID string, lab *lessons.Lab) string {
-	ids := labTaskIDs(lab)
+	ids := sh.labs.tasksOf(lab)
 	if len(ids) == 0 {
 		return ""
 	}
