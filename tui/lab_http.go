@@ -268,6 +268,12 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		var cmd tea.Cmd
 		if n := s.doneCount(); n > before {
 			text := fmt.Sprintf("Task done! %d of %d.", n, len(s.tasks))
+			for _, t := range s.tasks {
+				if !t.Done && !s.saved[t.ID] {
+					text += " Next: " + t.Title
+					break
+				}
+			}
 			cmd = func() tea.Msg { return statusMsg{text} }
 		}
 		// A task ticks once and stays done: keep the new ones.
@@ -324,7 +330,7 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 func (s httpLabScreen) doneCount() int {
 	n := 0
 	for _, t := range s.tasks {
-		if t.Done {
+		if t.Done || s.saved[t.ID] { // this visit or an earlier one
 			n++
 		}
 	}
