@@ -145,6 +145,10 @@ func TestHTTPLabCookieJar(t *testing.T) {
 	if !strings.Contains(ansi.Strip(h.View()), "-H 'Cookie: session=") {
 		t.Fatal("the curl line lacks the cookie")
 	}
+	// The task ticked, and the next one not done is the one offered.
+	if v := ansi.Strip(h.SetSize(100, 22).View()); !strings.Contains(v, "Tasks 1/12 · next: ") || strings.Contains(v, "next: Log in with a cookie") {
+		t.Fatalf("after the login task:\n%s", v)
+	}
 	s, root := feed(t, h, ctrl('x'), nil)
 	h = s.(httpLabScreen)
 	if h.jar.Len() != 0 || len(root) != 1 || strings.Contains(ansi.Strip(h.View()), "Cookies sent back") {
