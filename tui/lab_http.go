@@ -155,7 +155,8 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 		tasks = picked
 	}
 	guide, _ := labs.ScenarioGuide(spec.Scenario)
-	return httpLabScreen{sh: sh, inputTheme: sh.theme, key: labKey{l.ID, spec.ID}, spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
+	k := labKey{l.ID, spec.ID}
+	return httpLabScreen{sh: sh, inputTheme: sh.theme, key: k, jar: sh.labs.jars[k], spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
 }
 
 func (s httpLabScreen) init() tea.Cmd {
@@ -299,6 +300,7 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.sel, s.scroll = 0, 0
 		s.jar = s.jar.Update(msg.ex, time.Now())
+		s.sh.labs.keepJar(s.key, s.jar)
 		return s, nil
 	case renderedMsg:
 		if msg.key.content != hashText(s.guide) {
@@ -386,6 +388,7 @@ func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 			return s, func() tea.Msg { return statusMsg{"No cookies to clear."} }
 		}
 		s.jar = labs.CookieJar{}
+		s.sh.labs.keepJar(s.key, s.jar)
 		return s, func() tea.Msg { return statusMsg{"Cookies cleared: the next request goes without them."} }
 	case key.Matches(msg, s.keys.Timeout):
 		s.timeout = (s.timeout + 1) % len(httpLabTimeouts)

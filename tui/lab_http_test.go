@@ -149,6 +149,10 @@ func TestHTTPLabCookieJar(t *testing.T) {
 	if v := ansi.Strip(h.SetSize(100, 22).View()); !strings.Contains(v, "Tasks 1/12 · next: ") || strings.Contains(v, "next: Log in with a cookie") {
 		t.Fatalf("after the login task:\n%s", v)
 	}
+	// Back in the lab later, the learner is still logged in.
+	if again := startHTTPLab(t, h.sh, 100, 38); again.jar.Header() != h.jar.Header() {
+		t.Fatalf("the jar is gone on the next visit: %q", again.jar.Header())
+	}
 	s, root := feed(t, h, ctrl('x'), nil)
 	h = s.(httpLabScreen)
 	if h.jar.Len() != 0 || len(root) != 1 || strings.Contains(ansi.Strip(h.View()), "Cookies sent back") {

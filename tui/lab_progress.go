@@ -86,6 +86,9 @@ type labMemory struct {
 	// done is each learner's tasks done per lab, as stored, for the cards
 	// in a lesson.
 	done map[userLab]map[string]bool
+	// jars is each HTTP lab's cookie jar, so coming back to the lab
+	// finds the learner still logged in.
+	jars map[labKey]labs.CookieJar
 	// taskIDs caches each lab block's task ids by its text: decoding the
 	// YAML is too slow to do each time a card is drawn.
 	taskIDs map[string][]string
@@ -114,6 +117,13 @@ func (m *labMemory) rememberAddr(k labKey, addr string) {
 		m.addrs = map[labKey]string{}
 	}
 	m.addrs[k] = addr
+}
+
+func (m *labMemory) keepJar(k labKey, j labs.CookieJar) {
+	if m.jars == nil {
+		m.jars = map[labKey]labs.CookieJar{}
+	}
+	m.jars[k] = j
 }
 
 func (m *labMemory) markDone(user string, k labKey, tasks ...string) {
