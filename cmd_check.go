@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,9 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"serverside/labs"
+	"serverside/render"
+	"serverside/tui"
 )
 
-func newCheckCmd(_ *globals) *cobra.Command {
+func newCheckCmd(g *globals) *cobra.Command {
 	var (
 		addr       string
 		list, spec bool
@@ -49,16 +52,15 @@ func newCheckCmd(_ *globals) *cobra.Command {
 				return fmt.Errorf("no build lab %q: serverside check --list shows them", args[0])
 			}
 			if spec {
-				_, err := io.WriteString(out, lab.Spec)
-				return err
+				return writeSpec(out, lab.Spec, g.theme)
 			}
-			return runCheck(cmd, out, lab, addr)
+			return runCheck(cmd, g, out, lab, addr)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "where your service listens (loopback only)")
 	f.BoolVar(&list, "list", false, "list the build labs: id, a tab, and title")
-	f.BoolVar(&spec, "spec", false, "print the lab's specification (markdown) instead of checking")
+	f.BoolVar(&spec, "spec", false, "print the lab's specification instead of checking (styled on a terminal, plain text in a pipe)")
 	return cmd
 }
 
@@ -71,7 +73,7 @@ func findBuildLab(id string) (labs.BuildLab, bool) {
 	return labs.BuildLab{}, false
 }
 
-func runCheck(cmd *cobra.Command, out io.Writer, lab labs.BuildLab, addr string) error {
+func runCheck(cmd *cobra.Command, g *globals, out io.Writer, lab labs.BuildLab, addr string) error {
 	hostport, err := labs.LoopbackAddr(addr)
 	if err != nil {
 		return err
@@ -93,10 +95,25 @@ func runCheck(cmd *cobra.Command, out io.Writer, lab labs.BuildLab, addr string)
 	if err != nil {
 		return err
 	}
+	// A check stopped half way (ctrl+c) says nothing about the service.
+	var recorded string
+	if cmd.Context().Err() == nil {
+		if recorded, err = recordCheck(cmd.Context(), g, lab.ID, rep); err != nil {
+			return err
+		}
+	}
 	if rep.Passed {
 		fmt.Fprintf(out, "\nAll %d stages pass (%s).\n", len(rep.Stages), rep.Elapsed.Round(1e6))
+		if recorded != "" {
+			fmt.Fprintln(out, recorded)
+		}
 		return nil
 	}
+	defer func() {
+		if recorded != "" {
+			fmt.Fprintf(out, "\n%s\n", recorded)
+		}
+	}()
 	var later []string
 	for _, s := range rep.Stages[rep.Failed.Index+1:] {
 		if !s.Ran {
@@ -108,4 +125,84 @@ func runCheck(cmd *cobra.Command, out io.Writer, lab labs.BuildLab, addr string)
 		fmt.Fprintf(out, "\nNot run yet:\n  %s\n", strings.Join(later, "\n  "))
 	}
 	return &exitCodeError{code: 1, err: fmt.Errorf("%s: stage %q failed", lab.ID, rep.Failed.ID), quiet: true}
+}
+
+// writeSpec renders a build lab's specification as `read` renders a
+// lesson: styled on a terminal, plain text (no escapes, tables drawn) in a
+// pipe or file or under NO_COLOR.
+func writeSpec(out io.Writer, md, themeFlag string) error {
+	theme, err := themeFromEnv(themeFlag)
+	if err != nil {
+		return err
+	}
+	width, tty := terminalWidth(out)
+	switch {
+	case !tty:
+		theme = render.Plain
+	case theme == "":
+		theme = render.Dark
+	}
+	if width <= 0 {
+		width = readWidthDefault
+	}
+	width = min(width, readWidthCap)
+	style, head := theme, ""
+	if theme == render.Plain {
+		// As `read --plain`: the title as a markdown heading line, the
+		// rest rendered without escapes.
+		style = render.Dark
+		if first, rest, ok := strings.Cut(md, "\n"); ok && strings.HasPrefix(first, "# ") {
+			head, md = first+"\n\n", rest
+		}
+	}
+	text, err := render.Markdown(render.NeutralizeCharRefs(md), width, style)
+	if err != nil {
+		return fmt.Errorf("rendering the specification: %w", err)
+	}
+	if theme == render.Plain {
+		text = head + tidyPlain(render.TerminalSafe(text, false))
+	} else {
+		text = render.TerminalSafe(text, true)
+	}
+	_, err = io.WriteString(out, text)
+	return err
+}
+
+// recordCheck keeps a finished check in the learner's progress, as the
+// lab screen does, for every lesson of the course whose build lab block
+// runs this lab; it returns a line saying where, or that no lesson has it.
+func recordCheck(ctx context.Context, g *globals, labID string, rep labs.Report) (string, error) {
+	course, _, err := g.LoadCourse()
+	if err != nil {
+		return "", err
+	}
+	type block struct{ lesson, title, lab string }
+	var blocks []block
+	for _, l := range course.Lessons() {
+		for _, b := range l.Labs {
+			if b.Kind != labs.KindBuild {
+				continue
+			}
+			if spec, err := labs.DecodeBuild(b); err == nil && spec.Lab == labID {
+				blocks = append(blocks, block{l.ID, l.Title, b.ID})
+			}
+		}
+	}
+	if len(blocks) == 0 {
+		return "No lesson of this course has the " + labID + " lab, so the check is not kept in your progress.", nil
+	}
+	store, err := g.OpenStore(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	user := g.UserName()
+	var titles []string
+	for _, b := range blocks {
+		if err := tui.RecordBuildCheck(ctx, store, user, b.lesson, b.lab, rep); err != nil {
+			return "", fmt.Errorf("saving the check: %w", err)
+		}
+		titles = append(titles, fmt.Sprintf("%q", b.title))
+	}
+	return fmt.Sprintf("Kept in %s's progress (lesson %s).", user, strings.Join(titles, ", ")), nil
 }

@@ -76,6 +76,8 @@ type Failure struct {
 	Sent     string // the raw request ("" if none was sent)
 	Expected string
 	Got      string // the raw response, or the error in its place
+	// Hint, when set, names likely causes (see build_hints.go).
+	Hint string
 }
 
 func (f *Failure) Error() string { return f.Step + ": expected " + f.Expected }
@@ -240,6 +242,9 @@ func (f *Failure) Text() string {
 	}
 	b.WriteString("\nExpected:\n" + indent(f.Expected))
 	b.WriteString("\nGot:\n" + indent(f.Got))
+	if f.Hint != "" {
+		b.WriteString("\nHint:\n" + indent(f.Hint))
+	}
 	return b.String()
 }
 

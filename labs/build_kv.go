@@ -219,7 +219,7 @@ func kvConcurrent(ctx context.Context, c *checkClient) error {
 			if f, ok := err.(*Failure); ok {
 				f.Step = fmt.Sprintf("%s (PUT %d of %d sent at once)", f.Step, i+1, n)
 			}
-			return err
+			return withLoadHint(err, n)
 		}
 	}
 	for i := 1; i < n; i += 2 {

@@ -350,7 +350,7 @@ func restConcurrency(ctx context.Context, c *checkClient) error {
 			if f, ok := err.(*Failure); ok {
 				f.Step = fmt.Sprintf("%s (request %d of %d sent at once)", f.Step, i+1, n)
 			}
-			return err
+			return withLoadHint(err, n)
 		}
 		if j, dup := seen[ids[i]]; dup {
 			return &Failure{Step: fmt.Sprintf("sending %d POST /books at once", n), Expected: fmt.Sprintf("%d different ids", n),

@@ -89,8 +89,11 @@ type Exchange struct {
 	Truncated               bool // a direction was longer than 64 KiB; the rest is not kept
 	Duration                time.Duration
 	// ClientGaveUp is set when the client closed the connection before the
-	// server answered (a timeout on the client side, for example).
+	// server answered (a timeout on the client side, for example); then
+	// RawResponse is empty (what the server wrote after, nobody read) and
+	// GaveUpAfter is how long the client waited.
 	ClientGaveUp bool
+	GaveUpAfter  time.Duration
 }
 
 // TaskStatus is one task of an HTTP lab and whether it is done.
@@ -135,7 +138,7 @@ func startHTTP(ctx context.Context, scenarioName string, clock func() time.Time,
 	l.state = sc.handler(clock)
 
 	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	ln, err := listenLab(ctx, &lc)
 	if err != nil {
 		return nil, fmt.Errorf("start the lab server: %w", err)
 	}
@@ -429,13 +432,16 @@ func (c *capped) Write(p []byte) (int, error) {
 type connKey struct{}
 
 // requestNote lets a scenario handler mark what only it can see.
-type requestNote struct{ clientGaveUp bool }
+type requestNote struct {
+	clientGaveUp bool
+	gaveUpAt     time.Time
+}
 
 type noteKey struct{}
 
 func noteClientGaveUp(r *http.Request) {
 	if n, ok := r.Context().Value(noteKey{}).(*requestNote); ok {
-		n.clientGaveUp = true
+		n.clientGaveUp, n.gaveUpAt = true, time.Now()
 	}
 }
 
@@ -450,6 +456,9 @@ func (l *HTTPLab) serve(w http.ResponseWriter, r *http.Request) {
 	if rc != nil {
 		rc.mu.Lock()
 		rc.gaveUp = note.clientGaveUp
+		if rc.gaveUp {
+			rc.gaveUpAfter = note.gaveUpAt.Sub(rc.started)
+		}
 		rc.mu.Unlock()
 	}
 }
@@ -477,12 +486,13 @@ type recordingConn struct {
 	start   time.Time // by the lab clock
 	started time.Time // by the wall clock, for Duration
 
-	mu        sync.Mutex
-	in, out   capped
-	inBuf     bytes.Buffer
-	outBuf    bytes.Buffer
-	gaveUp    bool
-	closeOnce sync.Once
+	mu          sync.Mutex
+	in, out     capped
+	inBuf       bytes.Buffer
+	outBuf      bytes.Buffer
+	gaveUp      bool
+	gaveUpAfter time.Duration
+	closeOnce   sync.Once
 }
 
 func (c *recordingConn) Read(p []byte) (int, error) {
@@ -517,8 +527,10 @@ func (c *recordingConn) Close() error {
 			Truncated:    c.in.truncated || c.out.truncated,
 			Duration:     time.Since(c.started),
 			ClientGaveUp: c.gaveUp,
+			GaveUpAfter:  c.gaveUpAfter,
 		}
 		c.mu.Unlock()
+		dropUnreadResponse(&ex)
 		if len(ex.RawRequest) > 0 {
 			c.lab.add(ex)
 		}

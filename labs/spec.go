@@ -44,7 +44,10 @@ type SQLSpec struct {
 // SQLTask is one thing to do in a SQL lab. Exactly one of Reference, Plan or
 // Isolation says how it is checked.
 type SQLTask struct {
-	ID     string
+	ID string
+	// Title names the task in the list; without one, DisplayTitle makes
+	// one from the prompt.
+	Title  string
 	Prompt string
 	Hints  []string
 	// Reference is a query whose result set the learner's must equal (as a
@@ -258,9 +261,10 @@ func decodeSQL(pl *problemList, lab *lessons.Lab) (SQLSpec, []map[string]*yaml.N
 	seen := map[string]bool{}
 	for i, n := range tn.Content {
 		what := fmt.Sprintf("task %d", i+1)
-		f := pl.fields(n, what, "id", "prompt", "hints", "reference", "ordered", "plan", "query", "avoid", "isolation")
+		f := pl.fields(n, what, "id", "title", "prompt", "hints", "reference", "ordered", "plan", "query", "avoid", "isolation")
 		t := SQLTask{
 			ID:        pl.str(f, "id", true, what),
+			Title:     pl.str(f, "title", false, what),
 			Prompt:    pl.str(f, "prompt", true, what),
 			Hints:     pl.strs(f, "hints", what),
 			Reference: pl.str(f, "reference", false, what),

@@ -334,3 +334,48 @@ func BenchmarkJoinQuery(b *testing.B) {
 		}
 	}
 }
+
+// Feedback on a wrong answer never quotes the reference query: not its
+// column expressions, not its aliases.
+func TestCheckFeedbackKeepsTheReferenceSecret(t *testing.T) {
+	t.Parallel()
+	l := openSQL(t)
+	task := SQLTask{ID: "big", Reference: `SELECT c.name, sum(oi.quantity * oi.unit_price_cents) AS spent_total
+		FROM customers c JOIN orders o ON o.customer_id = c.id JOIN order_items oi ON oi.order_id = o.id
+		GROUP BY c.id HAVING spent_total > 500000`}
+	for _, answer := range []string{
+		`SELECT name FROM customers`,
+		`SELECT name, 1, 2 FROM customers`,
+		`SELECT name, 0 FROM customers`,
+	} {
+		v, err := l.Check(t.Context(), task, answer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"sum(", "oi.", "quantity", "spent_total", "unit_price"} {
+			if strings.Contains(v.Message, secret) {
+				t.Errorf("%s: feedback gives away %q: %s", answer, secret, v.Message)
+			}
+		}
+		if v.Passed || v.Message == "" {
+			t.Errorf("%s: %+v", answer, v)
+		}
+	}
+}
+
+func TestTaskTitle(t *testing.T) {
+	for _, c := range []struct {
+		task SQLTask
+		want string
+	}{
+		{SQLTask{ID: "lisbon", Title: "Customers in Lisbon", Prompt: "List them."}, "Customers in Lisbon"},
+		{SQLTask{ID: "lisbon", Prompt: "List the name and email of every customer in Lisbon."}, "List the name and email of every customer in Lisbon"},
+		{SQLTask{ID: "x", Prompt: "How many orders are there in each status? One row per status."}, "How many orders are there in each status?"},
+		{SQLTask{ID: "x", Prompt: "Make `SELECT * FROM orders WHERE customer_id = 42` a search instead of a scan, using an index of your own design."}, "Make SELECT * FROM orders WHERE customer_id = 42 a search instead of a…"},
+		{SQLTask{ID: "orders-per-status"}, "orders per status"},
+	} {
+		if got := c.task.DisplayTitle(); got != c.want {
+			t.Errorf("%+v: title %q, want %q", c.task, got, c.want)
+		}
+	}
+}

@@ -102,6 +102,8 @@ type shared struct {
 	statusTTL time.Duration
 	last      string
 	lastAt    int
+	// labs is what the labs remember this run (lab_progress.go).
+	labs labMemory
 }
 
 // Model is the root model.
@@ -347,7 +349,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
-		case key.Matches(msg, m.keys.Help) && !m.typing():
+		case key.Matches(msg, m.keys.Help) && !m.typing(), key.Matches(msg, m.keys.HelpTyping):
 			m.help.ShowAll = !m.help.ShowAll
 			return m, nil
 		}

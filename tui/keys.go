@@ -10,12 +10,15 @@ import (
 type globalKeys struct {
 	Quit key.Binding
 	Help key.Binding
+	// HelpTyping shows every key even while a text field takes '?'.
+	HelpTyping key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Quit:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		HelpTyping: typingHelpKey(),
 	}
 }
 
@@ -54,4 +57,10 @@ func newTextInput() textinput.Model {
 	st.Cursor.Blink = false
 	in.SetStyles(st)
 	return in
+}
+
+// typingHelpKey is the full key list's key where a text field has the
+// focus and takes '?': f1 (or ctrl+/), which a field never types.
+func typingHelpKey() key.Binding {
+	return key.NewBinding(key.WithKeys("f1", "ctrl+/", "ctrl+_"), key.WithHelp("f1", "all keys"))
 }

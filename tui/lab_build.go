@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -12,13 +13,19 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/progress"
+	"serverside/render"
 )
 
 type buildLabKeys struct {
 	Run, Focus, Switch, Up, Down, PageUp, PageDown, Back, Help key.Binding
+	typing                                                     bool
 }
 
 func (k buildLabKeys) ShortHelp() []key.Binding {
+	if k.typing {
+		return []key.Binding{k.Run, k.Focus, k.Back, k.Help}
+	}
 	return []key.Binding{k.Run, k.Focus, k.Switch, k.Back, k.Help}
 }
 
@@ -28,8 +35,8 @@ func (k buildLabKeys) FullHelp() [][]key.Binding {
 
 func newBuildLabKeys() buildLabKeys {
 	return buildLabKeys{
-		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check my service")),
-		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "edit the address")),
+		Run:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check")),
+		Focus:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "address")),
 		Switch:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "spec/results")),
 		Up:       upKey(),
 		Down:     downKey(),
@@ -59,10 +66,16 @@ type buildLabScreen struct {
 	stages   []labs.StageResult
 	activity string
 	report   *labs.Report
+	// last is the learner's previous check, as stored, until a new one
+	// runs; edited is set once the learner changed the address.
+	last     *progress.LabBuild
+	edited   bool
 	showSpec bool
-	scroll   int
-	width    int
-	height   int
+	// inputTheme is the theme the address field is styled for.
+	inputTheme render.Theme
+	scroll     int
+	width      int
+	height     int
 }
 
 type (
@@ -79,6 +92,7 @@ type (
 
 func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) buildLabScreen {
 	in := newTextInput()
+	in.SetStyles(textInputStyles(sh.theme))
 	in.Prompt = "Address: "
 	in.SetValue("127.0.0.1:8080")
 	var lab labs.BuildLab
@@ -87,7 +101,7 @@ func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) build
 			lab = b
 		}
 	}
-	s := buildLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, lab: lab, keys: newBuildLabKeys(), addr: in, showSpec: true}
+	s := buildLabScreen{sh: sh, inputTheme: sh.theme, key: labKey{l.ID, spec.ID}, spec: spec, lab: lab, keys: newBuildLabKeys(), addr: in, showSpec: true}
 	for _, st := range lab.Stages() {
 		s.stages = append(s.stages, labs.StageResult{ID: st.ID, Title: st.Title})
 	}
@@ -103,19 +117,19 @@ type buildLabOpenedMsg struct{ key labKey }
 
 func (s buildLabScreen) init() tea.Cmd {
 	k := s.key
-	return func() tea.Msg { return buildLabOpenedMsg{k} }
+	return tea.Batch(func() tea.Msg { return buildLabOpenedMsg{k} }, loadLastBuild(s.sh, k))
 }
 
 // refresh asks for the specification rendered at the current width.
 func (s buildLabScreen) refresh() tea.Cmd {
 	if s.width == 0 {
-		return nil
+		return restyleInputs
 	}
 	k := s.renderKey()
 	if out, ok := s.sh.renders.get(k); ok {
-		return func() tea.Msg { return renderedMsg{key: k, out: out} }
+		return tea.Batch(restyleInputs, func() tea.Msg { return renderedMsg{key: k, out: out} })
 	}
-	return renderCmd(k, s.lab.Spec)
+	return tea.Batch(restyleInputs, renderCmd(k, s.lab.Spec))
 }
 
 func (s buildLabScreen) renderKey() renderKey {
@@ -128,8 +142,11 @@ func (s buildLabScreen) Title() string {
 
 func (s buildLabScreen) Keys() helpKeyMap {
 	k := s.keys
-	if s.addr.Focused() {
-		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "done editing"))
+	k.typing = s.addr.Focused()
+	if k.typing {
+		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "done"))
+		k.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the field"))
+		k.Help = typingHelpKey()
 	}
 	return k
 }
@@ -163,6 +180,10 @@ func waitBuild(events chan tea.Msg, stopped <-chan struct{}) tea.Cmd {
 }
 
 func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if s.inputTheme != s.sh.theme {
+		s.inputTheme = s.sh.theme
+		s.addr.SetStyles(textInputStyles(s.inputTheme))
+	}
 	switch msg := msg.(type) {
 	case renderedMsg:
 		if msg.key.content != hashText(s.lab.Spec) {
@@ -180,6 +201,25 @@ func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case buildLabOpenedMsg:
 		if msg.key == s.key {
 			return s, s.refresh()
+		}
+		return s, nil
+	case buildLastMsg:
+		if msg.key != s.key || !msg.ok || s.running || s.report != nil {
+			return s, nil
+		}
+		last := msg.last
+		s.last = &last
+		if !s.edited && last.Addr != "" {
+			s.addr.SetValue(last.Addr)
+		}
+		// Where the learner left off: the results, not the spec again.
+		s.showSpec, s.scroll = false, 0
+		for i := range s.stages {
+			for _, st := range last.Stages {
+				if st.ID == s.stages[i].ID {
+					s.stages[i].Ran, s.stages[i].Passed = st.Ran, st.Passed
+				}
+			}
 		}
 		return s, nil
 	case buildStageMsg:
@@ -209,18 +249,19 @@ func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			err := msg.err
 			return s, func() tea.Msg { return errMsg{err} }
 		}
-		s.report, s.stages, s.activity = &msg.report, msg.report.Stages, ""
+		s.report, s.stages, s.activity, s.last = &msg.report, msg.report.Stages, "", nil
+		save := saveBuildCheck(s.sh, s.key, msg.report)
 		if msg.report.Passed {
-			return s, tea.Batch(saveLabTasks(s.sh, s.key, buildPassedTask),
-				func() tea.Msg { return statusMsg{"Every stage passes."} })
+			return s, tea.Batch(save, func() tea.Msg { return statusMsg{"Every stage passes."} })
 		}
-		return s, nil
+		return s, save
 	case tea.KeyPressMsg:
 		return s.updateKey(msg)
 	case tea.PasteMsg:
 		if s.addr.Focused() {
 			var cmd tea.Cmd
 			s.addr, cmd = s.addr.Update(msg)
+			s.edited = true
 			return s, cmd
 		}
 	}
@@ -250,7 +291,9 @@ func (s buildLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	}
 	if s.addr.Focused() {
 		var cmd tea.Cmd
+		before := s.addr.Value()
 		s.addr, cmd = s.addr.Update(msg)
+		s.edited = s.edited || s.addr.Value() != before
 		return s, cmd
 	}
 	switch {
@@ -340,6 +383,10 @@ func (s buildLabScreen) view() string {
 func (s buildLabScreen) resultsText(w int) string {
 	st := s.sh.styles
 	var b strings.Builder
+	if s.report == nil && s.last != nil && !s.running {
+		b.WriteString(st.Subtle.Render(wrapText(fmt.Sprintf("Last checked %s at %s. Press enter to check again.",
+			sinceText(s.last.CheckedAt, time.Now()), s.last.Addr), w, "")) + "\n\n")
+	}
 	for _, r := range s.stages {
 		mark := st.Todo.Render("·")
 		title := st.Lesson.Render(r.Title)
@@ -354,6 +401,16 @@ func (s buildLabScreen) resultsText(w int) string {
 			line += st.Subtle.Render(fmt.Sprintf(" (broke again after stage %q passed)", r.After))
 		}
 		b.WriteString(line + "\n")
+	}
+	if s.report == nil && s.last != nil && !s.running {
+		b.WriteString("\n")
+		if s.last.Passed {
+			b.WriteString(st.Good.Render(fmt.Sprintf("All %d stages passed.", len(s.stages))) + "\n")
+		} else if s.last.Failure != "" {
+			for _, line := range strings.Split(strings.TrimRight(s.last.Failure, "\n"), "\n") {
+				b.WriteString(ansi.Truncate(line, w, "…") + "\n")
+			}
+		}
 	}
 	if s.report != nil {
 		if s.report.Passed {

@@ -13,6 +13,7 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/render"
 )
 
 // newLabScreen builds the screen for a lab block of a lesson, and the
@@ -50,15 +51,15 @@ func newLabScreen(sh *shared, l *lessons.Lesson, lab *lessons.Lab) (screen, tea.
 type labKey struct{ lesson, lab string }
 
 type httpLabKeys struct {
-	Send, Focus, Up, Down, PageUp, PageDown, Timeout, Copy, Guide, Back, Help key.Binding
+	Send, Focus, Up, Down, PageUp, PageDown, Timeout, Copy, Cookies, Guide, Back, Help key.Binding
 }
 
 func (k httpLabKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Send, k.Focus, k.Guide, k.Timeout, k.Copy, k.Back, k.Help}
+	return []key.Binding{k.Send, k.Guide, k.Focus, k.Back, k.Help}
 }
 
 func (k httpLabKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Send, k.Focus, k.Guide, k.Timeout, k.Copy}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.Help, quitKey()}}
+	return [][]key.Binding{{k.Send, k.Focus, k.Guide, k.Timeout, k.Copy}, {k.Up, k.Down, k.PageUp, k.PageDown}, {k.Cookies, k.Back, k.Help, quitKey()}}
 }
 
 func newHTTPLabKeys() httpLabKeys {
@@ -71,7 +72,8 @@ func newHTTPLabKeys() httpLabKeys {
 		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Timeout:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "client timeout")),
 		Copy:     key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "copy as curl")),
-		Guide:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "routes/log")),
+		Cookies:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "clear cookies")),
+		Guide:    key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "routes")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the lab")),
 		Help:     helpKey(),
 	}
@@ -100,11 +102,17 @@ type httpLabScreen struct {
 	scroll  int // first line of the selected exchange's detail
 	timeout int // index into httpLabTimeouts
 	sending bool
-	guide   string          // the scenario's routes
-	showGde bool            // the routes instead of the log
-	saved   map[string]bool // tasks done in this or an earlier visit, as stored
-	width   int
-	height  int
+	guide   string // the scenario's routes, markdown
+	showGde bool   // the routes instead of the log
+	// guideOut is the routes rendered for the current width and theme.
+	guideOut string
+	guideFor renderKey
+	jar      labs.CookieJar  // cookies the server set for the composer
+	saved    map[string]bool // tasks done in this or an earlier visit, as stored
+	// inputTheme is the theme the editor is styled for.
+	inputTheme render.Theme
+	width      int
+	height     int
 }
 
 type (
@@ -112,6 +120,7 @@ type (
 		key labKey
 		lab *labs.HTTPLab
 		err error
+		was string // the address asked for, "" the first time
 	}
 	// httpLabChangedMsg carries a fresh copy of the lab's log and tasks.
 	httpLabChangedMsg struct {
@@ -131,6 +140,7 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 	ed.ShowLineNumbers = false
 	ed.Prompt = "│ "
 	ed.SetValue(httpLabStarter)
+	ed.SetStyles(textAreaStyles(sh.theme))
 	ed.Focus()
 	tasks, _ := labs.ScenarioTasks(spec.Scenario)
 	if len(spec.Tasks) > 0 {
@@ -145,14 +155,18 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 		tasks = picked
 	}
 	guide, _ := labs.ScenarioGuide(spec.Scenario)
-	return httpLabScreen{sh: sh, key: labKey{l.ID, spec.ID}, spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
+	k := labKey{l.ID, spec.ID}
+	return httpLabScreen{sh: sh, inputTheme: sh.theme, key: k, jar: sh.labs.jars[k], spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
 }
 
 func (s httpLabScreen) init() tea.Cmd {
 	k, spec := s.key, s.spec
+	// The address this lab had earlier in the run, so curl lines the
+	// learner keeps in another terminal still reach it.
+	was := s.sh.labs.addrs[k]
 	return tea.Batch(loadLabTasks(s.sh, k), func() tea.Msg {
-		lab, err := labs.StartHTTP(context.Background(), spec.Scenario, spec.Tasks...)
-		return httpLabStartedMsg{key: k, lab: lab, err: err}
+		lab, err := labs.StartHTTPAt(context.Background(), was, spec.Scenario, spec.Tasks...)
+		return httpLabStartedMsg{key: k, lab: lab, err: err, was: was}
 	})
 }
 
@@ -176,7 +190,22 @@ func (s httpLabScreen) Title() string {
 	return labTitle(s.spec.Title, s.spec.ID)
 }
 
-func (s httpLabScreen) Keys() helpKeyMap { return s.keys }
+// Keys says what esc does where the focus is, and offers the full key
+// list by a key the editor does not take.
+func (s httpLabScreen) Keys() helpKeyMap {
+	k := s.keys
+	if s.showGde {
+		k.Guide = key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "log"))
+	}
+	if s.editing {
+		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "log"))
+		k.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave the editor"))
+		k.Help = typingHelpKey()
+	} else {
+		k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "request"))
+	}
+	return k
+}
 
 // Typing is true while the request editor has the focus.
 func (s httpLabScreen) Typing() bool { return s.editing }
@@ -190,9 +219,21 @@ func (s httpLabScreen) SetSize(w, h int) screen {
 	return s
 }
 
-func (s httpLabScreen) editorHeight() int { return max(3, min(8, s.height/4)) }
+// editorHeight follows the request, within bounds that leave the
+// exchange most of the screen.
+func (s httpLabScreen) editorHeight() int {
+	most := 8
+	if s.height < 34 {
+		most = 4
+	}
+	return max(3, min(most, s.editor.LineCount()+1))
+}
 
 func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
+	if s.inputTheme != s.sh.theme {
+		s.inputTheme = s.sh.theme
+		s.editor.SetStyles(textAreaStyles(s.inputTheme))
+	}
 	switch msg := msg.(type) {
 	case httpLabStartedMsg:
 		if msg.key != s.key {
@@ -203,7 +244,14 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, nil
 		}
 		s.lab, s.tasks = msg.lab, msg.lab.Tasks()
-		return s, waitHTTPLab(msg.lab)
+		addr := strings.TrimPrefix(msg.lab.BaseURL(), "http://")
+		s.sh.labs.rememberAddr(s.key, addr)
+		var moved tea.Cmd
+		if msg.was != "" && msg.was != addr {
+			text := fmt.Sprintf("The lab's address changed: %s was taken, so it is now %s. Update curl lines elsewhere.", msg.was, addr)
+			moved = func() tea.Msg { return statusMsg{text} }
+		}
+		return s, tea.Batch(waitHTTPLab(msg.lab), moved)
 	case labTasksMsg:
 		if msg.key == s.key {
 			for id := range s.saved {
@@ -221,6 +269,12 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		var cmd tea.Cmd
 		if n := s.doneCount(); n > before {
 			text := fmt.Sprintf("Task done! %d of %d.", n, len(s.tasks))
+			for _, t := range s.tasks {
+				if !t.Done && !s.saved[t.ID] {
+					text += " Next: " + t.Title
+					break
+				}
+			}
 			cmd = func() tea.Msg { return statusMsg{text} }
 		}
 		// A task ticks once and stays done: keep the new ones.
@@ -245,6 +299,22 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, func() tea.Msg { return errMsg{err} }
 		}
 		s.sel, s.scroll = 0, 0
+		s.jar = s.jar.Update(msg.ex, time.Now())
+		s.sh.labs.keepJar(s.key, s.jar)
+		return s, nil
+	case renderedMsg:
+		if msg.key.content != hashText(s.guide) {
+			return s, nil
+		}
+		if msg.err != nil {
+			// The routes read well enough as they are.
+			s.guideOut = ""
+			return s, nil
+		}
+		s.sh.renders.put(msg.key, msg.out)
+		if msg.key == s.guideKey() {
+			s.guideOut, s.guideFor = msg.out, msg.key
+		}
 		return s, nil
 	case tea.KeyPressMsg:
 		return s.updateKey(msg)
@@ -252,6 +322,7 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if s.editing {
 			var cmd tea.Cmd
 			s.editor, cmd = s.editor.Update(msg)
+			s.editor.SetHeight(s.editorHeight())
 			return s, cmd
 		}
 	}
@@ -261,17 +332,19 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 func (s httpLabScreen) doneCount() int {
 	n := 0
 	for _, t := range s.tasks {
-		if t.Done {
+		if t.Done || s.saved[t.ID] { // this visit or an earlier one
 			n++
 		}
 	}
 	return n
 }
 
+// request is what the editor says, with the jar's cookies and the chosen
+// client timeout.
 func (s httpLabScreen) request() (labs.Request, error) {
 	req, err := labs.ParseRequest(s.editor.Value())
 	req.Timeout = httpLabTimeouts[s.timeout]
-	return req, err
+	return s.jar.Apply(req), err
 }
 
 func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
@@ -306,7 +379,17 @@ func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		}
 	case key.Matches(msg, s.keys.Guide):
 		s.showGde, s.scroll = !s.showGde, 0
+		if s.showGde {
+			return s, s.renderGuide()
+		}
 		return s, nil
+	case key.Matches(msg, s.keys.Cookies):
+		if s.jar.Len() == 0 {
+			return s, func() tea.Msg { return statusMsg{"No cookies to clear."} }
+		}
+		s.jar = labs.CookieJar{}
+		s.sh.labs.keepJar(s.key, s.jar)
+		return s, func() tea.Msg { return statusMsg{"Cookies cleared: the next request goes without them."} }
 	case key.Matches(msg, s.keys.Timeout):
 		s.timeout = (s.timeout + 1) % len(httpLabTimeouts)
 		return s, nil
@@ -323,6 +406,7 @@ func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	if s.editing {
 		var cmd tea.Cmd
 		s.editor, cmd = s.editor.Update(msg)
+		s.editor.SetHeight(s.editorHeight())
 		return s, cmd
 	}
 	switch {
@@ -336,6 +420,23 @@ func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.scroll = max(0, s.scroll-max(1, s.height/3))
 	}
 	return s, nil
+}
+
+// guideKey is the routes' render at the current width and theme.
+func (s httpLabScreen) guideKey() renderKey {
+	return renderKey{content: hashText(s.guide), width: max(20, min(s.width-2, maxTextWidth)), theme: s.sh.theme}
+}
+
+// renderGuide renders the routes as markdown, from the cache when it can.
+func (s httpLabScreen) renderGuide() tea.Cmd {
+	if s.width == 0 || s.guide == "" {
+		return nil
+	}
+	k := s.guideKey()
+	if out, ok := s.sh.renders.get(k); ok {
+		return func() tea.Msg { return renderedMsg{key: k, out: out} }
+	}
+	return renderCmd(k, s.guide)
 }
 
 func (s httpLabScreen) View() string { return fitWidth(s.view(), s.width) }
@@ -353,34 +454,20 @@ func (s httpLabScreen) view() string {
 		b.WriteString(st.Subtle.Render("Starting the server…"))
 		return b.String()
 	}
+	h := max(1, s.height)
 	server := st.Subtle.Render("Server: ") + st.Prompt.Render(s.lab.BaseURL())
 	if note := "  (curl works too; every request shows below)"; ansi.StringWidth(ansi.Strip(server)+note) <= w {
 		server += st.Subtle.Render(note)
 	}
-	b.WriteString(server + "\n\n")
-
-	// Tasks: all titles, and what to do for the first one not done.
-	next := -1
-	for i, t := range s.tasks {
-		mark := st.Todo.Render("·")
-		title := st.Lesson.Render(t.Title)
-		if t.Done {
-			mark, title = st.Done.Render("✓"), st.Subtle.Render(t.Title)
-		} else if s.saved[t.ID] {
-			mark, title = st.Done.Render("✓"), st.Subtle.Render(t.Title+" (done on an earlier visit)")
-		} else if next < 0 {
-			next = i
-			title = st.Selected.Render(t.Title)
-		}
-		b.WriteString(" " + mark + " " + title + "\n")
+	b.WriteString(server + "\n")
+	// The exchange is what the lab is about: above it, the tasks take a
+	// line or three and the request editor only what it needs.
+	tall := h >= 34
+	if tall {
+		b.WriteString("\n")
 	}
-	if next >= 0 {
-		b.WriteString(st.Hint.Render(wrapText(s.tasks[next].Do, w-2, "   ")) + "\n")
-	} else if len(s.tasks) > 0 {
-		b.WriteString(st.Good.Render("   Every task is done.") + "\n")
-	}
+	b.WriteString(s.tasksView(w, tall))
 
-	// The request editor, and the same request as a curl command.
 	label := "Request"
 	if s.sending {
 		label += " (sending…)"
@@ -388,31 +475,97 @@ func (s httpLabScreen) view() string {
 	if t := httpLabTimeouts[s.timeout]; t > 0 {
 		label += fmt.Sprintf(" · client timeout %s", t)
 	}
-	b.WriteString("\n" + st.CardTitle.Render(label) + "\n" + s.editor.View() + "\n")
-	if req, err := s.request(); err == nil {
+	if tall {
+		b.WriteString("\n")
+	}
+	req, reqErr := s.request()
+	if s.editing {
+		b.WriteString(st.CardTitle.Render(label) + "\n" + s.editor.View() + "\n")
+	} else {
+		// The log has the focus: the request shrinks to its first line.
+		first, _, _ := strings.Cut(strings.TrimLeft(s.editor.Value(), "\n"), "\n")
+		b.WriteString(st.CardTitle.Render(label+":") + " " + st.Lesson.Render(ansi.Truncate(first, max(1, w-ansi.StringWidth(label)-2), "…")) + st.Subtle.Render("  (tab edits)") + "\n")
+	}
+	if reqErr == nil {
 		b.WriteString(st.Subtle.Render(ansi.Truncate(s.lab.CurlLine(req), w, "…")) + "\n")
 	} else {
-		b.WriteString(st.Bad.Render(ansi.Truncate(err.Error(), w, "…")) + "\n")
+		b.WriteString(st.Bad.Render(ansi.Truncate(reqErr.Error(), w, "…")) + "\n")
+	}
+	if s.jar.Len() > 0 {
+		b.WriteString(st.Subtle.Render(ansi.Truncate("Cookies sent back: "+s.jar.Header()+"  (ctrl+x clears)", w, "…")) + "\n")
 	}
 
 	used := strings.Count(b.String(), "\n")
 	if s.showGde {
-		b.WriteString(s.guideView(max(3, s.height-used-1)))
+		b.WriteString(s.guideView(w, max(3, h-used)))
 	} else {
-		b.WriteString(s.logView(w, max(3, s.height-used-1)))
+		b.WriteString(s.logView(w, max(3, h-used)))
 	}
 	return b.String()
 }
 
-// guideView shows the scenario's routes (markdown reads well as it is).
-func (s httpLabScreen) guideView(h int) string {
+// tasksView lists every task on a tall screen; else one line of progress
+// and what to do for the next task, in at most two lines.
+func (s httpLabScreen) tasksView(w int, all bool) string {
 	st := s.sh.styles
-	lines := strings.Split(s.guide, "\n")
+	var b strings.Builder
+	next, done := -1, 0
+	for i, t := range s.tasks {
+		if t.Done || s.saved[t.ID] {
+			done++
+		} else if next < 0 {
+			next = i
+		}
+	}
+	if all {
+		for i, t := range s.tasks {
+			mark := st.Todo.Render("·")
+			title := st.Lesson.Render(t.Title)
+			switch {
+			case t.Done:
+				mark, title = st.Done.Render("✓"), st.Subtle.Render(t.Title)
+			case s.saved[t.ID]:
+				mark, title = st.Done.Render("✓"), st.Subtle.Render(t.Title+" (done on an earlier visit)")
+			case i == next:
+				title = st.Selected.Render(t.Title)
+			}
+			b.WriteString(" " + mark + " " + title + "\n")
+		}
+	} else if len(s.tasks) > 0 {
+		head := fmt.Sprintf("Tasks %d/%d", done, len(s.tasks))
+		line := st.CardTitle.Render(head)
+		if next >= 0 {
+			line += st.Subtle.Render(" · next: ") + st.Selected.Render(ansi.Truncate(s.tasks[next].Title, max(1, w-ansi.StringWidth(head)-9), "…"))
+		}
+		b.WriteString(line + "\n")
+	}
+	switch {
+	case next >= 0:
+		do := strings.Split(wrapText(s.tasks[next].Do, w-2, "   "), "\n")
+		if !all && len(do) > 2 {
+			do = cutLines(do, 2, w)
+		}
+		b.WriteString(st.Hint.Render(strings.Join(do, "\n")) + "\n")
+	case len(s.tasks) > 0:
+		b.WriteString(st.Good.Render("   Every task is done.") + "\n")
+	}
+	return b.String()
+}
+
+// guideView shows the scenario's routes, rendered as markdown once the
+// render for this width arrives.
+func (s httpLabScreen) guideView(w, h int) string {
+	st := s.sh.styles
+	text := s.guideOut
+	if text == "" || s.guideFor != s.guideKey() {
+		text = st.Lesson.Render(wrapText(s.guide, w, ""))
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
 	start := min(s.scroll, max(0, len(lines)-(h-1)))
 	var b strings.Builder
 	b.WriteString(st.CardTitle.Render("Routes (ctrl+g for the log)") + "\n")
 	for _, l := range lines[start:min(len(lines), start+h-1)] {
-		b.WriteString(st.Lesson.Render(l) + "\n")
+		b.WriteString(l + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -427,10 +580,11 @@ func (s httpLabScreen) logView(w, h int) string {
 	}
 	b.WriteString(st.CardTitle.Render(title) + "\n")
 	if len(s.log) == 0 {
-		b.WriteString(st.Subtle.Render("  None yet: ctrl+s sends the request above; ctrl+g lists the routes."))
+		b.WriteString(st.Subtle.Render(wrapText("None yet: ctrl+s sends the request above; ctrl+g lists the routes.", w, "  ")))
 		return b.String()
 	}
-	listH := min(len(s.log), max(1, h/3))
+	// A few lines of the list; the selected exchange gets the rest.
+	listH := min(len(s.log), max(1, min(4, h/4)))
 	first := max(0, min(s.sel-listH/2, len(s.log)-listH))
 	for i := first; i < first+listH; i++ {
 		ex := s.log[len(s.log)-1-i]
@@ -461,7 +615,7 @@ func exchangeLine(ex labs.Exchange) string {
 		status = fmt.Sprintf("%d", ex.Status)
 	}
 	if ex.ClientGaveUp {
-		status = "client gave up"
+		return fmt.Sprintf("#%d %s → %s", ex.Seq, what, ex.Outcome())
 	}
 	return fmt.Sprintf("#%d %s → %s  %s", ex.Seq, what, status, shortDuration(ex.Duration))
 }
@@ -480,7 +634,11 @@ func exchangeDetail(ex labs.Exchange) string {
 	raw := func(p []byte) string {
 		return strings.TrimRight(strings.ReplaceAll(strings.ToValidUTF8(string(p), "�"), "\r\n", "\n"), "\n")
 	}
-	out := "── request ──\n" + raw(ex.RawRequest) + "\n── response ──\n" + raw(ex.RawResponse)
+	resp := raw(ex.RawResponse)
+	if ex.ClientGaveUp || len(ex.RawResponse) == 0 {
+		resp = "(" + ex.Outcome() + ")"
+	}
+	out := "── request ──\n" + raw(ex.RawRequest) + "\n── response ──\n" + resp
 	if ex.Truncated {
 		out += "\n… (longer than 64 KiB: the rest is not kept)"
 	}
@@ -516,4 +674,13 @@ func wrapText(s string, width int, indent string) string {
 		line += word
 	}
 	return strings.Join(append(lines, line), "\n")
+}
+
+// refresh restyles the editor after a theme change, and renders the
+// routes again for a new width or theme.
+func (s httpLabScreen) refresh() tea.Cmd {
+	if s.showGde {
+		return tea.Batch(restyleInputs, s.renderGuide())
+	}
+	return restyleInputs
 }

@@ -222,6 +222,7 @@ func (s lessonScreen) init() tea.Cmd {
 	return tea.Batch(
 		s.refresh(),
 		loadAttempts(store, user, id),
+		loadLabCounts(s.sh, s.lesson),
 		func() tea.Msg {
 			if err := store.StartLesson(context.Background(), user, id); err != nil {
 				return errMsg{fmt.Errorf("saving progress: %w", err)}
@@ -275,6 +276,11 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.key, s.rendered = msg.key, msg.out
 		s.compose()
+		return s, nil
+	case labCountsMsg:
+		if s.takeLabCounts(msg) {
+			s.compose()
+		}
 		return s, nil
 	case attemptsMsg:
 		if msg.lessonID == s.lesson.ID {
@@ -556,6 +562,9 @@ func (s lessonScreen) labCard(i, width int) string {
 	}
 	head := st.CardTitle.Render("Lab: "+title) + st.Subtle.Render(" · "+kinds[lab.Kind])
 	body := st.Subtle.Render("press enter (or L) to open the lab")
+	if p := labCardProgress(s.sh, s.lesson.ID, lab); p != "" {
+		body = st.Done.Render(p) + st.Subtle.Render(" · press enter (or L) to open the lab")
+	}
 	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(head+"\n"+body), "\n", "\n  ")
 }
 
