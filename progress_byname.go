@@ -35,6 +35,8 @@ type store interface {
 	Import(ctx context.Context, r io.Reader) (progress.ImportResult, error)
 	Report(ctx context.Context) (progress.Report, error)
 	UndoReset(ctx context.Context, user string) error
+	tui.BuildRecorder
+	LabBuild(ctx context.Context, user, lessonID, labID string) (progress.LabBuild, bool, error)
 }
 
 var (
@@ -212,6 +214,22 @@ func (n *namedStore) LabTasks(ctx context.Context, user, lessonID, labID string)
 		return nil, err
 	}
 	return l.LabTasks(ctx, lessonID, labID)
+}
+
+func (n *namedStore) SaveLabBuild(ctx context.Context, user, lessonID, labID string, b progress.LabBuild) error {
+	l, err := n.learner(user)
+	if err != nil {
+		return err
+	}
+	return l.SaveLabBuild(ctx, lessonID, labID, b)
+}
+
+func (n *namedStore) LabBuild(ctx context.Context, user, lessonID, labID string) (progress.LabBuild, bool, error) {
+	l, err := n.learner(user)
+	if err != nil {
+		return progress.LabBuild{}, false, err
+	}
+	return l.LabBuild(ctx, lessonID, labID)
 }
 
 func (n *namedStore) Export(ctx context.Context, user string, w io.Writer) error {

@@ -70,6 +70,11 @@ type Learner interface {
 
 	CompleteLabTask(ctx context.Context, lessonID, labID, taskID string) error
 	LabTasks(ctx context.Context, lessonID, labID string) (map[string]time.Time, error)
+	// SaveLabBuild keeps a build lab's last check, replacing the one before
+	// (bounded by PrepareLabBuild); LabBuild reads it back, ok false when
+	// the learner never ran one.
+	SaveLabBuild(ctx context.Context, lessonID, labID string, b LabBuild) error
+	LabBuild(ctx context.Context, lessonID, labID string) (b LabBuild, ok bool, err error)
 
 	// Export writes the learner's progress as a versioned JSON file that
 	// Backend.Import reads back.

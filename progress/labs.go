@@ -84,24 +84,9 @@ const (
 // SaveLabBuild keeps b as the user's last check of a build lab, replacing
 // the one before; CheckedAt zero means now.
 func (s *Store) SaveLabBuild(ctx context.Context, user, lessonID, labID string, b LabBuild) error {
-	if lessonID == "" || labID == "" {
-		return fmt.Errorf("build lab check for %q: lesson %q and lab %q must both be set", user, lessonID, labID)
-	}
-	if len(b.Addr) > maxBuildAddr || len(b.Stages) > maxBuildStages {
-		return fmt.Errorf("build lab check %s/%s for %q: an address of %d bytes and %d stages is more than a check has", lessonID, labID, user, len(b.Addr), len(b.Stages))
-	}
-	if len(b.Failure) > maxBuildFailure {
-		b.Failure = strings.ToValidUTF8(b.Failure[:maxBuildFailure], "") + "\n… (cut: the report was longer than 16 KiB)"
-	}
-	if b.CheckedAt.IsZero() {
-		b.CheckedAt = s.now()
-	}
-	if b.Stages == nil {
-		b.Stages = []LabStage{}
-	}
-	stages, err := json.Marshal(b.Stages)
+	b, stages, err := PrepareLabBuild(lessonID, labID, b, s.now())
 	if err != nil {
-		return err
+		return fmt.Errorf("build lab check for %q: %w", user, err)
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		u, err := s.ensureUser(ctx, tx, user)
@@ -112,13 +97,37 @@ func (s *Store) SaveLabBuild(ctx context.Context, user, lessonID, labID string, 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (user_id, lesson_id, lab_id) DO UPDATE SET addr = excluded.addr, passed = excluded.passed,
 				stages = excluded.stages, failure = excluded.failure, checked_at = excluded.checked_at`,
-			u.ID, lessonID, labID, b.Addr, b.Passed, string(stages), b.Failure, ms(b.CheckedAt))
+			u.ID, lessonID, labID, b.Addr, b.Passed, stages, b.Failure, ms(b.CheckedAt))
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("build lab check %s/%s for %q: %w", lessonID, labID, user, err)
 	}
 	return nil
+}
+
+// PrepareLabBuild checks and bounds a build lab check before any backend
+// stores it: a report longer than 16 KiB is cut, saying so; CheckedAt zero
+// becomes now. It returns the stages as the JSON text backends store.
+func PrepareLabBuild(lessonID, labID string, b LabBuild, now time.Time) (LabBuild, string, error) {
+	if lessonID == "" || labID == "" {
+		return b, "", fmt.Errorf("lesson %q and lab %q must both be set", lessonID, labID)
+	}
+	if len(b.Addr) > maxBuildAddr || len(b.Stages) > maxBuildStages {
+		return b, "", fmt.Errorf("%s/%s: an address of %d bytes and %d stages is more than a check has", lessonID, labID, len(b.Addr), len(b.Stages))
+	}
+	if len(b.Failure) > maxBuildFailure {
+		b.Failure = strings.ToValidUTF8(b.Failure[:maxBuildFailure], "") + "\n… (cut: the report was longer than 16 KiB)"
+	}
+	if b.CheckedAt.IsZero() {
+		b.CheckedAt = now
+	}
+	b.CheckedAt = time.UnixMilli(b.CheckedAt.UnixMilli())
+	if b.Stages == nil {
+		b.Stages = []LabStage{}
+	}
+	stages, err := json.Marshal(b.Stages)
+	return b, string(stages), err
 }
 
 // LabBuild returns the user's last check of a build lab; ok is false when

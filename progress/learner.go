@@ -99,6 +99,14 @@ func (l storeLearner) LabTasks(ctx context.Context, lessonID, labID string) (map
 	return l.s.LabTasks(ctx, l.name, lessonID, labID)
 }
 
+func (l storeLearner) SaveLabBuild(ctx context.Context, lessonID, labID string, b LabBuild) error {
+	return l.s.SaveLabBuild(ctx, l.name, lessonID, labID, b)
+}
+
+func (l storeLearner) LabBuild(ctx context.Context, lessonID, labID string) (LabBuild, bool, error) {
+	return l.s.LabBuild(ctx, l.name, lessonID, labID)
+}
+
 func (l storeLearner) Export(ctx context.Context, w io.Writer) error {
 	return l.s.Export(ctx, l.name, w)
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -481,4 +482,43 @@ func (l *learner) LabTasks(ctx context.Context, lessonID, labID string) (map[str
 		return nil
 	})
 	return out, l.wrap(err, "lab tasks %s/%s", lessonID, labID)
+}
+
+func (l *learner) SaveLabBuild(ctx context.Context, lessonID, labID string, b progress.LabBuild) error {
+	b, stages, err := progress.PrepareLabBuild(lessonID, labID, b, l.s.now())
+	if err != nil {
+		return fmt.Errorf("build lab check for %q: %w", l.name, err)
+	}
+	err = l.s.write(ctx, func(tx pgx.Tx) error {
+		uid, err := l.s.lockUser(ctx, tx, l.name)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO lab_builds (user_id, lesson_id, lab_id, addr, passed, stages, failure, checked_at)
+			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)
+			ON CONFLICT (user_id, lesson_id, lab_id) DO UPDATE SET addr = excluded.addr, passed = excluded.passed,
+				stages = excluded.stages, failure = excluded.failure, checked_at = excluded.checked_at`,
+			uid, lessonID, labID, b.Addr, b.Passed, stages, b.Failure, b.CheckedAt)
+		return err
+	})
+	return l.wrap(err, "build lab check %s/%s", lessonID, labID)
+}
+
+func (l *learner) LabBuild(ctx context.Context, lessonID, labID string) (progress.LabBuild, bool, error) {
+	var b progress.LabBuild
+	var stages []byte
+	err := l.s.pool.QueryRow(ctx, `SELECT b.addr, b.passed, b.stages::text, b.failure, b.checked_at
+		FROM lab_builds b JOIN users u ON u.id = b.user_id
+		WHERE u.name = $1 AND b.lesson_id = $2 AND b.lab_id = $3`, l.name, lessonID, labID).Scan(&b.Addr, &b.Passed, &stages, &b.Failure, &b.CheckedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return progress.LabBuild{}, false, nil
+	}
+	if err != nil {
+		return progress.LabBuild{}, false, l.wrap(err, "build lab check %s/%s", lessonID, labID)
+	}
+	if err := json.Unmarshal(stages, &b.Stages); err != nil {
+		return progress.LabBuild{}, false, l.wrap(err, "build lab check %s/%s: its stages are not readable", lessonID, labID)
+	}
+	b.CheckedAt = msTime(b.CheckedAt)
+	return b, true, nil
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -427,6 +428,26 @@ func testLabTasks(t *testing.T, open Open) {
 	}
 	if err := l.CompleteLabTask(ctx, "l", "", "t1"); err == nil {
 		t.Error("a task without a lab was stored")
+	}
+
+	// A build lab's last check: replaced by the next, bounded, per lab.
+	if _, ok, err := l.LabBuild(ctx, "l", "build"); ok || err != nil {
+		t.Errorf("a check before any was run: %v %v", ok, err)
+	}
+	check := progress.LabBuild{Addr: "127.0.0.1:8080", Stages: []progress.LabStage{{ID: "s1", Ran: true, Passed: true}, {ID: "s2", Ran: true}},
+		Failure: strings.Repeat("x", 20<<10), CheckedAt: day0}
+	must(t, l.SaveLabBuild(ctx, "l", "build", check))
+	got, ok, err := l.LabBuild(ctx, "l", "build")
+	if err != nil || !ok || got.Addr != check.Addr || got.Passed || len(got.Stages) != 2 || !got.Stages[0].Passed || got.Stages[1].Passed ||
+		!got.CheckedAt.Equal(day0) || len(got.Failure) > 17<<10 || !strings.Contains(got.Failure, "cut") {
+		t.Errorf("stored check: %+v %v %v", got, ok, err)
+	}
+	must(t, l.SaveLabBuild(ctx, "l", "build", progress.LabBuild{Addr: "127.0.0.1:9090", Passed: true}))
+	if got, _, _ := l.LabBuild(ctx, "l", "build"); got.Addr != "127.0.0.1:9090" || !got.Passed || got.Stages == nil || got.CheckedAt.IsZero() {
+		t.Errorf("a second check did not replace the first: %+v", got)
+	}
+	if err := l.SaveLabBuild(ctx, "", "build", check); err == nil {
+		t.Error("a check without a lesson was stored")
 	}
 }
 
