@@ -452,7 +452,11 @@ func (l *HTTPLab) serve(w http.ResponseWriter, r *http.Request) {
 	note := &requestNote{}
 	r = r.WithContext(context.WithValue(r.Context(), noteKey{}, note))
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	l.state.ServeHTTP(w, r)
+	if !l.ownHost(r.Host) {
+		misdirected(w, r.Host, l.ln.Addr())
+	} else {
+		l.state.ServeHTTP(w, r)
+	}
 	if rc != nil {
 		rc.mu.Lock()
 		rc.gaveUp = note.clientGaveUp
