@@ -13,6 +13,7 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/termsafe"
 )
 
 // newLabScreen builds the screen for a lab block of a lesson, and the
@@ -463,7 +464,7 @@ func exchangeLine(ex labs.Exchange) string {
 	if ex.ClientGaveUp {
 		status = "client gave up"
 	}
-	return fmt.Sprintf("#%d %s → %s  %s", ex.Seq, what, status, shortDuration(ex.Duration))
+	return fmt.Sprintf("#%d %s → %s  %s", ex.Seq, termsafe.Line(what), status, shortDuration(ex.Duration))
 }
 
 // shortDuration shows loopback times, mostly under a millisecond, readably.
@@ -478,7 +479,7 @@ func shortDuration(d time.Duration) string {
 // as they are on the wire.
 func exchangeDetail(ex labs.Exchange) string {
 	raw := func(p []byte) string {
-		return strings.TrimRight(strings.ReplaceAll(strings.ToValidUTF8(string(p), "�"), "\r\n", "\n"), "\n")
+		return strings.TrimRight(termsafe.Text(string(p)), "\n")
 	}
 	out := "── request ──\n" + raw(ex.RawRequest) + "\n── response ──\n" + raw(ex.RawResponse)
 	if ex.Truncated {

@@ -13,6 +13,7 @@ import (
 
 	"serverside/labs"
 	"serverside/lessons"
+	"serverside/termsafe"
 )
 
 type sqlLabKeys struct {
@@ -66,11 +67,15 @@ type sqlLabScreen struct {
 	resFrom  string // session that produced result or resErr
 	// inTx is each session's transaction state after its last statement
 	// (asking the session would wait while it runs a query).
-	inTx    map[string]bool
-	running bool
-	scroll  int
-	width   int
-	height  int
+	inTx map[string]bool
+	// table is result laid out for tableWidth, once per result and width:
+	// measuring every cell on every frame froze the screen on big results.
+	table      []string
+	tableWidth int
+	running    bool
+	scroll     int
+	width      int
+	height     int
 }
 
 type (
@@ -131,6 +136,19 @@ func (s sqlLabScreen) SetSize(w, h int) screen {
 	s.width, s.height = w, h
 	s.editor.SetWidth(max(20, min(w-4, maxTextWidth)))
 	s.editor.SetHeight(max(3, min(8, h/4)))
+	return s.layoutResult()
+}
+
+// layoutResult lays out the result table for the current width, if the
+// result or the width changed.
+func (s sqlLabScreen) layoutResult() sqlLabScreen {
+	w := max(30, min(s.width-2, maxTextWidth))
+	switch {
+	case s.result == nil || len(s.result.Columns) == 0:
+		s.table, s.tableWidth = nil, 0
+	case s.table == nil || s.tableWidth != w:
+		s.table, s.tableWidth = tableLines(s.result.Columns, s.result.Rows, w), w
+	}
 	return s
 }
 
@@ -164,7 +182,8 @@ func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.result, s.resErr = &msg.res, ""
 			s.inTx[msg.session] = msg.res.InTransaction
 		}
-		return s, nil
+		s.table = nil
+		return s.layoutResult(), nil
 	case sqlLabVerdictMsg:
 		if msg.lab != s.lab {
 			return s, nil
@@ -187,6 +206,8 @@ func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		if msg.v.Got != nil {
 			s.result, s.resErr, s.resFrom, s.scroll = msg.v.Got, "", s.sessionName(), 0
+			s.table = nil
+			s = s.layoutResult()
 		}
 		return s, save
 	case labTasksMsg:
@@ -272,7 +293,7 @@ func (s sqlLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		}
 		// A fresh database, the same tasks; what was typed stays.
 		old := s.lab
-		s.lab, s.sessions, s.cur, s.result, s.resErr, s.scroll = nil, nil, 0, nil, "", 0
+		s.lab, s.sessions, s.cur, s.result, s.resErr, s.scroll, s.table = nil, nil, 0, nil, "", 0, nil
 		s.drafts, s.inTx, s.verdicts = []string{s.editor.Value()}, map[string]bool{}, map[string]labs.Verdict{}
 		return s, tea.Sequence(closeSQLLab(old), s.init(), func() tea.Msg { return statusMsg{"The shop database is back as it started."} })
 	case key.Matches(msg, s.keys.Session):
@@ -388,6 +409,8 @@ func (s sqlLabScreen) resultView(w, h int) string {
 		summary += fmt.Sprintf(" · %d row(s) changed", r.RowsAffected)
 	case len(r.Columns) == 0:
 		summary += " · done"
+	case r.TooLarge:
+		summary += fmt.Sprintf(" · first %d rows shown (a result keeps at most %d MB)", len(r.Rows), labs.MaxResultBytes>>20)
 	case r.Truncated:
 		summary += fmt.Sprintf(" · first %d rows shown", len(r.Rows))
 	default:
@@ -397,7 +420,10 @@ func (s sqlLabScreen) resultView(w, h int) string {
 	if len(r.Columns) == 0 {
 		return b.String()
 	}
-	lines := tableLines(r.Columns, r.Rows, w)
+	lines := s.table
+	if len(lines) < 2 { // not laid out yet (no size)
+		lines = tableLines(r.Columns, r.Rows[:min(len(r.Rows), h)], w)
+	}
 	// The header and its rule stay; the rows scroll.
 	b.WriteString(st.CardTitle.Render(lines[0]) + "\n" + st.Subtle.Render(lines[1]) + "\n")
 	rows := lines[2:]
@@ -410,23 +436,32 @@ func (s sqlLabScreen) resultView(w, h int) string {
 }
 
 // tableLines lays out a result as aligned text columns within width: a
-// header, a rule, and one line a row.
+// header, a rule, and one line a row. Values are sanitised (they can hold
+// any bytes) and measured only up to the widest a column shows.
 func tableLines(cols []string, rows [][]string, width int) []string {
+	const colMax = 32
+	shown := func(v string) string {
+		if len(v) > 4*colMax { // a column shows at most colMax cells
+			v = v[:4*colMax]
+		}
+		return termsafe.Line(v)
+	}
 	widths := make([]int, len(cols))
 	for i, c := range cols {
-		widths[i] = ansi.StringWidth(c)
+		widths[i] = ansi.StringWidth(shown(c))
 	}
 	for _, r := range rows {
 		for i, v := range r {
-			widths[i] = max(widths[i], ansi.StringWidth(v))
+			if widths[i] < colMax {
+				widths[i] = max(widths[i], ansi.StringWidth(shown(v)))
+			}
 		}
 	}
 	for i := range widths {
-		widths[i] = min(widths[i], 32)
+		widths[i] = min(widths[i], colMax)
 	}
 	cell := func(v string, w int) string {
-		v = strings.ReplaceAll(v, "\n", " ")
-		v = ansi.Truncate(v, w, "…")
+		v = ansi.Truncate(shown(v), w, "…")
 		return v + strings.Repeat(" ", max(0, w-ansi.StringWidth(v)))
 	}
 	line := func(vals []string) string {
