@@ -129,7 +129,7 @@ func buildClassReport(c *lessons.Course, rep progress.Report, db string, now tim
 		cr.Users = append(cr.Users, ru)
 	}
 	for _, f := range rep.Flags {
-		cr.Flags = append(cr.Flags, reportFlag{User: safeLine(f.User), LessonID: f.LessonID, QuestionID: f.QuestionID,
+		cr.Flags = append(cr.Flags, reportFlag{User: safeLine(f.User), LessonID: safeLine(f.LessonID), QuestionID: safeLine(f.QuestionID),
 			Comment: safeLine(f.Comment), At: f.At.UTC()})
 	}
 	return cr
