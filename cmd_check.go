@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"serverside/labs"
+	"serverside/termsafe"
 )
 
 func newCheckCmd(_ *globals) *cobra.Command {
@@ -52,7 +53,8 @@ func newCheckCmd(_ *globals) *cobra.Command {
 				_, err := io.WriteString(out, lab.Spec)
 				return err
 			}
-			return runCheck(cmd, out, lab, addr)
+			// The report quotes what the learner's service sent.
+			return runCheck(cmd, termsafe.NewWriter(out, false), lab, addr)
 		},
 	}
 	f := cmd.Flags()

@@ -122,4 +122,18 @@ func TestReportAndUsersSanitiseWhatTheDatabaseHolds(t *testing.T) {
 		t.Fatalf("users does not list eve:\n%s", out)
 	}
 	assertNothingReaches(t, "users", out)
+	// JSON keeps the values exactly, with the controls escaped.
+	for name, cmd := range map[string]func() (string, string, error){
+		"users --json":         func() (string, string, error) { return runProgressCmd(t, newUsersCmd(g), "", "--json") },
+		"report --format json": func() (string, string, error) { return runProgressCmd(t, newReportCmd(g), "", "--format", "json") },
+	} {
+		out, _, err := cmd()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "users --json" && !strings.Contains(out, `eve\u202etxt.exe`) {
+			t.Errorf("%s does not keep the name, escaped:\n%s", name, out)
+		}
+		assertNothingReaches(t, name, out)
+	}
 }

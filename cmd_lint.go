@@ -37,7 +37,7 @@ func newLintCmd(g *globals) *cobra.Command {
 				if probs == nil {
 					probs = []lessons.Problem{}
 				}
-				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc := json.NewEncoder(termsafe.NewJSONWriter(cmd.OutOrStdout()))
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(probs); err != nil {
 					return err

@@ -13,6 +13,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/termsafe"
 )
 
 // classReport is what `serverside report --format json` prints. Field
@@ -84,7 +85,7 @@ func newReportCmd(g *globals) *cobra.Command {
 			out := cmd.OutOrStdout()
 			switch format {
 			case "json":
-				enc := json.NewEncoder(out)
+				enc := json.NewEncoder(termsafe.NewJSONWriter(out))
 				enc.SetIndent("", "  ")
 				return enc.Encode(cr)
 			case "csv":

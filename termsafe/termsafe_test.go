@@ -2,6 +2,7 @@ package termsafe
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -146,5 +147,26 @@ func BenchmarkStyled(b *testing.B) {
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
 		Styled(s)
+	}
+}
+
+func TestJSONWriterEscapesWhatEncodingJSONLeaves(t *testing.T) {
+	in := map[string]string{"name": "eve\u202etxt\u0085\u009b2J\u007f\u2066", "ok": "héllo"}
+	var raw, safe bytes.Buffer
+	if err := json.NewEncoder(&raw).Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	if Reaches(raw.String()) == "" {
+		t.Fatal("encoding/json escapes these itself now: the writer is not needed")
+	}
+	if err := json.NewEncoder(NewJSONWriter(&safe)).Encode(in); err != nil {
+		t.Fatal(err)
+	}
+	if bad := Reaches(safe.String()); bad != "" {
+		t.Errorf("JSON lets %s through: %s", bad, safe.String())
+	}
+	var back map[string]string
+	if err := json.Unmarshal(safe.Bytes(), &back); err != nil || back["name"] != in["name"] || back["ok"] != in["ok"] {
+		t.Errorf("the escaped JSON decodes to %q (%v), want %q", back, err, in)
 	}
 }
