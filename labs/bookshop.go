@@ -407,12 +407,12 @@ func decodeBook(w http.ResponseWriter, r *http.Request) (book, bool) {
 		writeError(w, http.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json")
 		return b, false
 	}
-	dec := json.NewDecoder(r.Body)
+	dec := json.NewDecoder(bookBody(w, r))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "the body is too large")
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is too large: a book's JSON is at most %d KB here", tooBig.Limit>>10))
 			return b, false
 		}
 		writeError(w, http.StatusBadRequest, "the body is not a book: "+err.Error())

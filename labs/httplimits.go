@@ -2,6 +2,7 @@ package labs
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -14,6 +15,8 @@ const (
 	MaxBooks = 200
 	// MaxBookField bounds a book's title and author, in bytes.
 	MaxBookField = 1 << 10
+	// maxBookBody bounds the JSON of one book: two fields and a year.
+	maxBookBody = 16 << 10
 	// maxLogins bounds the bookshop's sessions: beyond it, logins are
 	// forgotten (any of them; a forgotten one logs in again).
 	maxLogins = 100
@@ -44,6 +47,13 @@ func (l *HTTPLab) ownHost(host string) bool {
 func misdirected(w http.ResponseWriter, host string, addr net.Addr) {
 	_, port, _ := net.SplitHostPort(addr.String())
 	writeError(w, http.StatusMisdirectedRequest, fmt.Sprintf("this lab server only answers for 127.0.0.1:%s, localhost:%s or [::1]:%s, not Host %q", port, port, port, host))
+}
+
+// bookBody is a book request's body, cut at maxBookBody: the decoder then
+// fails with a *http.MaxBytesError, answered with 413, without reading (and
+// decoding) a megabyte first.
+func bookBody(w http.ResponseWriter, r *http.Request) io.Reader {
+	return http.MaxBytesReader(w, r.Body, maxBookBody)
 }
 
 // bookFitsBounds answers 413 for a book whose title or author is longer

@@ -349,7 +349,7 @@ func Validate(path string, lab *lessons.Lab) []lessons.Problem {
 // LintQueryBudget bounds the time lint spends running the reference and
 // plan queries of a whole course; each query is still bounded by
 // QueryTimeout. Give ValidateContext a context with this deadline.
-const LintQueryBudget = 20 * time.Second
+const LintQueryBudget = 10 * time.Second
 
 // ValidateContext is Validate with a context that bounds the queries it
 // runs: when ctx is done, the queries not yet run are reported as not

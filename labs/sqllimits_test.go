@@ -36,8 +36,25 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 		}
 	}
 
-	// 1,000 rows of 1 MB: the result stops at MaxResultBytes.
-	res, err := l.Query(t.Context(), "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 1000) SELECT i, zeroblob(1000000) AS b FROM r")
+	// Long values are cut to MaxCellBytes (blobs shown as hex too).
+	res, err := l.Query(t.Context(), "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 300) SELECT i, zeroblob(100000) AS b, printf('%.100000c', 'x') AS s FROM r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range res.Rows {
+		for _, v := range row {
+			if len(v) > MaxCellBytes+len("…") {
+				t.Fatalf("a shown value holds %d bytes", len(v))
+			}
+		}
+	}
+	if !res.CutCells || len(res.Rows) != 300 {
+		t.Errorf("CutCells %v, %d rows", res.CutCells, len(res.Rows))
+	}
+
+	// A wide result stops at MaxResultBytes before MaxRows.
+	cols := strings.Repeat(", printf('%.900c', 'x')", 20)
+	res, err = l.Query(t.Context(), "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 1000) SELECT i"+cols+" FROM r")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,22 +62,10 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 	for _, row := range res.Rows {
 		for _, v := range row {
 			held += len(v)
-			if len(v) > MaxCellBytes+len("…") {
-				t.Fatalf("a shown value holds %d bytes", len(v))
-			}
 		}
 	}
-	if !res.CutCells || held > MaxResultBytes {
-		t.Errorf("CutCells %v, %d bytes held", res.CutCells, held)
-	}
-
-	// Many small rows stop at the byte bound as well as the row bound.
-	res, err = l.Query(t.Context(), "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 5000) SELECT i, printf('%.900c', 'x') FROM r")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Truncated || len(res.Rows) > MaxRows {
-		t.Errorf("rows %d, truncated %v", len(res.Rows), res.Truncated)
+	if !res.TooLarge || !res.Truncated || held > MaxResultBytes || len(res.Rows) >= 1000 {
+		t.Errorf("TooLarge %v, %d rows, %d bytes held", res.TooLarge, len(res.Rows), held)
 	}
 }
 
