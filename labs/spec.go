@@ -374,7 +374,7 @@ func ValidateContext(ctx context.Context, path string, lab *lessons.Lab) []lesso
 
 func validateSQLQueries(ctx context.Context, pl *problemList, s SQLSpec, nodes []map[string]*yaml.Node) {
 	if ctx.Err() != nil {
-		pl.warn(nil, "the queries of this lab were not run: lint spent its %s for lab queries on earlier labs; run lint on this lesson alone to check them", LintQueryBudget)
+		pl.warn(nil, "the queries of this lab were not run: lint runs lab queries for at most %s a course, and earlier labs used it up (fix the queries reported as stopped, then lint again)", LintQueryBudget)
 		return
 	}
 	db, err := OpenSQL(ctx)
@@ -385,7 +385,7 @@ func validateSQLQueries(ctx context.Context, pl *problemList, s SQLSpec, nodes [
 	defer db.Close()
 	for i, t := range s.Tasks {
 		if ctx.Err() != nil && t.Kind() != "isolation" {
-			pl.warn(nodes[i]["id"], "task %q: its query was not run: lint spent its %s for lab queries", t.ID, LintQueryBudget)
+			pl.warn(nodes[i]["id"], "task %q: its query was not run: lint runs lab queries for at most %s a course (fix the queries reported as stopped, then lint again)", t.ID, LintQueryBudget)
 			continue
 		}
 		switch t.Kind() {
