@@ -108,12 +108,14 @@ func (pl *problemList) warn(n *yaml.Node, format string, args ...any) {
 	pl.probs[len(pl.probs)-1].Severity = lessons.Warning
 }
 
+// err is the first error (warnings do not stop a lab from opening).
 func (pl *problemList) err() error {
-	if len(pl.probs) == 0 {
-		return nil
+	for _, p := range pl.probs {
+		if p.Severity == lessons.Error {
+			return fmt.Errorf("lab block at line %d: %s", p.Line, p.Message)
+		}
 	}
-	p := pl.probs[0]
-	return fmt.Errorf("lab block at line %d: %s", p.Line, p.Message)
+	return nil
 }
 
 // fields reads a mapping node whose keys must all be in known; it reports
@@ -154,13 +156,20 @@ func (pl *problemList) str(m map[string]*yaml.Node, key string, required bool, w
 	if required && strings.TrimSpace(n.Value) == "" {
 		pl.at(n, "%q in %s must not be empty", key, what)
 	}
-	return outside(n.Value)
+	return pl.outside(n, key, what)
 }
 
-// outside sanitises a string decoded from a lab block: YAML's escapes
-// ("\e", "\x1b", "\u202e") make control characters that the raw block
-// did not have.
-func outside(s string) string { return termsafe.Text(s) }
+// outside sanitises a string decoded from a lab block, and warns when that
+// changed it: YAML's escapes ("\e", "\x1b", "\u202e") make control
+// characters that the raw block did not have, and lint has seen only the
+// raw block.
+func (pl *problemList) outside(n *yaml.Node, key, what string) string {
+	v := termsafe.Text(n.Value)
+	if v != n.Value {
+		pl.warn(n, "%q in %s holds control characters (from YAML escapes such as \\e, \\x1b or \\u202e): they are removed; delete them", key, what)
+	}
+	return v
+}
 
 func (pl *problemList) strs(m map[string]*yaml.Node, key, what string) []string {
 	n, ok := m[key]
@@ -177,7 +186,7 @@ func (pl *problemList) strs(m map[string]*yaml.Node, key, what string) []string 
 			pl.at(c, "%q in %s must be a list of strings", key, what)
 			continue
 		}
-		out = append(out, outside(c.Value))
+		out = append(out, pl.outside(c, key, what))
 	}
 	return out
 }

@@ -74,7 +74,7 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 func TestSQLCheckRefusesHugeResults(t *testing.T) {
 	l := openTestSQL(t)
 	task := SQLTask{ID: "t", Reference: "SELECT 1"}
-	v, err := l.Check(t.Context(), task, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 100) SELECT zeroblob(900000) FROM r")
+	v, err := l.Check(t.Context(), task, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 40) SELECT zeroblob(900000) FROM r")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,6 +186,10 @@ func TestLabBlockStringsAreSanitised(t *testing.T) {
 		if bad := termsafe.Reaches(text); bad != "" {
 			t.Errorf("%q lets %s through", text, bad)
 		}
+	}
+	probs := Validate("x.md", &lessons.Lab{ID: "q", Kind: KindSQL, Line: 1, Raw: raw})
+	if len(probs) != 3 || probs[0].Severity != lessons.Warning || !strings.Contains(probs[0].Message, "YAML escapes") {
+		t.Errorf("lint should warn about each escaped string: %v", probs)
 	}
 	h, err := DecodeHTTP(&lessons.Lab{ID: "h", Kind: KindHTTP, Line: 1, Raw: "id: h\nkind: http\ntitle: \"H\\e]0;x\\a\"\nscenario: bookshop\n"})
 	if err != nil {
