@@ -372,7 +372,7 @@ func ValidateContext(ctx context.Context, path string, lab *lessons.Lab) []lesso
 		decodeBuild(pl, lab)
 	case KindSQL:
 		s, nodes := decodeSQL(pl, lab)
-		if len(pl.probs) == 0 {
+		if pl.err() == nil {
 			validateSQLQueries(ctx, pl, s, nodes)
 		}
 	default:
