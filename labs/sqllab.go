@@ -418,7 +418,7 @@ func (s *Session) fetch(ctx context.Context, stmt string, bounds resultBounds) (
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	held := 0
+	held, scanned := 0, 0
 	for rows.Next() {
 		if len(res.Rows) >= bounds.rows {
 			res.Truncated = true
@@ -429,11 +429,12 @@ func (s *Session) fetch(ctx context.Context, stmt string, bounds resultBounds) (
 		}
 		row := make([]string, len(cols))
 		for i, v := range vals {
+			scanned += valueBytes(v)
 			row[i] = bounds.cell(v, &res)
 			held += len(row[i]) + cellOverhead
 			vals[i] = nil
 		}
-		if held += rowOverhead; held > bounds.bytes {
+		if held += rowOverhead; held > bounds.bytes || scanned > MaxScannedBytes {
 			if bounds.refuse {
 				return res, errResultTooLarge(bounds.bytes)
 			}

@@ -14,15 +14,17 @@ import (
 
 // Bounds on what one lab query may make SQLite and the lab hold. A query
 // also stops after QueryTimeout. Without them, SELECT zeroblob(999999999)
-// took 32 s and 7.7 GB, and 1,000 rows of 1 MB took 1.2 GB.
+// took 32 s and 7.7 GB, and 1,000 rows of 1 MB took 1.2 GB. The driver
+// copies a whole row into Go at once, and that copy does not see an
+// interrupt, so MaxValueBytes × maxColumns (6 MB) bounds one row.
 const (
 	// MaxValueBytes is SQLite's SQLITE_LIMIT_LENGTH on lab connections:
 	// no string, blob or row is longer.
-	MaxValueBytes = 1 << 20
+	MaxValueBytes = 128 << 10
 	// maxSQLBytes bounds the text of one statement.
 	maxSQLBytes = 1 << 20
 	// maxColumns bounds the columns of a table, index or result.
-	maxColumns = 100
+	maxColumns = 48
 	// MaxResultBytes bounds the rows a query's result keeps to show.
 	MaxResultBytes = 4 << 20
 	// MaxCellBytes bounds the text kept of one shown value; longer ones
@@ -30,7 +32,23 @@ const (
 	MaxCellBytes = 1 << 10
 	// maxCheckBytes bounds a result a check compares (values whole).
 	maxCheckBytes = 32 << 20
+	// MaxScannedBytes bounds the bytes of all the values a query's rows
+	// bring into the lab, kept or cut: each one is copied out of SQLite
+	// first, and a thousand wide rows of long values are gigabytes of
+	// copying (and garbage) that no timeout interrupts mid-row.
+	MaxScannedBytes = 48 << 20
 )
+
+// valueBytes is the size of a value as the driver handed it over.
+func valueBytes(v any) int {
+	switch v := v.(type) {
+	case []byte:
+		return len(v)
+	case string:
+		return len(v)
+	}
+	return 8
+}
 
 // What a row and a value cost beyond their text, counted against the
 // byte bounds (slice and string headers).

@@ -37,7 +37,7 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 	}
 
 	// Long values are cut to MaxCellBytes (blobs shown as hex too).
-	res, err := l.Query(t.Context(), "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 300) SELECT i, zeroblob(100000) AS b, printf('%.100000c', 'x') AS s FROM r")
+	res, err := l.Query(t.Context(), "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 200) SELECT i, zeroblob(100000) AS b, printf('%.100000c', 'x') AS s FROM r")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 			}
 		}
 	}
-	if !res.CutCells || len(res.Rows) != 300 {
+	if !res.CutCells || len(res.Rows) != 200 {
 		t.Errorf("CutCells %v, %d rows", res.CutCells, len(res.Rows))
 	}
 
@@ -67,6 +67,17 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 	if !res.TooLarge || !res.Truncated || held > MaxResultBytes || len(res.Rows) >= 1000 {
 		t.Errorf("TooLarge %v, %d rows, %d bytes held", res.TooLarge, len(res.Rows), held)
 	}
+
+	// Wide rows of long values stop at MaxScannedBytes, however little of
+	// them is kept.
+	cols = strings.Repeat(", zeroblob(100000)", 40)
+	res, err = l.Query(t.Context(), "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 1000) SELECT i"+cols+" FROM r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := MaxScannedBytes / (40 * 100000); !res.TooLarge || len(res.Rows) > want {
+		t.Errorf("TooLarge %v, %d rows; want at most %d", res.TooLarge, len(res.Rows), want)
+	}
 }
 
 // A check compares whole values, so a result over its byte bound is an
@@ -74,7 +85,7 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 func TestSQLCheckRefusesHugeResults(t *testing.T) {
 	l := openTestSQL(t)
 	task := SQLTask{ID: "t", Reference: "SELECT 1"}
-	v, err := l.Check(t.Context(), task, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 40) SELECT zeroblob(900000) FROM r")
+	v, err := l.Check(t.Context(), task, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 400) SELECT zeroblob(100000) FROM r")
 	if err != nil {
 		t.Fatal(err)
 	}
