@@ -92,7 +92,7 @@ var (
 )
 
 func errResultTooLarge(limit int) error {
-	return fmt.Errorf("the result is larger than %d MB: a check compares at most that much (select fewer or shorter values)", limit>>20)
+	return fmt.Errorf("the result is larger than a check compares (%d MB of rows, %d MB of values): select fewer or shorter values", limit>>20, MaxScannedBytes>>20)
 }
 
 // cell formats one value within the bounds. Shown values are made safe
