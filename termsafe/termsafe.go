@@ -87,6 +87,16 @@ func filter(s string, keepStyle bool) string {
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c >= 0x20 && c < 0x7f {
+			// A run of printable ASCII, the bulk of any text, goes as is.
+			j := i + 1
+			for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		if c == 0x1b {
 			n, style := escapeSequence(s[i:])
 			if style && keepStyle {
