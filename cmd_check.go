@@ -12,6 +12,7 @@ import (
 	"serverside/labs"
 	"serverside/render"
 	"serverside/tui"
+	"serverside/termsafe"
 )
 
 func newCheckCmd(g *globals) *cobra.Command {
@@ -54,7 +55,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 			if spec {
 				return writeSpec(out, lab.Spec, g.theme)
 			}
-			return runCheck(cmd, g, out, lab, addr)
+			// The report quotes what the learner's service sent.
+			return runCheck(cmd, g, termsafe.NewWriter(out, false), lab, addr)
 		},
 	}
 	f := cmd.Flags()

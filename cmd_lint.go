@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"serverside/labs"
 	"serverside/lessons"
+	"serverside/termsafe"
 )
 
 func newLintCmd(g *globals) *cobra.Command {
@@ -28,20 +31,21 @@ func newLintCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			probs = append(probs, lintLabs(course)...)
+			probs = append(probs, lintLabs(cmd.Context(), course)...)
 			lessons.SortProblems(probs)
 			if asJSON {
 				if probs == nil {
 					probs = []lessons.Problem{}
 				}
-				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc := json.NewEncoder(termsafe.NewJSONWriter(cmd.OutOrStdout()))
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(probs); err != nil {
 					return err
 				}
 			} else {
+				// File names and messages quote what the course holds.
 				for _, p := range probs {
-					fmt.Fprintln(cmd.ErrOrStderr(), p.String())
+					fmt.Fprintln(cmd.ErrOrStderr(), termsafe.Line(p.String()))
 				}
 			}
 			errs, warns := 0, 0
@@ -66,12 +70,15 @@ func newLintCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// lintLabs asks the labs package to check every lab block.
-func lintLabs(c *lessons.Course) []lessons.Problem {
+// lintLabs asks the labs package to check every lab block, within one
+// time budget for all the queries the blocks run.
+func lintLabs(ctx context.Context, c *lessons.Course) []lessons.Problem {
+	ctx, cancel := context.WithTimeout(ctx, labs.LintQueryBudget)
+	defer cancel()
 	var out []lessons.Problem
 	for _, l := range c.Lessons() {
 		for _, lab := range l.Labs {
-			out = append(out, validateLab(c.DisplayPath(l.Path), lab)...)
+			out = append(out, validateLab(ctx, c.DisplayPath(l.Path), lab)...)
 		}
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/termsafe"
 )
 
 // courseListing is what `serverside list --json` prints. Field names are
@@ -80,7 +81,7 @@ func newListCmd(g *globals) *cobra.Command {
 			listing := listCourse(course, user, states)
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
+				enc := json.NewEncoder(termsafe.NewJSONWriter(out))
 				enc.SetIndent("", "  ")
 				enc.SetEscapeHTML(false)
 				return enc.Encode(listing)

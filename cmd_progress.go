@@ -17,6 +17,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/termsafe"
 )
 
 // progressSummary is what `serverside progress --json` prints. Field names
@@ -89,7 +90,7 @@ func newProgressCmd(g *globals) *cobra.Command {
 			sum := summarizeProgress(course, stats, store.Path())
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
+				enc := json.NewEncoder(termsafe.NewJSONWriter(out))
 				enc.SetIndent("", "  ")
 				return enc.Encode(sum)
 			}

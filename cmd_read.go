@@ -14,6 +14,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/render"
+	"serverside/termsafe"
 )
 
 // Reading widths: long lines are hard to read, so a wide terminal gets
@@ -337,6 +338,4 @@ func tidyPlain(s string) string {
 
 // safeLine makes a one-line string safe to print: control characters
 // dropped, newlines turned into spaces.
-func safeLine(s string) string {
-	return render.TerminalSafe(strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " "), false)
-}
+func safeLine(s string) string { return termsafe.Line(s) }

@@ -333,8 +333,11 @@ func TestTerminalSafe(t *testing.T) {
 		{"osc 52 bel", "a\x1b]52;c;aGk=\x07b", "ab", "ab"},
 		{"osc 0 st", "a\x1b]0;title\x1b\\b", "ab", "ab"},
 		{"osc 8 link", "\x1b]8;;https://x.y/\x07x\x1b]8;;\x07", "\x1b]8;;https://x.y/\x07x\x1b]8;;\x07", "x"},
-		{"lone esc", "a\x1bb", "ab", "ab"},
-		{"unfinished csi", "a\x1b[31", "a[31", "a[31"},
+		// ESC and the byte after it are one escape sequence (ESC c resets
+		// the terminal): both go.
+		{"esc and a final byte", "a\x1bbc", "ac", "ac"},
+		{"lone esc", "a\x1b", "a", "a"},
+		{"unfinished csi", "a\x1b[31", "a31", "a31"},
 		{"c0 and del", "a\x07\x08\x00\x7fb\r", "ab", "ab"},
 		{"c1", "a\u009b2Jb\u009d", "a2Jb", "a2Jb"},
 		{"invalid utf-8", "a\xffb", "a\uFFFDb", "a\uFFFDb"},

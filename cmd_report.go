@@ -13,6 +13,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/termsafe"
 )
 
 // classReport is what `serverside report --format json` prints. Field
@@ -84,7 +85,7 @@ func newReportCmd(g *globals) *cobra.Command {
 			out := cmd.OutOrStdout()
 			switch format {
 			case "json":
-				enc := json.NewEncoder(out)
+				enc := json.NewEncoder(termsafe.NewJSONWriter(out))
 				enc.SetIndent("", "  ")
 				return enc.Encode(cr)
 			case "csv":
@@ -129,7 +130,7 @@ func buildClassReport(c *lessons.Course, rep progress.Report, db string, now tim
 		cr.Users = append(cr.Users, ru)
 	}
 	for _, f := range rep.Flags {
-		cr.Flags = append(cr.Flags, reportFlag{User: safeLine(f.User), LessonID: f.LessonID, QuestionID: f.QuestionID,
+		cr.Flags = append(cr.Flags, reportFlag{User: safeLine(f.User), LessonID: safeLine(f.LessonID), QuestionID: safeLine(f.QuestionID),
 			Comment: safeLine(f.Comment), At: f.At.UTC()})
 	}
 	return cr

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"serverside/termsafe"
 )
 
 // userListing is one line of `serverside users --json`.
@@ -55,7 +57,7 @@ func newUsersCmd(g *globals) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(out)
+				enc := json.NewEncoder(termsafe.NewJSONWriter(out))
 				enc.SetIndent("", "  ")
 				return enc.Encode(list)
 			}

@@ -407,12 +407,12 @@ func decodeBook(w http.ResponseWriter, r *http.Request) (book, bool) {
 		writeError(w, http.StatusUnsupportedMediaType, "send JSON with Content-Type: application/json")
 		return b, false
 	}
-	dec := json.NewDecoder(r.Body)
+	dec := json.NewDecoder(bookBody(w, r))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "the body is too large")
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is too large: a book's JSON is at most %d KB here", tooBig.Limit>>10))
 			return b, false
 		}
 		writeError(w, http.StatusBadRequest, "the body is not a book: "+err.Error())
@@ -421,6 +421,9 @@ func decodeBook(w http.ResponseWriter, r *http.Request) (book, bool) {
 	b.Title, b.Author = strings.TrimSpace(b.Title), strings.TrimSpace(b.Author)
 	if b.Title == "" || b.Author == "" {
 		writeError(w, http.StatusUnprocessableEntity, `a book needs a "title" and an "author"`)
+		return b, false
+	}
+	if !bookFitsBounds(w, b) {
 		return b, false
 	}
 	return b, true
@@ -432,6 +435,10 @@ func (bs *bookshop) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	bs.mu.Lock()
+	if !bs.roomForABook(w) {
+		bs.mu.Unlock()
+		return
+	}
 	bs.nextID++
 	b.ID, b.version, b.updated = bs.nextID, 1, bs.clock().UTC().Truncate(time.Second)
 	bs.books[b.ID] = &b
@@ -510,6 +517,7 @@ func (bs *bookshop) login(w http.ResponseWriter, r *http.Request) {
 	}
 	id := rand.Text()
 	bs.mu.Lock()
+	bs.boundSessions()
 	bs.sessions[id] = creds.Username
 	bs.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", MaxAge: 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"serverside/termsafe"
 )
 
 // Limits of the checker.
@@ -207,8 +209,10 @@ stages:
 }
 
 // Text is the report for a terminal: one line a stage, and the failure in
-// full.
-func (r Report) Text() string {
+// full, sanitised.
+func (r Report) Text() string { return termsafe.Text(r.text()) }
+
+func (r Report) text() string {
 	var b strings.Builder
 	for _, s := range r.Stages {
 		mark := "·"
@@ -225,7 +229,7 @@ func (r Report) Text() string {
 		b.WriteString("\n")
 	}
 	if r.Failed != nil && r.Failed.Failure != nil {
-		b.WriteString("\n" + r.Failed.Failure.Text())
+		b.WriteString("\n" + r.Failed.Failure.text())
 	}
 	if r.Passed {
 		fmt.Fprintf(&b, "\nAll %d stages pass.\n", len(r.Stages))
@@ -233,8 +237,12 @@ func (r Report) Text() string {
 	return b.String()
 }
 
-// Text shows a failure in full, for a terminal.
-func (f *Failure) Text() string {
+// Text shows a failure in full, for a terminal. What the service sent
+// passes the sanitiser: its status line, headers and body can hold any
+// bytes.
+func (f *Failure) Text() string { return termsafe.Text(f.text()) }
+
+func (f *Failure) text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "While %s:\n", f.Step)
 	if f.Sent != "" {
@@ -322,7 +330,7 @@ func shown(raw []byte) string {
 	if cut {
 		s += "\n… (cut)"
 	}
-	return s
+	return termsafe.Text(s)
 }
 
 // fail makes a Failure about this response.

@@ -398,11 +398,17 @@ func exchangeOn(ctx context.Context, conn net.Conn, req *http.Request) (rawReq, 
 		return sent.Bytes(), nil, nil, fmt.Errorf("send the request: %w", err)
 	}
 	var recv bytes.Buffer
-	br := bufio.NewReader(io.TeeReader(conn, &capped{buf: &recv}))
+	head := &io.LimitedReader{R: io.TeeReader(conn, &capped{buf: &recv}), N: MaxResponseHeaderBytes}
+	br := bufio.NewReader(head)
 	resp, err = http.ReadResponse(br, req)
 	if err != nil {
-		return sent.Bytes(), recv.Bytes(), nil, fmt.Errorf("read the response: %w", err)
+		return sent.Bytes(), recv.Bytes(), nil, responseHeadError(head, err)
 	}
+	if err := checkHeaderCount(resp.Header); err != nil {
+		resp.Body.Close()
+		return sent.Bytes(), recv.Bytes(), nil, err
+	}
+	head.N += maxBody + 1 // the head was within bounds: now let the body through
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -452,7 +458,11 @@ func (l *HTTPLab) serve(w http.ResponseWriter, r *http.Request) {
 	note := &requestNote{}
 	r = r.WithContext(context.WithValue(r.Context(), noteKey{}, note))
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-	l.state.ServeHTTP(w, r)
+	if !l.ownHost(r.Host) {
+		misdirected(w, r.Host, l.ln.Addr())
+	} else {
+		l.state.ServeHTTP(w, r)
+	}
 	if rc != nil {
 		rc.mu.Lock()
 		rc.gaveUp = note.clientGaveUp

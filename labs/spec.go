@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"serverside/lessons"
+	"serverside/termsafe"
 )
 
 // Kinds of lab a lesson can embed.
@@ -105,12 +106,19 @@ func (pl *problemList) at(n *yaml.Node, format string, args ...any) {
 	})
 }
 
+func (pl *problemList) warn(n *yaml.Node, format string, args ...any) {
+	pl.at(n, format, args...)
+	pl.probs[len(pl.probs)-1].Severity = lessons.Warning
+}
+
+// err is the first error (warnings do not stop a lab from opening).
 func (pl *problemList) err() error {
-	if len(pl.probs) == 0 {
-		return nil
+	for _, p := range pl.probs {
+		if p.Severity == lessons.Error {
+			return fmt.Errorf("lab block at line %d: %s", p.Line, p.Message)
+		}
 	}
-	p := pl.probs[0]
-	return fmt.Errorf("lab block at line %d: %s", p.Line, p.Message)
+	return nil
 }
 
 // fields reads a mapping node whose keys must all be in known; it reports
@@ -151,7 +159,19 @@ func (pl *problemList) str(m map[string]*yaml.Node, key string, required bool, w
 	if required && strings.TrimSpace(n.Value) == "" {
 		pl.at(n, "%q in %s must not be empty", key, what)
 	}
-	return n.Value
+	return pl.outside(n, key, what)
+}
+
+// outside sanitises a string decoded from a lab block, and warns when that
+// changed it: YAML's escapes ("\e", "\x1b", "\u202e") make control
+// characters that the raw block did not have, and lint has seen only the
+// raw block.
+func (pl *problemList) outside(n *yaml.Node, key, what string) string {
+	v := termsafe.Text(n.Value)
+	if v != n.Value {
+		pl.warn(n, "%q in %s holds control characters (from YAML escapes such as \\e, \\x1b or \\u202e): they are removed; delete them", key, what)
+	}
+	return v
 }
 
 func (pl *problemList) strs(m map[string]*yaml.Node, key, what string) []string {
@@ -169,7 +189,7 @@ func (pl *problemList) strs(m map[string]*yaml.Node, key, what string) []string 
 			pl.at(c, "%q in %s must be a list of strings", key, what)
 			continue
 		}
-		out = append(out, c.Value)
+		out = append(out, pl.outside(c, key, what))
 	}
 	return out
 }
@@ -336,6 +356,18 @@ func decodeBuild(pl *problemList, lab *lessons.Lab) BuildSpec {
 // against a fresh lab database, so a typo in a query is caught here rather
 // than by a learner.
 func Validate(path string, lab *lessons.Lab) []lessons.Problem {
+	return ValidateContext(context.Background(), path, lab)
+}
+
+// LintQueryBudget bounds the time lint spends running the reference and
+// plan queries of a whole course; each query is still bounded by
+// QueryTimeout. Give ValidateContext a context with this deadline.
+const LintQueryBudget = 10 * time.Second
+
+// ValidateContext is Validate with a context that bounds the queries it
+// runs: when ctx is done, the queries not yet run are reported as not
+// checked rather than run.
+func ValidateContext(ctx context.Context, path string, lab *lessons.Lab) []lessons.Problem {
 	pl := &problemList{path: path, line: lab.Line}
 	switch lab.Kind {
 	case KindHTTP:
@@ -344,8 +376,8 @@ func Validate(path string, lab *lessons.Lab) []lessons.Problem {
 		decodeBuild(pl, lab)
 	case KindSQL:
 		s, nodes := decodeSQL(pl, lab)
-		if len(pl.probs) == 0 {
-			validateSQLQueries(pl, s, nodes)
+		if pl.err() == nil {
+			validateSQLQueries(ctx, pl, s, nodes)
 		}
 	default:
 		pl.at(nil, "unknown lab kind %q: use http, sql or build", lab.Kind)
@@ -353,9 +385,11 @@ func Validate(path string, lab *lessons.Lab) []lessons.Problem {
 	return pl.probs
 }
 
-func validateSQLQueries(pl *problemList, s SQLSpec, nodes []map[string]*yaml.Node) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+func validateSQLQueries(ctx context.Context, pl *problemList, s SQLSpec, nodes []map[string]*yaml.Node) {
+	if ctx.Err() != nil {
+		pl.warn(nil, "the queries of this lab were not run: lint runs lab queries for at most %s a course, and earlier labs used it up (fix the queries reported as stopped, then lint again)", LintQueryBudget)
+		return
+	}
 	db, err := OpenSQL(ctx)
 	if err != nil {
 		pl.at(nil, "could not open a lab database to check the queries: %v", err)
@@ -363,9 +397,15 @@ func validateSQLQueries(pl *problemList, s SQLSpec, nodes []map[string]*yaml.Nod
 	}
 	defer db.Close()
 	for i, t := range s.Tasks {
+		if ctx.Err() != nil && t.Kind() != "isolation" {
+			pl.warn(nodes[i]["id"], "task %q: its query was not run: lint runs lab queries for at most %s a course (fix the queries reported as stopped, then lint again)", t.ID, LintQueryBudget)
+			continue
+		}
 		switch t.Kind() {
 		case "result":
-			if _, err := db.Query(ctx, t.Reference); err != nil {
+			// As a check runs it: on the reference connection, with the
+			// check's bounds.
+			if _, err := db.reference(ctx, t.Reference); err != nil {
 				pl.at(nodes[i]["reference"], "task %q: the reference query fails: %v", t.ID, err)
 			}
 		case "plan":

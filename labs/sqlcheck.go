@@ -2,9 +2,12 @@ package labs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"serverside/termsafe"
 )
 
 // Verdict is the outcome of checking a SQL task.
@@ -26,14 +29,20 @@ type Verdict struct {
 // sessions have run so far and ignore answer. A wrong answer is a Verdict
 // that did not pass; the error is for a lab that could not check at all.
 func (l *SQLLab) Check(ctx context.Context, t SQLTask, answer string) (Verdict, error) {
+	var v Verdict
+	var err error
 	switch t.Kind() {
 	case "plan":
-		return l.checkPlan(ctx, t, answer)
+		v, err = l.checkPlan(ctx, t, answer)
 	case "isolation":
-		return l.checkIsolation(t), nil
+		v = l.checkIsolation(t)
 	default:
-		return l.checkResult(ctx, t, answer)
+		v, err = l.checkResult(ctx, t, answer)
 	}
+	// Messages and plans quote values and names from the learner's SQL,
+	// which can hold any bytes.
+	v.Message, v.Plan = termsafe.Text(v.Message), termsafe.Text(v.Plan)
+	return v, err
 }
 
 func (l *SQLLab) checkResult(ctx context.Context, t SQLTask, answer string) (Verdict, error) {
@@ -50,16 +59,20 @@ func (l *SQLLab) checkResult(ctx context.Context, t SQLTask, answer string) (Ver
 		}
 	}
 	s := l.Main()
+	if s.InTransaction() {
+		v.Message = "Session A has an open transaction: COMMIT or ROLLBACK it first, so the check compares your query with the task's on the same data."
+		return v, nil
+	}
 	if _, err := s.conn.ExecContext(ctx, "SAVEPOINT lab_check"); err != nil {
 		return v, fmt.Errorf("start the check: %w", err)
 	}
-	got, gotErr := s.query(ctx, answer, maxCheckRows, false)
-	want, wantErr := s.query(ctx, t.Reference, maxCheckRows, false)
+	got, gotErr := s.query(ctx, answer, checkBounds, false)
 	for _, q := range []string{"ROLLBACK TO lab_check", "RELEASE lab_check"} {
 		if _, err := s.conn.ExecContext(ctx, q); err != nil {
 			return v, fmt.Errorf("finish the check: %w", err)
 		}
 	}
+	want, wantErr := l.reference(ctx, t.Reference)
 	if wantErr != nil {
 		return v, fmt.Errorf("task %q: the reference query fails: %w", t.ID, wantErr)
 	}
@@ -71,6 +84,20 @@ func (l *SQLLab) checkResult(ctx context.Context, t SQLTask, answer string) (Ver
 	v.Got = &got
 	v.Passed, v.Message = compareResults(got, want, t.Ordered)
 	return v, nil
+}
+
+// reference runs a task's reference query on the lab's reference
+// connection: it sees the committed data but none of the learner's TEMP
+// tables, views or triggers (CREATE TEMP TABLE customers AS ... would
+// otherwise answer the reference query too, and any answer would pass).
+func (l *SQLLab) reference(ctx context.Context, query string) (Result, error) {
+	l.mu.Lock()
+	ref := l.ref
+	l.mu.Unlock()
+	if ref == nil {
+		return Result{}, errors.New("the SQL lab is closed")
+	}
+	return ref.query(ctx, query, checkBounds, false)
 }
 
 // compareResults compares values only: column names may differ (an alias
@@ -142,7 +169,7 @@ func (l *SQLLab) checkPlan(ctx context.Context, t SQLTask, answer string) (Verdi
 			return v, nil
 		}
 	}
-	res, err := s.query(ctx, "EXPLAIN QUERY PLAN "+t.Query, maxCheckRows, false)
+	res, err := s.query(ctx, "EXPLAIN QUERY PLAN "+t.Query, checkBounds, false)
 	if err != nil {
 		return v, fmt.Errorf("task %q: EXPLAIN QUERY PLAN fails: %w", t.ID, err)
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	sqlite "modernc.org/sqlite"
+
+	"serverside/termsafe"
 )
 
 // Limits of the SQL lab.
@@ -43,6 +45,14 @@ type SQLLab struct {
 	db      *sql.DB
 	dir     string
 	timeout time.Duration
+	// ctx ends when the lab closes: it interrupts whatever query runs, so
+	// Close does not wait for it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	// ref is a connection of its own for reference queries: the learner's
+	// TEMP tables and views live in their session's connection and cannot
+	// shadow the real tables there.
+	ref *Session
 
 	mu       sync.Mutex
 	sessions []*Session
@@ -87,7 +97,13 @@ type Result struct {
 	// Rows hold each value as text; NULL is shown as "NULL" and blobs as
 	// x'hex'.
 	Rows      [][]string
-	Truncated bool // more than MaxRows rows: only the first MaxRows are kept
+	Truncated bool // more than MaxRows rows (or MaxResultBytes): only the first are kept
+	// TooLarge says the rows kept stopped at MaxResultBytes rather than
+	// MaxRows.
+	TooLarge bool
+	// CutCells says some values were longer than MaxCellBytes and end in
+	// "…".
+	CutCells bool
 	// RowsAffected counts rows changed by an INSERT, UPDATE or DELETE; -1
 	// for other statements.
 	RowsAffected int64
@@ -114,17 +130,29 @@ func OpenSQL(ctx context.Context) (*SQLLab, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("create the SQL lab database: %w", err)
 	}
+	// Temporary storage (sorts, TEMP tables) goes to files SQLite unlinks
+	// as it opens them: in memory, one ORDER BY over a generated series
+	// grew by 100 MB a second.
 	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(file)+
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=busy_timeout(0)&_pragma=temp_store(MEMORY)&_pragma=foreign_keys(ON)")
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=busy_timeout(0)&_pragma=temp_store(FILE)&_pragma=foreign_keys(ON)&_pragma=cache_size(-4000)")
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("open the SQL lab database: %w", err)
 	}
 	l := &SQLLab{db: db, dir: dir, timeout: QueryTimeout}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
 	if _, err := l.NewSession(ctx); err != nil {
 		l.Close()
 		return nil, fmt.Errorf("open the SQL lab database: %w", err)
 	}
+	ref, err := l.openSession(ctx, "reference")
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("open the SQL lab database: %w", err)
+	}
+	l.mu.Lock()
+	l.ref = ref
+	l.mu.Unlock()
 	return l, nil
 }
 
@@ -167,7 +195,11 @@ func (l *SQLLab) Close() error {
 	}
 	l.closed = true
 	sessions := l.sessions
+	if l.ref != nil {
+		sessions = append(sessions, l.ref)
+	}
 	l.mu.Unlock()
+	l.cancel() // interrupt a running query rather than wait for it
 	var errs []error
 	for _, s := range sessions {
 		errs = append(errs, s.conn.Close())
@@ -202,11 +234,27 @@ func (l *SQLLab) NewSession(ctx context.Context) (*Session, error) {
 	if n >= maxSessions {
 		return nil, fmt.Errorf("a lab has at most %d sessions", maxSessions)
 	}
+	s, err := l.openSession(ctx, string(rune('A'+n)))
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		s.conn.Close()
+		return nil, errors.New("the SQL lab is closed")
+	}
+	l.sessions = append(l.sessions, s)
+	return s, nil
+}
+
+// openSession opens a connection with the lab's authorizer and limits.
+func (l *SQLLab) openSession(ctx context.Context, name string) (*Session, error) {
 	conn, err := l.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open a session: %w", err)
 	}
-	s := &Session{lab: l, name: string(rune('A' + n)), conn: conn}
+	s := &Session{lab: l, name: name, conn: conn}
 	err = conn.Raw(func(dc any) error {
 		r, ok := dc.(sqlite.AuthorizerRegisterer)
 		if !ok {
@@ -214,17 +262,13 @@ func (l *SQLLab) NewSession(ctx context.Context) (*Session, error) {
 		}
 		return r.RegisterAuthorizer(s.authorize)
 	})
+	if err == nil {
+		err = limitConn(conn)
+	}
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("secure a session: %w", err)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		conn.Close()
-		return nil, errors.New("the SQL lab is closed")
-	}
-	l.sessions = append(l.sessions, s)
 	return s, nil
 }
 
@@ -295,10 +339,10 @@ func (s *Session) authorize(action sqlite.AuthorizerActionCode, arg1, arg2, dbNa
 // the last one's result. It stops at the first failing statement; the
 // whole call is interrupted after QueryTimeout.
 func (s *Session) Query(ctx context.Context, text string) (Result, error) {
-	return s.query(ctx, text, MaxRows, true)
+	return s.query(ctx, text, shownBounds, true)
 }
 
-func (s *Session) query(ctx context.Context, text string, maxRows int, record bool) (Result, error) {
+func (s *Session) query(ctx context.Context, text string, maxRows resultBounds, record bool) (Result, error) {
 	stmts := splitStatements(text)
 	if len(stmts) == 0 {
 		return Result{}, errors.New("nothing to run: type a SQL statement")
@@ -307,6 +351,7 @@ func (s *Session) query(ctx context.Context, text string, maxRows int, record bo
 	defer s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, s.lab.timeout)
 	defer cancel()
+	defer context.AfterFunc(s.lab.ctx, cancel)()
 	start := time.Now()
 	var res Result
 	for i, stmt := range stmts {
@@ -326,7 +371,7 @@ func (s *Session) query(ctx context.Context, text string, maxRows int, record bo
 }
 
 // run executes one statement; the caller holds s.mu.
-func (s *Session) run(ctx context.Context, stmt string, maxRows int, record bool) (Result, error) {
+func (s *Session) run(ctx context.Context, stmt string, maxRows resultBounds, record bool) (Result, error) {
 	s.denied = ""
 	s.access = statementAccess{reads: map[string]bool{}, writes: map[string]bool{}}
 	res, err := s.fetch(ctx, stmt, maxRows)
@@ -356,7 +401,7 @@ func (s *Session) run(ctx context.Context, stmt string, maxRows int, record bool
 	return res, err
 }
 
-func (s *Session) fetch(ctx context.Context, stmt string, maxRows int) (Result, error) {
+func (s *Session) fetch(ctx context.Context, stmt string, bounds resultBounds) (Result, error) {
 	res := Result{RowsAffected: -1}
 	rows, err := s.conn.QueryContext(ctx, stmt)
 	if err != nil {
@@ -373,8 +418,9 @@ func (s *Session) fetch(ctx context.Context, stmt string, maxRows int) (Result, 
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	held, scanned := 0, 0
 	for rows.Next() {
-		if len(res.Rows) >= maxRows {
+		if len(res.Rows) >= bounds.rows {
 			res.Truncated = true
 			break
 		}
@@ -383,7 +429,17 @@ func (s *Session) fetch(ctx context.Context, stmt string, maxRows int) (Result, 
 		}
 		row := make([]string, len(cols))
 		for i, v := range vals {
-			row[i] = formatValue(v)
+			scanned += valueBytes(v)
+			row[i] = bounds.cell(v, &res)
+			held += len(row[i]) + cellOverhead
+			vals[i] = nil
+		}
+		if held += rowOverhead; held > bounds.bytes || scanned > MaxScannedBytes {
+			if bounds.refuse {
+				return res, errResultTooLarge(bounds.bytes)
+			}
+			res.Truncated, res.TooLarge = true, true
+			break
 		}
 		res.Rows = append(res.Rows, row)
 	}
@@ -412,9 +468,9 @@ func (s *Session) explain(ctx context.Context, err error) error {
 	case ctx.Err() != nil:
 		return fmt.Errorf("stopped: %w", ctx.Err())
 	case s.denied != "":
-		return errors.New(s.denied)
+		return errors.New(termsafe.Line(s.denied))
 	}
-	msg := err.Error()
+	msg := termsafe.Line(err.Error()) // it can quote the statement, which can hold any bytes
 	if strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
 		return fmt.Errorf("database is locked: another session has an uncommitted write. COMMIT or ROLLBACK there first (SQLite allows one writer at a time)")
 	}

@@ -404,3 +404,25 @@ func TestTitleFromNameKeepsAcronyms(t *testing.T) {
 		}
 	}
 }
+
+// A bidi override in a lesson title would make the terminal show it in
+// another order; lint names it and the parsed text does not carry it.
+func TestBidiControlsAreReportedAndRemoved(t *testing.T) {
+	src := "---\nid: bidi\ntitle: \"Read me\u202e.txt\"\n---\n\n# Intro\n\nText \u2066isolated\u2069.\n"
+	l, probs := ParseLesson("bidi.md", "bidi.md", []byte(src))
+	if l == nil {
+		t.Fatal("the lesson should still parse")
+	}
+	if strings.ContainsAny(l.Title+l.Body, "\u202e\u2066\u2069") {
+		t.Errorf("bidi control reached the lesson: title %q body %q", l.Title, l.Body)
+	}
+	found := false
+	for _, p := range probs {
+		if strings.Contains(p.Message, "U+202E") && p.Line == 3 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("lint does not name the bidi control at line 3: %v", probs)
+	}
+}

@@ -1,8 +1,11 @@
 package lessons
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"serverside/termsafe"
 )
 
 // Sanitize removes control characters from lesson text so that nothing an
@@ -34,35 +37,15 @@ func Sanitize(s string) string {
 }
 
 // clean reports whether s is valid UTF-8 without control characters, the
-// common case, looking at bytes rather than decoding runes: a C0 control or
-// DEL is one byte, a C1 control is 0xC2 followed by 0x80–0x9F.
-func clean(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\n' || c == '\t':
-		case c < 0x20 || c == 0x7f:
-			return false
-		case c == 0xc2 && i+1 < len(s) && s[i+1] <= 0x9f:
-			return false
-		}
-	}
-	return utf8.ValidString(s)
-}
+// common case.
+func clean(s string) bool { return termsafe.Clean(s) }
 
 // IsControl reports runes that must never reach a terminal from lesson
-// text: the C0 controls but newline and tab, DEL, and the C1 controls
-// (which some terminals read as CSI or OSC).
-func IsControl(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f:
-		return true
-	case r >= 0x80 && r <= 0x9f:
-		return true
-	}
-	return false
-}
+// text: the C0 controls but newline and tab, DEL, the C1 controls (which
+// some terminals read as CSI or OSC) and the bidi embedding, override and
+// isolate controls (which show text in another order than it is). It is
+// termsafe.Unsafe, the rule every outside text meets.
+func IsControl(r rune) bool { return termsafe.Unsafe(r) }
 
 // checkControlChars reports every raw control character in the file, at its
 // line and column, so an author can find and remove it. A CR that ends a
@@ -121,10 +104,8 @@ func controlName(r rune) string {
 	if n, ok := names[r]; ok {
 		return n
 	}
-	return "U+" + strings.ToUpper(strings.TrimLeft(hex4(r), "0"))
-}
-
-func hex4(r rune) string {
-	const digits = "0123456789abcdef"
-	return string([]byte{'0', '0', digits[r>>4&0xf], digits[r&0xf]})
+	if r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+		return fmt.Sprintf("U+%04X (a bidi control, which shows text in another order than it is)", r)
+	}
+	return fmt.Sprintf("U+%04X", r)
 }

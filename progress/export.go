@@ -309,7 +309,7 @@ func (f exportFile) validate() error {
 			return fmt.Errorf("lab_tasks[%d]: needs lesson_id, lab_id, task_id and done_at", i)
 		}
 	}
-	return nil
+	return f.checkIDs()
 }
 
 func statusByName(name string) (LessonStatus, bool) {

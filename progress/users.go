@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"serverside/termsafe"
 )
 
 // User is one learner.
@@ -32,7 +34,7 @@ func checkName(name string) error {
 		return fmt.Errorf("user name %q is not valid UTF-8", name)
 	case utf8.RuneCountInString(name) > maxNameLen:
 		return fmt.Errorf("user name %q is longer than %d characters: use a shorter one", name, maxNameLen)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+	case strings.IndexFunc(name, unicode.IsControl) >= 0 || strings.IndexFunc(name, termsafe.Unsafe) >= 0:
 		return fmt.Errorf("user name %q contains control characters: use letters, digits and punctuation", name)
 	}
 	return nil

@@ -22,6 +22,7 @@ import (
 	"serverside/progress"
 	"serverside/render"
 	"serverside/search"
+	"serverside/termsafe"
 	"serverside/watch"
 )
 
@@ -594,7 +595,9 @@ func (m Model) View() tea.View {
 	} else {
 		footer = m.help.View(top.Keys())
 	}
-	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, fitHeight(body, m.height-1-lipgloss.Height(footer)), m.statusLine(top), footer))
+	// Every screen sanitises the outside text it shows; this is the net
+	// under them: only SGR and OSC 8 reach the terminal.
+	v.SetContent(termsafe.Styled(lipgloss.JoinVertical(lipgloss.Left, fitHeight(body, m.height-1-lipgloss.Height(footer)), m.statusLine(top), footer)))
 	return v
 }
 

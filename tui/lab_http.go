@@ -14,6 +14,7 @@ import (
 	"serverside/labs"
 	"serverside/lessons"
 	"serverside/render"
+	"serverside/termsafe"
 )
 
 // newLabScreen builds the screen for a lab block of a lesson, and the
@@ -617,7 +618,7 @@ func exchangeLine(ex labs.Exchange) string {
 	if ex.ClientGaveUp {
 		return fmt.Sprintf("#%d %s → %s", ex.Seq, what, ex.Outcome())
 	}
-	return fmt.Sprintf("#%d %s → %s  %s", ex.Seq, what, status, shortDuration(ex.Duration))
+	return fmt.Sprintf("#%d %s → %s  %s", ex.Seq, termsafe.Line(what), status, shortDuration(ex.Duration))
 }
 
 // shortDuration shows loopback times, mostly under a millisecond, readably.
@@ -632,7 +633,7 @@ func shortDuration(d time.Duration) string {
 // as they are on the wire.
 func exchangeDetail(ex labs.Exchange) string {
 	raw := func(p []byte) string {
-		return strings.TrimRight(strings.ReplaceAll(strings.ToValidUTF8(string(p), "�"), "\r\n", "\n"), "\n")
+		return strings.TrimRight(termsafe.Text(string(p)), "\n")
 	}
 	resp := raw(ex.RawResponse)
 	if ex.ClientGaveUp || len(ex.RawResponse) == 0 {

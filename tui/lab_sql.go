@@ -15,6 +15,7 @@ import (
 	"serverside/labs"
 	"serverside/lessons"
 	"serverside/render"
+	"serverside/termsafe"
 )
 
 type sqlLabKeys struct {
@@ -88,6 +89,10 @@ type sqlLabScreen struct {
 	inputTheme render.Theme
 	opening    bool // a new session is on its way
 	moved      bool // the learner picked a task: loading progress keeps it
+	// table is result laid out for tableWidth, once per result and width:
+	// measuring every cell on every frame froze the screen on big results.
+	table      []string
+	tableWidth int
 	scroll     int
 	width      int
 	height     int
@@ -151,6 +156,19 @@ func (s sqlLabScreen) SetSize(w, h int) screen {
 	s.width, s.height = w, h
 	s.editor.SetWidth(max(20, min(w-4, maxTextWidth)))
 	s.editor.SetHeight(s.editorHeight())
+	return s.layoutResult()
+}
+
+// layoutResult lays out the result table for the current width, if the
+// result or the width changed.
+func (s sqlLabScreen) layoutResult() sqlLabScreen {
+	w := s.textWidth() // the width view lays the result out at
+	switch {
+	case s.result == nil || len(s.result.Columns) == 0:
+		s.table, s.tableWidth = nil, 0
+	case s.table == nil || s.tableWidth != w:
+		s.table, s.tableWidth = tableLines(s.result.Columns, s.result.Rows, w), w
+	}
 	return s
 }
 
@@ -201,7 +219,8 @@ func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.result, s.resErr = &msg.res, ""
 			s.inTx[msg.session] = msg.res.InTransaction
 		}
-		return s, nil
+		s.table = nil
+		return s.layoutResult(), nil
 	case sqlLabVerdictMsg:
 		if msg.lab != s.lab {
 			return s, nil
@@ -230,6 +249,8 @@ func (s sqlLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		if msg.v.Got != nil {
 			s.result, s.resErr, s.resFrom, s.scroll = msg.v.Got, "", s.sessionName(), 0
+			s.table = nil
+			s = s.layoutResult()
 		}
 		return s, tea.Batch(save, moved)
 	case labTasksMsg:
@@ -338,7 +359,7 @@ func (s sqlLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		}
 		old := s.lab
 		s.opening = false
-		s.lab, s.sessions, s.cur, s.result, s.resErr, s.scroll = nil, nil, 0, nil, "", 0
+		s.lab, s.sessions, s.cur, s.result, s.resErr, s.scroll, s.table = nil, nil, 0, nil, "", 0, nil
 		s.inTx, s.verdicts = map[string]bool{}, map[string]labs.Verdict{}
 		s.editor.SetValue(s.drafts[0])
 		s.editor.SetHeight(s.editorHeight())
@@ -629,6 +650,8 @@ func (s sqlLabScreen) resultView(w, rows int) string {
 		summary += fmt.Sprintf(" · %d row(s) changed", r.RowsAffected)
 	case len(r.Columns) == 0:
 		summary += " · done"
+	case r.TooLarge:
+		summary += fmt.Sprintf(" · first %d rows shown (a result keeps at most %d MB)", len(r.Rows), labs.MaxResultBytes>>20)
 	case r.Truncated:
 		summary += fmt.Sprintf(" · first %d rows shown", len(r.Rows))
 	default:
@@ -642,33 +665,51 @@ func (s sqlLabScreen) resultView(w, rows int) string {
 	if len(r.Columns) == 0 {
 		return b.String()
 	}
-	lines := tableLines(r.Columns, r.Rows, w)
+	// The table is laid out once per result and width (layoutResult); at
+	// another width, only the rows in view are.
+	var lines, body []string
+	if s.tableWidth == w && len(s.table) >= 2 {
+		lines = s.table
+		body = lines[2:][min(start, len(lines)-2):min(len(lines)-2, start+rows)]
+	} else {
+		lines = tableLines(r.Columns, r.Rows[start:min(len(r.Rows), start+rows)], w)
+		body = lines[2:]
+	}
 	// The header and its rule stay; the rows scroll.
 	b.WriteString(st.CardTitle.Render(lines[0]) + "\n" + st.Subtle.Render(lines[1]) + "\n")
-	for _, line := range lines[2:][start:min(len(r.Rows), start+rows)] {
+	for _, line := range body {
 		b.WriteString(st.Lesson.Render(line) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
 // tableLines lays out a result as aligned text columns within width: a
-// header, a rule, and one line a row.
+// header, a rule, and one line a row. Values are sanitised (they can hold
+// any bytes) and measured only up to the widest a column shows.
 func tableLines(cols []string, rows [][]string, width int) []string {
+	const colMax = 32
+	shown := func(v string) string {
+		if len(v) > 4*colMax { // a column shows at most colMax cells
+			v = v[:4*colMax]
+		}
+		return termsafe.Line(v)
+	}
 	widths := make([]int, len(cols))
 	for i, c := range cols {
-		widths[i] = ansi.StringWidth(c)
+		widths[i] = ansi.StringWidth(shown(c))
 	}
 	for _, r := range rows {
 		for i, v := range r {
-			widths[i] = max(widths[i], ansi.StringWidth(v))
+			if widths[i] < colMax {
+				widths[i] = max(widths[i], ansi.StringWidth(shown(v)))
+			}
 		}
 	}
 	for i := range widths {
-		widths[i] = min(widths[i], 32)
+		widths[i] = min(widths[i], colMax)
 	}
 	cell := func(v string, w int) string {
-		v = strings.ReplaceAll(v, "\n", " ")
-		v = ansi.Truncate(v, w, "…")
+		v = ansi.Truncate(shown(v), w, "…")
 		return v + strings.Repeat(" ", max(0, w-ansi.StringWidth(v)))
 	}
 	line := func(vals []string) string {
