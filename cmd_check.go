@@ -11,8 +11,8 @@ import (
 
 	"serverside/labs"
 	"serverside/render"
-	"serverside/tui"
 	"serverside/termsafe"
+	"serverside/tui"
 )
 
 func newCheckCmd(g *globals) *cobra.Command {

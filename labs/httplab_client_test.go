@@ -16,11 +16,12 @@ func TestClientGaveUpIsNoResponse(t *testing.T) {
 		t.Fatal("the send did not time out")
 	}
 	// The way curl --max-time does it: a raw connection closed early.
-	c, err := net.Dial("tcp", strings.TrimPrefix(l.BaseURL(), "http://"))
+	host := strings.TrimPrefix(l.BaseURL(), "http://")
+	c, err := net.Dial("tcp", host)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Write([]byte("GET /slow?ms=5000 HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+	if _, err := c.Write([]byte("GET /slow?ms=5000 HTTP/1.1\r\nHost: " + host + "\r\n\r\n")); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
