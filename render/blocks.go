@@ -22,6 +22,9 @@ type renderer struct {
 	p       *palette
 	opts    Options
 	resolve func(dest string, image bool) (Target, bool)
+	// paint, when set, styles text instead of the palette's sequences
+	// (see Text).
+	paint func(m Mark, text string) string
 }
 
 // line is one output line: its text (styled) and its width in columns.
@@ -93,7 +96,7 @@ func (r *renderer) children(n ast.Node, width, depth int) []line {
 
 func (r *renderer) styled(s string, st style) line {
 	var b strings.Builder
-	writeSpans(&b, []span{{text: s, st: st}})
+	r.writeSpans(&b, []span{{text: s, st: st}})
 	return line{s: b.String(), w: textWidth(s)}
 }
 
@@ -104,7 +107,7 @@ func (r *renderer) paragraphLines(spans []span, width int) []line {
 	var out []line
 	for _, l := range wrap(trimSpans(spans), width) {
 		var b strings.Builder
-		writeSpans(&b, l)
+		r.writeSpans(&b, l)
 		out = append(out, line{s: b.String(), w: spansWidth(l)})
 	}
 	return out
@@ -112,16 +115,20 @@ func (r *renderer) paragraphLines(spans []span, width int) []line {
 
 // trimSpans drops spaces at the start and end of a paragraph.
 func trimSpans(sp []span) []span {
-	for len(sp) > 0 && !sp[0].hard && strings.TrimLeft(sp[0].text, " ") == "" {
+	blank := func(s span) bool { return s.hard || (!s.nobreak && strings.TrimSpace(s.text) == "") }
+	for len(sp) > 0 && blank(sp[0]) {
 		sp = sp[1:]
 	}
-	for len(sp) > 0 && (sp[len(sp)-1].hard || strings.TrimRight(sp[len(sp)-1].text, " ") == "") {
+	for len(sp) > 0 && blank(sp[len(sp)-1]) {
 		sp = sp[:len(sp)-1]
 	}
 	if len(sp) > 0 {
-		sp[0].text = strings.TrimLeft(sp[0].text, " ")
-		last := &sp[len(sp)-1]
-		last.text = strings.TrimRight(last.text, " ")
+		if !sp[0].nobreak {
+			sp[0].text = strings.TrimLeft(sp[0].text, " ")
+		}
+		if last := &sp[len(sp)-1]; !last.nobreak {
+			last.text = strings.TrimRight(last.text, " ")
+		}
 	}
 	return sp
 }
@@ -137,22 +144,13 @@ func (r *renderer) heading(n *ast.Heading, width, depth int) []line {
 	if n.Level == 1 && p.h1Pad {
 		prefix = " "
 	}
-	in.add(prefix, st)
+	// The prefix stays with the first word, the bar's end with the last.
+	in.spans = append(in.spans, span{text: prefix, st: st, nobreak: true})
 	in.inlines(n, st, depth)
-	sp := in.spans
 	if n.Level == 1 && p.h1Pad {
-		sp = append(sp, span{text: "\u00a0", st: st})
+		in.spans = append(in.spans, span{text: " ", st: st, nobreak: true})
 	}
-	// The prefix is kept to the first word.
-	if len(sp) > 0 {
-		sp[0].text = strings.ReplaceAll(sp[0].text, " ", "\u00a0")
-	}
-	lines := r.paragraphLines(sp, width)
-	if p.plain {
-		for i := range lines {
-			lines[i].s = strings.ReplaceAll(lines[i].s, "\u00a0", " ")
-		}
-	}
+	lines := r.paragraphLines(in.spans, width)
 	return lines
 }
 
@@ -301,7 +299,7 @@ func (r *renderer) code(n ast.Node, lang string, width int) []line {
 		}
 		var sb strings.Builder
 		sb.WriteString("  ")
-		writeSpans(&sb, row)
+		r.writeSpans(&sb, row)
 		s := sb.String()
 		if w == 0 {
 			s = ""
@@ -445,7 +443,7 @@ func (r *renderer) table(n *east.Table, width, depth int) []line {
 				if h < len(wrapped[i]) {
 					cell = wrapped[i][h]
 				}
-				writeSpans(&b, cell)
+				r.writeSpans(&b, cell)
 				cw := spansWidth(cell)
 				if i < cols-1 {
 					b.WriteString(strings.Repeat(" ", max(0, widths[i]-cw)))

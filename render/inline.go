@@ -379,7 +379,23 @@ func cutWidth(s string, w int) (string, string) {
 
 // writeSpans writes spans in their styles: one sequence per change of
 // style, and a reset at the end.
-func writeSpans(b *strings.Builder, sp []span) {
+func (r *renderer) writeSpans(b *strings.Builder, sp []span) {
+	if r.paint != nil {
+		// Runs of one style, painted by the caller.
+		for i := 0; i < len(sp); {
+			j := i + 1
+			for j < len(sp) && sp[j].st == sp[i].st {
+				j++
+			}
+			var t strings.Builder
+			for _, s := range sp[i:j] {
+				t.WriteString(s.text)
+			}
+			b.WriteString(r.paint(sp[i].st.mark, t.String()))
+			i = j
+		}
+		return
+	}
 	var cur style
 	open := false
 	for _, s := range sp {

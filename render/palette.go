@@ -11,7 +11,23 @@ type style struct {
 	fg, bg                                 string // SGR colour parameters, e.g. "38;5;252" or "38;2;196;196;196"
 	bold, italic, underline, strike, faint bool
 	plainText                              bool // a plain theme: never write a sequence
+	mark                                   Mark // what the text is, for Text's painter
 }
+
+// Mark says what a run of text is, for a caller that styles it itself
+// (see Text). Marks combine: bold code is Strong|Code.
+type Mark uint8
+
+const (
+	Code Mark = 1 << iota
+	Emph
+	Strong
+	Link
+	Strike
+	Heading
+	Quote
+	Rule // rules, table borders and markers a reader may skip
+)
 
 // over returns s with every attribute o sets laid over it.
 func (s style) over(o style) style {
@@ -26,6 +42,8 @@ func (s style) over(o style) style {
 	s.underline = s.underline || o.underline
 	s.strike = s.strike || o.strike
 	s.faint = s.faint || o.faint
+	s.mark |= o.mark
+	s.mark |= o.mark
 	return s
 }
 
@@ -106,6 +124,17 @@ func paletteFor(t Theme) *palette {
 }
 
 var plainPalette = &palette{plain: true}
+
+// markPalette marks what text is instead of colouring it: Text's caller
+// paints it in its own styles. Like plainPalette it leaves out the
+// padding and bars that only make sense in colour.
+var markPalette = &palette{
+	plain: true, code: style{mark: Code}, codeBlock: style{mark: Code},
+	emph: style{mark: Emph}, strong: style{mark: Strong}, strike: style{mark: Strike},
+	link: style{mark: Link}, image: style{mark: Link}, h1: style{mark: Heading}, heading: style{mark: Heading},
+	quote: style{mark: Quote}, rule: style{mark: Rule}, tableBorder: style{mark: Rule}, term: style{mark: Strong},
+	callout: map[string]style{"note": {mark: Strong}, "tip": {mark: Strong}, "important": {mark: Strong}, "warning": {mark: Strong}, "caution": {mark: Strong}},
+}
 
 var darkPalette = &palette{
 	text:        style{fg: fg256(252)},

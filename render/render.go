@@ -73,22 +73,12 @@ var markdown = sync.OnceValue(func() goldmark.Markdown {
 	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList))
 })
 
-// Render renders md. It is the one entry point: every render, styled or
-// plain, whole lesson or spec, comes through here.
+// Render renders md. It is the one entry point for documents: every
+// render, styled or plain, whole lesson or lab spec, comes through here
+// (and Text's question text through layout, below it).
 func Render(md string, o Options) (string, error) {
-	// Markdown decodes character references such as "&#x1b;" at render
-	// time, after lesson text was sanitised: neutralise them first, and
-	// keep only the escapes the renderer itself writes afterwards.
-	md = NeutralizeCharRefs(md)
-	src := []byte(md)
-	doc := markdown().Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
 	p := paletteFor(o.Theme)
-	r := &renderer{src: src, p: p, opts: o, resolve: func(string, bool) (Target, bool) { return Target{}, false }}
-	if o.Links != nil {
-		r.resolve = o.Links
-	}
-	width := max(o.Width, 10) - p.margin
-	lines := r.document(doc, width)
+	lines := layout(md, p, o, nil, max(o.Width, 10)-p.margin)
 
 	var b strings.Builder
 	b.Grow(len(md) * 2)
@@ -103,10 +93,41 @@ func Render(md string, o Options) (string, error) {
 		}
 		b.WriteByte('\n')
 	}
-	if p.plain {
-		return TerminalSafe(b.String(), false), nil
+	return TerminalSafe(b.String(), !p.plain), nil
+}
+
+// layout parses md and lays it out in lines of width columns.
+func layout(md string, p *palette, o Options, paint func(Mark, string) string, width int) []line {
+	// Markdown decodes character references such as "&#x1b;" at render
+	// time, after lesson text was sanitised: neutralise them first, and
+	// keep only the escapes the renderer itself writes afterwards.
+	md = NeutralizeCharRefs(md)
+	src := []byte(md)
+	doc := markdown().Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
+	r := &renderer{src: src, p: p, opts: o, paint: paint, resolve: func(string, bool) (Target, bool) { return Target{}, false }}
+	if o.Links != nil {
+		r.resolve = o.Links
 	}
-	return TerminalSafe(b.String(), true), nil
+	return r.document(doc, width)
+}
+
+// Text renders a question's text (its prompt, a choice, an explanation, a
+// hint), written in the same markdown as lessons, for the quiz: wrapped to
+// width columns (0: not wrapped), with no margin and no blank lines around
+// it. paint styles each run of text by what it is; nil gives plain text,
+// with no markdown markers and no escape sequences, for `quiz --plain`.
+func Text(md string, width int, paint func(m Mark, text string) string) string {
+	if width <= 0 {
+		width = 1 << 20
+	}
+	var b strings.Builder
+	for i, l := range layout(md, markPalette, Options{}, paint, width) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimRight(l.s, " "))
+	}
+	return TerminalSafe(b.String(), paint != nil)
 }
 
 // Markdown renders md wrapped to width columns.

@@ -231,7 +231,7 @@ func (m Model) prefetch(id string) tea.Cmd {
 	if _, ok := m.sh.renders.get(s.want); ok {
 		return nil
 	}
-	return renderCmd(s.want, s.markdown)
+	return s.renderCmd()
 }
 
 // reloadMsg carries a course reloaded from disk.

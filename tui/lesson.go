@@ -257,7 +257,7 @@ func (s lessonScreen) refresh() tea.Cmd {
 		k := s.want
 		return func() tea.Msg { return renderedMsg{key: k, out: out} }
 	}
-	return renderCmd(s.want, s.markdown)
+	return s.renderCmd()
 }
 
 func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
