@@ -389,3 +389,27 @@ func BenchmarkReadPlain(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(largest.Source)), "source-bytes")
 }
+
+// quiz --plain shows question markdown as clean text: no backticks, no
+// emphasis markers, in NO_COLOR too (plain text is all it writes).
+func TestQuizPlainRendersQuestionMarkdown(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	dir := writeCourse(t, map[string]string{
+		"01-md.md": "---\nid: md\ntitle: Markdown\n---\n\n# Markdown\n\nText.\n\n" +
+			"```quiz\nid: q\ntype: single\nprompt: |\n  Which verb does `curl -I` send,\n  the *new* **request**?\n" +
+			"choices: [\"`HEAD`\", \"**GET**\"]\nanswer: \"`HEAD`\"\nexplain: \"`-I` sends **HEAD**: headers only.\"\n```\n",
+	})
+	db := filepath.Join(t.TempDir(), "progress.db")
+	out, _, err := runRoot(t, "1\n", "quiz", "md", "--plain", "--lessons", dir, "--db", db, "--user", "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Which verb does curl -I send, the new request?\n", "  1. HEAD\n", "  2. GET\n", "-I sends HEAD: headers only.\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quiz --plain lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "`*") {
+		t.Errorf("markdown markers in quiz --plain:\n%s", out)
+	}
+}

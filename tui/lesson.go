@@ -608,7 +608,7 @@ func (s lessonScreen) drawCard(i, width int) string {
 	} else {
 		status = st.Subtle.Render("press enter to answer")
 	}
-	prompt := lipgloss.NewStyle().Width(inner).Render(st.Prompt.Render(q.Prompt))
+	prompt := st.questionText(q.Prompt, inner, st.Prompt)
 	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(head+"\n"+prompt+"\n"+status), "\n", "\n  ")
 }
 
