@@ -16,6 +16,10 @@ import (
 // stack: anything deeper shows as plain text.
 const maxDepth = 64
 
+// minWidth is the narrowest text nesting leaves: deeper blocks stop
+// indenting rather than wrap a letter a line.
+const minWidth = 10
+
 // renderer renders one document; it is used once, by one goroutine.
 type renderer struct {
 	src     []byte
@@ -34,7 +38,7 @@ type line struct {
 }
 
 // block renders n into lines at most width columns wide (code lines may
-// run on, see Options.CutCode).
+// run on, see Options.CutWide).
 func (r *renderer) block(n ast.Node, width, depth int) []line {
 	p := r.p
 	if depth > maxDepth {
@@ -105,7 +109,7 @@ func (r *renderer) paragraphLines(spans []span, width int) []line {
 		return nil
 	}
 	var out []line
-	for _, l := range wrap(trimSpans(spans), width) {
+	for _, l := range wrap(trimSpans(spans), width, !r.opts.CutWide) {
 		var b strings.Builder
 		r.writeSpans(&b, l)
 		out = append(out, line{s: b.String(), w: spansWidth(l)})
@@ -158,6 +162,10 @@ func (r *renderer) heading(n *ast.Heading, width, depth int) []line {
 // callout ("> [!NOTE]") as a labelled one.
 func (r *renderer) quote(n *ast.Blockquote, width, depth int) []line {
 	p := r.p
+	if width < minWidth+2 {
+		// Quotes nested this deep have no room left for their bars.
+		return r.children(n, width, depth)
+	}
 	bar := p.quote
 	kind, skip := r.calloutKind(n)
 	var lines []line
@@ -219,7 +227,7 @@ func (r *renderer) list(n *ast.List, width, depth int) []line {
 		}
 		var body []line
 		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
-			lines := r.block(c, width-markerWidth, depth+2)
+			lines := r.block(c, max(width-markerWidth, minWidth), depth+2)
 			if len(lines) == 0 {
 				continue
 			}
@@ -267,7 +275,7 @@ func indent(lines []line, prefix string, w int) []line {
 }
 
 // code renders a code block as written: lines are never wrapped, and keep
-// their indentation. With Options.CutCode a line wider than the text is
+// their indentation. With Options.CutWide a line wider than the text is
 // cut with a marker at its end (the TUI, where a line can't run on);
 // otherwise it runs on, so a command copied from a terminal or a pipe is
 // whole.
@@ -292,7 +300,7 @@ func (r *renderer) code(n ast.Node, lang string, width int) []line {
 	out := make([]line, 0, len(rows))
 	for _, row := range rows {
 		w := spansWidth(row)
-		if r.opts.CutCode && w > room && room > 1 {
+		if r.opts.CutWide && w > room && room > 1 {
 			row = cutSpans(row, room-1)
 			row = append(row, span{text: "…", st: r.p.rule})
 			w = room
@@ -428,7 +436,7 @@ func (r *renderer) table(n *east.Table, width, depth int) []line {
 			if i < len(row) {
 				c = row[i]
 			}
-			wrapped[i] = wrap(c, widths[i])
+			wrapped[i] = wrap(c, widths[i], false)
 			height = max(height, len(wrapped[i]))
 		}
 		for h := range height {

@@ -300,9 +300,10 @@ func words(spans []span) []word {
 }
 
 // wrap fills lines of at most width columns with spans, breaking at
-// spaces. A word wider than a line is cut at the width: a URL is then cut
-// only where the line ends, never at its own punctuation.
-func wrap(spans []span, width int) [][]span {
+// spaces. A word wider than a line is cut at the width, never at its own
+// punctuation; with runOn, a URL or path wider than a line has a line to
+// itself and runs on past the width instead, whole, so it copies intact.
+func wrap(spans []span, width int, runOn bool) [][]span {
 	width = max(width, 1)
 	var lines [][]span
 	var line []span
@@ -326,7 +327,7 @@ func wrap(spans []span, width int) [][]span {
 			line = append(line, span{text: " ", st: w.space})
 			used++
 		}
-		if used+w.width <= width {
+		if used+w.width <= width || (runOn && w.nobreak) {
 			line = append(line, w.pieces...)
 			used += w.width
 			continue

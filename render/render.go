@@ -56,10 +56,11 @@ func ParseTheme(s string) (Theme, bool, error) {
 type Options struct {
 	Width int // columns, at least 10
 	Theme Theme
-	// CutCode cuts a code line wider than the text with "…" at its end,
-	// for a view that can't let a line run on. Without it code lines run
-	// on past the width, whole, so a command copies intact.
-	CutCode bool
+	// CutWide cuts a code line wider than the text with "…" at its end,
+	// and a URL wider than a line where the line ends, for a view that
+	// can't let a line run on. Without it they run on past the width,
+	// whole, so a command or a URL copies intact.
+	CutWide bool
 	// Links, when set, is asked about every link and image destination:
 	// a link to a lesson shows the lesson's title, a link to a file of
 	// the course its path. ok=false leaves the destination as written.
@@ -87,9 +88,9 @@ func Render(md string, o Options) (string, error) {
 		b.WriteByte('\n')
 	}
 	for _, l := range lines {
-		if l.s != "" {
+		if s := strings.TrimRight(l.s, " "); s != "" {
 			b.WriteString(margin)
-			b.WriteString(strings.TrimRight(l.s, " "))
+			b.WriteString(s)
 		}
 		b.WriteByte('\n')
 	}

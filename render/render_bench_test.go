@@ -24,7 +24,7 @@ func benchLesson(tb testing.TB, copies int) string {
 func TestBenchLessonRendersWithinWidth(t *testing.T) {
 	md := benchLesson(t, 1)
 	for _, theme := range []render.Theme{render.Plain, render.Dark} {
-		out, err := render.Render(md, render.Options{Width: 80, Theme: theme, CutCode: true})
+		out, err := render.Render(md, render.Options{Width: 80, Theme: theme, CutWide: true})
 		if err != nil {
 			t.Fatal(err)
 		}
