@@ -62,7 +62,7 @@ func renderCmd(k renderKey, markdown string) tea.Cmd {
 
 func renderWithLinks(k renderKey, markdown string, links func(string, bool) (render.Target, bool)) tea.Cmd {
 	return func() tea.Msg {
-		out, err := render.Render(markdown, render.Options{Width: k.width, Theme: k.theme, CutCode: true, Links: links})
+		out, err := render.Render(markdown, render.Options{Width: k.width, Theme: k.theme, CutWide: true, Links: links})
 		return renderedMsg{key: k, out: out, err: err}
 	}
 }
