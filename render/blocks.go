@@ -418,14 +418,18 @@ func (r *renderer) table(n *east.Table, width, depth int) []line {
 		return nil
 	}
 	natural := make([]int, cols)
+	longest := make([]int, cols)
 	for _, row := range rows {
 		for i, c := range row {
 			natural[i] = max(natural[i], spansWidth(c), 1)
+			for _, w := range words(c) {
+				longest[i] = max(longest[i], w.width)
+			}
 		}
 	}
 	// Each column is separated by " │ ": 3 columns between cells.
 	avail := max(width-3*(cols-1), cols)
-	widths := fitColumns(natural, avail)
+	widths := fitColumns(natural, longest, avail)
 	sep := r.styled(" │ ", p.tableBorder)
 	var out []line
 	for ri, row := range rows {
@@ -475,27 +479,34 @@ func (r *renderer) table(n *east.Table, width, depth int) []line {
 	return out
 }
 
-// fitColumns shares avail columns out: every column keeps its natural width
-// if all fit; otherwise the widest columns give up room, one column at a
-// time, down to a floor of 6 (or their natural width).
-func fitColumns(natural []int, avail int) []int {
+// fitColumns shares avail columns out: every column keeps its natural
+// width if all fit; otherwise the widest columns give up room, one column
+// at a time, first down to their longest word (so words aren't cut), then
+// down to a floor of 4.
+func fitColumns(natural, longestWord []int, avail int) []int {
 	w := append([]int(nil), natural...)
 	total := 0
 	for _, n := range w {
 		total += n
 	}
-	for total > avail {
-		widest := 0
-		for i := range w {
-			if w[i] > w[widest] {
-				widest = i
+	for _, floor := range [][]int{longestWord, nil} {
+		for total > avail {
+			widest := -1
+			for i := range w {
+				min := 4
+				if floor != nil {
+					min = max(floor[i], 4)
+				}
+				if w[i] > min && (widest < 0 || w[i] > w[widest]) {
+					widest = i
+				}
 			}
+			if widest < 0 {
+				break
+			}
+			w[widest]--
+			total--
 		}
-		if w[widest] <= 6 {
-			break
-		}
-		w[widest]--
-		total--
 	}
 	return w
 }

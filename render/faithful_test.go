@@ -130,3 +130,22 @@ func TestDeepNestingShowsText(t *testing.T) {
 		t.Errorf("deep text lost:\n%.300s", out)
 	}
 }
+
+// A narrow table wraps its cells at spaces and keeps words whole while
+// the columns' longest words fit: the column of short words gives up its
+// room first.
+func TestNarrowTableKeepsWords(t *testing.T) {
+	md := "| Notes | Header |\n|---|---|\n| a b c d e f g h i j k l m n o | Authorization |\n"
+	out, err := Render(md, Options{Width: 23, Theme: Plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Authorization") {
+		t.Errorf("a word was cut:\n%s", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if ansi.StringWidth(l) > 23 {
+			t.Errorf("line wider than 23: %q", l)
+		}
+	}
+}
