@@ -422,7 +422,8 @@ func (r *renderer) table(n *east.Table, width, depth int) []line {
 	for _, row := range rows {
 		for i, c := range row {
 			natural[i] = max(natural[i], spansWidth(c), 1)
-			for _, w := range words(c) {
+			_, ws := words(c)
+			for _, w := range ws {
 				longest[i] = max(longest[i], w.width)
 			}
 		}

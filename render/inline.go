@@ -237,27 +237,33 @@ func plainText(n ast.Node, src []byte) string {
 }
 
 // word is text between two places a line may break, in one or more
-// styles ("**bold**," is two pieces).
+// styles ("**bold**," is two pieces): pieces[start:end] of the slice
+// words returns with it, so a paragraph's words share one array.
 type word struct {
-	pieces  []span
-	width   int
-	space   style // style of the space before it
-	spaced  bool  // a space comes before it
-	nobreak bool
-	hard    bool // a hard line break comes before it
+	start, end int
+	width      int
+	space      style // style of the space before it
+	spaced     bool  // a space comes before it
+	nobreak    bool
+	hard       bool // a hard line break comes before it
 }
 
 // words splits spans into words at spaces.
-func words(spans []span) []word {
-	var out []word
-	var cur word
+func words(spans []span) ([]span, []word) {
+	n := len(spans)
+	for _, s := range spans {
+		n += strings.Count(s.text, " ")
+	}
+	pieces := make([]span, 0, n)
+	out := make([]word, 0, n)
+	cur := word{}
 	pendingSpace, pendingHard := false, false
 	var spaceStyle style
 	flush := func() {
-		if len(cur.pieces) > 0 {
+		if cur.end > cur.start {
 			out = append(out, cur)
 		}
-		cur = word{}
+		cur = word{start: len(pieces), end: len(pieces)}
 	}
 	for _, s := range spans {
 		if s.hard {
@@ -286,34 +292,37 @@ func words(spans []span) []word {
 			} else {
 				text = ""
 			}
-			if len(cur.pieces) == 0 {
+			if cur.end == cur.start {
 				cur.spaced, cur.space, cur.hard = pendingSpace && len(out) > 0, spaceStyle, pendingHard && len(out) > 0
 				pendingSpace, pendingHard = false, false
 			}
-			cur.pieces = append(cur.pieces, span{text: part, st: s.st})
+			pieces = append(pieces, span{text: part, st: s.st})
+			cur.end = len(pieces)
 			cur.width += textWidth(part)
 			cur.nobreak = cur.nobreak || s.nobreak
 		}
 	}
 	flush()
-	return out
+	return pieces, out
 }
 
 // wrap fills lines of at most width columns with spans, breaking at
 // spaces. A word wider than a line is cut at the width, never at its own
 // punctuation; with runOn, a URL or path wider than a line has a line to
 // itself and runs on past the width instead, whole, so it copies intact.
+// The lines share one array.
 func wrap(spans []span, width int, runOn bool) [][]span {
 	width = max(width, 1)
-	var lines [][]span
-	var line []span
-	used := 0
+	pieces, ws := words(spans)
+	flat := make([]span, 0, len(pieces)+len(ws))
+	var starts []int
+	lineStart, used := 0, 0
 	newLine := func() {
-		lines = append(lines, line)
-		line, used = nil, 0
+		starts = append(starts, lineStart)
+		lineStart, used = len(flat), 0
 	}
-	for _, w := range words(spans) {
-		if w.hard && (used > 0 || len(lines) > 0) {
+	for _, w := range ws {
+		if w.hard && (used > 0 || len(starts) > 0) {
 			newLine()
 		}
 		need := w.width
@@ -324,16 +333,16 @@ func wrap(spans []span, width int, runOn bool) [][]span {
 			newLine()
 		}
 		if w.spaced && used > 0 {
-			line = append(line, span{text: " ", st: w.space})
+			flat = append(flat, span{text: " ", st: w.space})
 			used++
 		}
 		if used+w.width <= width || (runOn && w.nobreak) {
-			line = append(line, w.pieces...)
+			flat = append(flat, pieces[w.start:w.end]...)
 			used += w.width
 			continue
 		}
 		// Wider than a whole line: cut it into line-wide pieces.
-		for _, pc := range w.pieces {
+		for _, pc := range pieces[w.start:w.end] {
 			text := pc.text
 			for text != "" {
 				room := width - used
@@ -350,14 +359,22 @@ func wrap(spans []span, width int, runOn bool) [][]span {
 					_, n := utf8.DecodeRuneInString(text)
 					head, rest = text[:n], text[n:]
 				}
-				line = append(line, span{text: head, st: pc.st})
+				flat = append(flat, span{text: head, st: pc.st})
 				used += textWidth(head)
 				text = rest
 			}
 		}
 	}
-	if len(line) > 0 || len(lines) == 0 {
-		lines = append(lines, line)
+	if len(flat) > lineStart || len(starts) == 0 {
+		starts = append(starts, lineStart)
+	}
+	lines := make([][]span, len(starts))
+	for i, st := range starts {
+		end := len(flat)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		lines[i] = flat[st:end:end]
 	}
 	return lines
 }
