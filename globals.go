@@ -10,6 +10,7 @@ import (
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 
+	"serverside/coursecache"
 	"serverside/lessons"
 	"serverside/progress"
 )
@@ -64,7 +65,7 @@ func (g *globals) OpenStore(ctx context.Context) (*progress.Store, error) {
 // returned for whoever wants to show them.
 func (g *globals) LoadCourse() (*lessons.Course, []lessons.Problem, error) {
 	if g.lessonsDir == "" {
-		c, probs := lessons.Default()
+		c, probs := coursecache.Default(filepath.Join(xdg.CacheHome, "serverside"))
 		return c, probs, nil
 	}
 	c, probs, err := lessons.LoadDir(g.lessonsDir)
