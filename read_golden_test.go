@@ -63,3 +63,23 @@ func TestReadEveryConstruct(t *testing.T) {
 		})
 	}
 }
+
+// read shows the lesson's own first heading, plain and styled alike, not
+// the front matter's title in one and the body's in the other.
+func TestReadKeepsTheLessonsOwnHeading(t *testing.T) {
+	c, _, err := lessons.LoadDir(filepath.Join("testdata", "every-construct"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lesson("constructs")
+	for _, theme := range []render.Theme{render.Plain, render.Dark} {
+		out, err := renderLesson(c, l, 80, theme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := strings.TrimSpace(strings.SplitN(strings.TrimLeft(ansi.Strip(out), "\n"), "\n", 2)[0])
+		if !strings.HasSuffix(first, "Lesson 7: every construct") || strings.Contains(out, l.Title) {
+			t.Errorf("%s: first line %q; the front matter title %q should not show", theme, first, l.Title)
+		}
+	}
+}
