@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -58,6 +59,25 @@ func BenchmarkRead(b *testing.B) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// A long document is rendered on every core, a run of blocks each: the
+// output is the same as from one.
+func TestParallelRenderIsIdentical(t *testing.T) {
+	md := benchLesson(t, 3)
+	for _, theme := range []render.Theme{render.Plain, render.Dark} {
+		prev := runtime.GOMAXPROCS(1)
+		one, err := render.Render(md, render.Options{Width: 80, Theme: theme})
+		runtime.GOMAXPROCS(max(prev, 4))
+		many, err2 := render.Render(md, render.Options{Width: 80, Theme: theme})
+		runtime.GOMAXPROCS(prev)
+		if err != nil || err2 != nil {
+			t.Fatal(err, err2)
+		}
+		if one != many {
+			t.Errorf("%s: parallel render differs from the sequential one", theme)
 		}
 	}
 }
