@@ -429,7 +429,15 @@ func (r *renderer) table(n *east.Table, width, depth int) []line {
 		}
 	}
 	// Each column is separated by " │ ": 3 columns between cells.
-	avail := max(width-3*(cols-1), cols)
+	avail := width - 3*(cols-1)
+	need := 0
+	for _, n := range natural {
+		need += min(n, 4)
+	}
+	if need > avail && header > 0 {
+		return r.tableRecords(rows[:header], rows[header:], width)
+	}
+	avail = max(avail, cols)
 	widths := fitColumns(natural, longest, avail)
 	sep := r.styled(" │ ", p.tableBorder)
 	var out []line
@@ -475,6 +483,36 @@ func (r *renderer) table(n *east.Table, width, depth int) []line {
 				b.WriteString(strings.Repeat("─", widths[i]))
 			}
 			out = append(out, r.styled(b.String(), p.tableBorder))
+		}
+	}
+	return out
+}
+
+// tableRecords shows a table too wide for the screen as one record per
+// row: each cell after its column's header, a blank line between rows.
+func (r *renderer) tableRecords(head, body [][][]span, width int) []line {
+	var names [][]span
+	if len(head) > 0 {
+		names = head[len(head)-1]
+	}
+	var out []line
+	for _, row := range body {
+		if len(out) > 0 {
+			out = append(out, line{})
+		}
+		for i, cell := range row {
+			var sp []span
+			if i < len(names) && len(names[i]) > 0 {
+				sp = append(sp, names[i]...)
+				sp = append(sp, span{text: ": ", st: r.p.text})
+			}
+			sp = append(sp, cell...)
+			wrapped := r.paragraphLines(sp, width-2)
+			if len(wrapped) == 0 {
+				continue
+			}
+			out = append(out, wrapped[0])
+			out = append(out, indent(wrapped[1:], "  ", 2)...)
 		}
 	}
 	return out

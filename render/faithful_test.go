@@ -149,3 +149,17 @@ func TestNarrowTableKeepsWords(t *testing.T) {
 		}
 	}
 }
+
+// A table with more columns than fit even narrowed shows one record per
+// row instead of cells a letter or two wide.
+func TestTooWideTableShowsRecords(t *testing.T) {
+	md := "| order | customer | city | product | price | qty |\n|---|---|---|---|---|---|\n| 1 | Ada | London | Teapot | 12.50 | 2 |\n| 2 | Bob | Paris | Cup | 3.00 | 6 |\n"
+	out, err := Render(md, Options{Width: 30, Theme: Plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "order: 1\ncustomer: Ada\ncity: London\nproduct: Teapot\nprice: 12.50\nqty: 2\n\norder: 2\ncustomer: Bob\ncity: Paris\nproduct: Cup\nprice: 3.00\nqty: 6\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}
