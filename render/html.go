@@ -52,7 +52,6 @@ func htmlParts(s string) []htmlPart {
 		text.Reset()
 	}
 	prev := 0
-	inPicture := false
 	for _, m := range htmlTag.FindAllStringSubmatchIndex(s, -1) {
 		text.WriteString(s[prev:m[0]])
 		prev = m[1]
@@ -63,10 +62,9 @@ func htmlParts(s string) []htmlPart {
 			flush()
 			tag := s[m[0]:m[1]]
 			parts = append(parts, htmlPart{image: true, alt: htmlAttr(tag, "alt"), src: htmlAttr(tag, "src")})
-		case "picture":
-			inPicture = !closing
-		case "source":
-			_ = inPicture // a <source> only offers other files for the <img>
+		case "picture", "source":
+			// A <picture>'s <source>s only offer other files for its
+			// <img>, which carries the alt text.
 		case "br", "p", "div", "figure", "figcaption", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "details", "summary", "table", "ul", "ol", "blockquote":
 			flush()
 		case "script", "style":

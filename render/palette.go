@@ -10,7 +10,6 @@ import (
 type style struct {
 	fg, bg                                 string // SGR colour parameters, e.g. "38;5;252" or "38;2;196;196;196"
 	bold, italic, underline, strike, faint bool
-	plainText                              bool // a plain theme: never write a sequence
 	mark                                   Mark // what the text is, for Text's painter
 }
 
@@ -49,9 +48,6 @@ func (s style) over(o style) style {
 
 // sgr is the sequence that sets s from a reset state ("" when s is plain).
 func (s style) sgr() string {
-	if s.plainText {
-		return ""
-	}
 	var p []string
 	if s.bold {
 		p = append(p, "1")
