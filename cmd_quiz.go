@@ -207,16 +207,16 @@ func (z *lineQuiz) run(ctx context.Context) error {
 // gives feedback. It reports whether the answer was right.
 func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, error) {
 	var shown []int
-	z.printf("\nQuestion %d of %d\n%s\n", i+1, len(z.lesson.Questions), render.TerminalSafe(q.Prompt, false))
+	z.printf("\nQuestion %d of %d\n%s\n", i+1, len(z.lesson.Questions), render.Text(q.Prompt, 0, nil))
 	switch q.Type {
 	case lessons.Single, lessons.Multi:
 		for n, c := range q.Choices {
-			z.printf("  %d. %s\n", n+1, safeLine(c))
+			z.printf("  %d. %s\n", n+1, markdownLine(c))
 		}
 	case lessons.Order:
 		shown = shuffledOrder(len(q.Items), q.ID+z.lesson.ID)
 		for n, item := range shown {
-			z.printf("  %d. %s\n", n+1, safeLine(q.Items[item]))
+			z.printf("  %d. %s\n", n+1, markdownLine(q.Items[item]))
 		}
 	}
 	z.printf("%s\n", answerHint(q))
@@ -267,7 +267,7 @@ func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, e
 	} else {
 		z.printf("Not quite. The answer: %s\n", safeLine(res.Expected))
 	}
-	z.printf("%s\n", render.TerminalSafe(q.Explain, false))
+	z.printf("%s\n", render.Text(q.Explain, 0, nil))
 	for _, ref := range q.Refs {
 		z.printf("See %s\n", safeLine(ref))
 	}

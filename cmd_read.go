@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,78 +172,55 @@ func terminalWidth(file any) (int, bool) {
 }
 
 // renderLesson renders a lesson for `serverside read`: the markdown of
-// lessonMarkdown through glamour, then made safe for a terminal.
-//
-// Plain text is glamour's dark style with every escape removed, rather than
-// its no-TTY style, which keeps markdown's emphasis markers ("**") that a
-// screen reader reads out. It also loses glamour's margin and the trailing
-// spaces glamour pads lines with.
+// lessonMarkdown, plain or styled. Both show the same text: the lesson's
+// own first heading, links to lessons by the target's title and id, and
+// links and images to files of the course by their path.
 func renderLesson(c *lessons.Course, l *lessons.Lesson, width int, theme render.Theme) (string, error) {
-	plain := theme == render.Plain
-	style := theme
-	if plain {
-		style = render.Dark
-	}
-	md := render.NeutralizeCharRefs(lessonMarkdown(c, l, plain))
-	out, err := render.Markdown(md, width, style)
-	if err != nil {
-		return "", err
-	}
-	if plain {
-		return "# " + safeLine(l.Title) + "\n\n" + tidyPlain(render.TerminalSafe(out, false)), nil
-	}
-	return render.TerminalSafe(out, true), nil
+	return render.Render(lessonMarkdown(l), render.Options{
+		Width: width,
+		Theme: theme,
+		Links: func(dest string, image bool) (render.Target, bool) {
+			target, file := c.ResolveLink(l, dest)
+			switch {
+			case target != nil && !image:
+				// The id is what `serverside read` takes.
+				return render.Target{Lesson: "(lesson: " + target.Title + ", " + target.ID + ")"}, true
+			case file != "":
+				return render.Target{Path: c.DisplayPath(file)}, true
+			}
+			return render.Target{}, false
+		},
+	})
 }
 
 // lessonMarkdown is the lesson as one markdown document: a title heading
-// (unless the body starts with one), the body with a short paragraph where
-// each question and lab stands, and a closing line saying how to answer.
-// Links to other lessons name the lesson's id, which `serverside read`
-// takes, instead of a file path. plain leaves out emphasis, and the title:
-// renderLesson writes it as a markdown heading, which glamour's dark style
-// would not.
-func lessonMarkdown(c *lessons.Course, l *lessons.Lesson, plain bool) string {
+// (unless the body starts with one, which is then the title shown), the
+// body with a short paragraph where each question and lab stands, and a
+// closing line saying how to answer.
+func lessonMarkdown(l *lessons.Lesson) string {
 	type insert struct {
 		offset int
 		text   string
 	}
 	var inserts []insert
 	for i, q := range l.Questions {
-		label := fmt.Sprintf("Question %d:", i+1)
-		if !plain {
-			label = "**" + label + "**"
-		}
-		inserts = append(inserts, insert{q.Offset, label + " " + q.Prompt})
+		inserts = append(inserts, insert{q.Offset, fmt.Sprintf("**Question %d:** %s", i+1, q.Prompt)})
 	}
 	for _, lab := range l.Labs {
 		name := lab.Title
 		if name == "" {
 			name = lab.ID
 		}
-		label := "Lab:"
-		if !plain {
-			label = "**Lab:**"
-		}
-		inserts = append(inserts, insert{lab.Offset, label + " " + name + " (a hands-on exercise: it runs in the interactive app, serverside)."})
+		inserts = append(inserts, insert{lab.Offset, "**Lab:** " + name + " (a hands-on exercise: it runs in the interactive app, serverside)."})
 	}
 	sort.SliceStable(inserts, func(i, j int) bool { return inserts[i].offset < inserts[j].offset })
 
-	body, start := l.Body, 0
-	titled := startsWithTitle(l)
-	if plain && titled {
-		// Skip the body's own title line; renderLesson writes the title.
-		h := l.Headings[0].Offset
-		if nl := strings.IndexByte(body[h:], '\n'); nl >= 0 {
-			start = h + nl + 1
-		} else {
-			start = len(body)
-		}
-	}
+	body := l.Body
 	var b strings.Builder
-	if !plain && !titled {
+	if !startsWithTitle(l) {
 		b.WriteString("# " + l.Title + "\n\n")
 	}
-	prev := start
+	prev := 0
 	for _, in := range inserts {
 		off := min(max(in.offset, prev), len(body))
 		b.WriteString(body[prev:off])
@@ -257,34 +233,10 @@ func lessonMarkdown(c *lessons.Course, l *lessons.Lesson, plain bool) string {
 		if n > 1 {
 			what = strconv.Itoa(n) + " questions. Answer them"
 		}
-		// An indented code block, so the command is never wrapped.
+		// A code block, so the command is never wrapped.
 		b.WriteString("\n\n---\n\nThis lesson asks " + what + " in the app, or with:\n\n    serverside quiz " + l.ID + " --plain\n")
 	}
-	return linkLessonIDs(c, l, b.String())
-}
-
-// linkLessonIDs rewrites inline links to other lessons of the course,
-// "[text](../02-http/05-caching.md)", as "text (lesson: http-caching)": a
-// file path means nothing to someone using the built-in course, an id is
-// what `serverside read` takes.
-func linkLessonIDs(c *lessons.Course, l *lessons.Lesson, md string) string {
-	done := map[string]bool{}
-	for _, k := range l.Links {
-		if done[k.Target] {
-			continue
-		}
-		done[k.Target] = true
-		target := c.LessonAt(k.Path)
-		if target == nil {
-			continue
-		}
-		re, err := regexp.Compile(`\[([^\[\]]*)\]\(\s*` + regexp.QuoteMeta(k.Target) + `\s*\)`)
-		if err != nil {
-			continue
-		}
-		md = re.ReplaceAllString(md, "${1} (lesson: "+target.ID+")")
-	}
-	return md
+	return b.String()
 }
 
 // startsWithTitle reports whether the body opens with a level-1 heading, as
@@ -298,42 +250,10 @@ func startsWithTitle(l *lessons.Lesson) bool {
 	return h.Level == 1 && h.Offset <= len(l.Body) && strings.Trim(l.Body[:h.Offset], " \t\n#") == ""
 }
 
-// tidyPlain removes the margin glamour puts on every line, trailing spaces,
-// and blank lines at the start and end, keeping relative indentation (code
-// blocks, lists).
-func tidyPlain(s string) string {
-	lines := strings.Split(s, "\n")
-	margin := -1
-	for i, line := range lines {
-		line = strings.TrimRight(line, " \t\u00a0")
-		lines[i] = line
-		if line == "" {
-			continue
-		}
-		indent := len(line) - len(strings.TrimLeft(line, " "))
-		if margin < 0 || indent < margin {
-			margin = indent
-		}
-	}
-	var out []string
-	blank := 0
-	for _, line := range lines {
-		if line == "" {
-			blank++
-			continue
-		}
-		if len(out) > 0 {
-			for ; blank > 0; blank-- {
-				out = append(out, "")
-			}
-		}
-		blank = 0
-		out = append(out, line[max(margin, 0):])
-	}
-	if len(out) == 0 {
-		return ""
-	}
-	return strings.Join(out, "\n") + "\n"
+// markdownLine is a question's choice or item as one line of plain text:
+// its markdown rendered without markers.
+func markdownLine(md string) string {
+	return strings.ReplaceAll(render.Text(md, 0, nil), "\n", " ")
 }
 
 // safeLine makes a one-line string safe to print: control characters

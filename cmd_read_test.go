@@ -143,8 +143,8 @@ func TestReadTitleAndLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "the question types (lesson: every-type)") || strings.Contains(out, ".md") {
-		t.Errorf("a link to a lesson should name its id:\n%s", out)
+	if !strings.Contains(out, "the question types (lesson: Every question type, every-type)") || strings.Contains(out, ".md") {
+		t.Errorf("a link to a lesson should name its title and id:\n%s", out)
 	}
 	if !strings.Contains(out, "asks 1 question. Answer it in the app") {
 		t.Errorf("question count:\n%s", out)
@@ -168,7 +168,14 @@ func TestReadWidth(t *testing.T) {
 		}
 		widest := 0
 		for _, line := range strings.Split(out, "\n") {
+			if strings.HasPrefix(line, "  ") {
+				continue // code, which is never wrapped
+			}
 			widest = max(widest, ansi.StringWidth(line))
+		}
+		// Code runs on whole, so the command copies intact.
+		if !strings.Contains(out, "\n  serverside quiz every-type --plain\n") {
+			t.Errorf("--width %d: the quiz command was wrapped:\n%s", w, out)
 		}
 		if widest > w {
 			t.Errorf("--width %d: a line is %d columns wide:\n%s", w, widest, out)
@@ -370,14 +377,6 @@ func TestNeutralizeCharRefs(t *testing.T) {
 	}
 }
 
-func TestTidyPlain(t *testing.T) {
-	in := "\n  # Title   \n  \n  Text  \n\n    code\n  • item\n\n\n"
-	want := "# Title\n\nText\n\n  code\n• item\n"
-	if got := tidyPlain(in); got != want {
-		t.Errorf("tidyPlain = %q, want %q", got, want)
-	}
-}
-
 func BenchmarkReadPlain(b *testing.B) {
 	c, _ := lessons.Default()
 	var largest *lessons.Lesson
@@ -392,4 +391,28 @@ func BenchmarkReadPlain(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(largest.Source)), "source-bytes")
+}
+
+// quiz --plain shows question markdown as clean text: no backticks, no
+// emphasis markers, in NO_COLOR too (plain text is all it writes).
+func TestQuizPlainRendersQuestionMarkdown(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	dir := writeCourse(t, map[string]string{
+		"01-md.md": "---\nid: md\ntitle: Markdown\n---\n\n# Markdown\n\nText.\n\n" +
+			"```quiz\nid: q\ntype: single\nprompt: |\n  Which verb does `curl -I` send,\n  the *new* **request**?\n" +
+			"choices: [\"`HEAD`\", \"**GET**\"]\nanswer: \"`HEAD`\"\nexplain: \"`-I` sends **HEAD**: headers only.\"\n```\n",
+	})
+	db := filepath.Join(t.TempDir(), "progress.db")
+	out, _, err := runRoot(t, "1\n", "quiz", "md", "--plain", "--lessons", dir, "--db", db, "--user", "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Which verb does curl -I send, the new request?\n", "  1. HEAD\n", "  2. GET\n", "-I sends HEAD: headers only.\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quiz --plain lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.ContainsAny(out, "`*") {
+		t.Errorf("markdown markers in quiz --plain:\n%s", out)
+	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 
 	"fmt"
-	"github.com/spf13/cobra"
 	"os"
 	"runtime/debug"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"serverside/lessons"
 	"serverside/render"
@@ -57,6 +59,10 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 		s, err := g.OpenStore(ctx)
 		storeCh <- opened{s, err}
 	}()
+	// So is finding the terminal's colour profile, which under tmux runs
+	// `tmux info`.
+	profileCh := make(chan colorprofile.Profile, 1)
+	go func() { profileCh <- colorprofile.Detect(os.Stdout, os.Environ()) }()
 	course, updates, err := g.loadWatched(ctx)
 	o := <-storeCh
 	if o.store != nil {
@@ -73,8 +79,10 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if _, err := store.EnsureUser(ctx, user); err != nil {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
+	profile := <-profileCh
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
-		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates})
+		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
+		ColorProfile: &profile})
 }
 
 func newReviewCmd(g *globals) *cobra.Command {

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
+	"serverside/coursecache"
 	"serverside/lessons"
 	"serverside/progress"
 	"serverside/progress/postgres"
@@ -254,7 +255,7 @@ func (g *globals) OpenExistingStore(ctx context.Context) (store, error) {
 // returned for whoever wants to show them.
 func (g *globals) LoadCourse() (*lessons.Course, []lessons.Problem, error) {
 	if g.lessonsDir == "" {
-		c, probs := lessons.Default()
+		c, probs := coursecache.Default(filepath.Join(xdg.CacheHome, "serverside"))
 		return c, probs, nil
 	}
 	c, probs, err := lessons.LoadDir(g.lessonsDir)

@@ -1,17 +1,27 @@
-// Package render turns lesson markdown into terminal text with glamour. It
-// is used by the TUI (inside commands, never in Update or View) and by
-// `serverside read`. A glamour renderer is not safe for concurrent use and
-// fixes its wrap width when built, so each call builds its own.
+// Package render turns lesson markdown into terminal text: styled for a
+// terminal, or plain, with no escape sequences, for pipes, files and
+// screen readers. It is used by the TUI (inside commands, never in Update
+// or View) and by `serverside read`.
+//
+// It walks goldmark's syntax tree itself rather than through glamour, on
+// purpose: glamour kept the source's line breaks inside list items, cut
+// code and URLs at any "-" or ".", and spent most of a render wrapping
+// text through lipgloss and highlighting code that plain output then
+// stripped. Here text is wrapped once, as words, before any style is
+// applied; code is never wrapped; plain output never touches a colour.
 package render
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
-	"charm.land/glamour/v2"
-	gansi "charm.land/glamour/v2/ansi"
-	"charm.land/glamour/v2/styles"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 )
 
 // Theme names a look.
@@ -42,62 +52,163 @@ func ParseTheme(s string) (Theme, bool, error) {
 	return "", false, fmt.Errorf("unknown theme %q: use auto, dark, light, contrast or plain", s)
 }
 
-// Markdown renders md wrapped to width columns.
-func Markdown(md string, width int, theme Theme) (string, error) {
+// Options say how to render a document.
+type Options struct {
+	Width int // columns, at least 10
+	Theme Theme
+	// CutWide cuts a code line wider than the text with "…" at its end,
+	// and a URL wider than a line where the line ends, for a view that
+	// can't let a line run on. Without it they run on past the width,
+	// whole, so a command or a URL copies intact.
+	CutWide bool
+	// Links, when set, is asked about every link and image destination:
+	// a link to a lesson shows the lesson's title, a link to a file of
+	// the course its path. ok=false leaves the destination as written.
+	Links func(dest string, image bool) (t Target, ok bool)
+}
+
+// markdown is goldmark set up as lessons are written: GitHub's tables,
+// strikethrough, task lists and bare links, and definition lists. A
+// goldmark parser keeps no state between documents.
+var markdown = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList))
+})
+
+// Render renders md. It is the one entry point for documents: every
+// render, styled or plain, whole lesson or lab spec, comes through here
+// (and Text's question text through layout, below it).
+func Render(md string, o Options) (string, error) {
+	p := paletteFor(o.Theme)
+	lines := layout(md, p, o, nil, max(o.Width, 10)-p.margin)
+
+	var b strings.Builder
+	b.Grow(len(md) * 2)
+	margin := strings.Repeat(" ", p.margin)
+	if !p.plain {
+		b.WriteByte('\n')
+	}
+	for _, l := range lines {
+		if s := strings.TrimRight(l.s, " "); s != "" {
+			b.WriteString(margin)
+			b.WriteString(s)
+		}
+		b.WriteByte('\n')
+	}
+	return TerminalSafe(b.String(), !p.plain), nil
+}
+
+// layout parses md and lays it out in lines of width columns.
+func layout(md string, p *palette, o Options, paint func(Mark, string) string, width int) []line {
 	// Markdown decodes character references such as "&#x1b;" at render
 	// time, after lesson text was sanitised: neutralise them first, and
-	// keep only the escapes glamour itself writes afterwards.
-	out, err := glamourMarkdown(NeutralizeCharRefs(md), width, theme)
-	if err != nil {
-		return "", err
+	// keep only the escapes the renderer itself writes afterwards.
+	md = NeutralizeCharRefs(md)
+	src := []byte(md)
+	doc := markdown().Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
+	r := &renderer{src: src, p: p, opts: o, paint: paint, resolve: func(string, bool) (Target, bool) { return Target{}, false }}
+	if o.Links != nil {
+		r.resolve = o.Links
 	}
-	if theme == Plain {
-		return TerminalSafe(ansi.Strip(out), false), nil
-	}
-	return compactSGR(TerminalSafe(out, true)), nil
+	return r.document(doc, width)
 }
 
-// glamourMarkdown is glamour's render, as it comes.
-func glamourMarkdown(md string, width int, theme Theme) (string, error) {
-	if width < 10 {
-		width = 10
+// Text renders a question's text (its prompt, a choice, an explanation, a
+// hint), written in the same markdown as lessons, for the quiz: wrapped to
+// width columns (0: not wrapped), with no margin and no blank lines around
+// it. paint styles each run of text by what it is; nil gives plain text,
+// with no markdown markers and no escape sequences, for `quiz --plain`.
+func Text(md string, width int, paint func(m Mark, text string) string) string {
+	if width <= 0 {
+		width = 1 << 20
 	}
-	opts := []glamour.TermRendererOption{
-		glamour.WithWordWrap(width),
-		// terminal16m output is byte-identical from run to run, so renders
-		// can be cached and compared.
-		glamour.WithChromaFormatter("terminal16m"),
+	var b strings.Builder
+	for i, l := range layout(md, markPalette, Options{}, paint, width) {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimRight(l.s, " "))
 	}
-	switch theme {
-	case Light:
-		opts = append(opts, glamour.WithStyles(styles.LightStyleConfig))
-	case Plain:
-		opts = append(opts, glamour.WithStyles(styles.NoTTYStyleConfig))
-	case Contrast:
-		opts = append(opts, glamour.WithStyles(contrastStyle()))
-	default:
-		opts = append(opts, glamour.WithStyles(styles.DarkStyleConfig))
-	}
-	r, err := glamour.NewTermRenderer(opts...)
-	if err != nil {
-		return "", err
-	}
-	return r.Render(md)
+	return TerminalSafe(b.String(), paint != nil)
 }
 
-func contrastStyle() (s gansi.StyleConfig) {
-	s = styles.DarkStyleConfig
-	white, yellow, cyan := "15", "11", "14"
-	t := true
-	s.Document.Color = &white
-	s.Heading.Color = &yellow
-	s.Heading.Bold = &t
-	s.H1.Color = &yellow
-	s.H1.BackgroundColor = nil
-	s.Link.Color = &cyan
-	s.Link.Underline = &t
-	s.Code.Color = &yellow
-	s.Strong.Color = &white
-	s.Emph.Color = &cyan
-	return s
+// Markdown renders md wrapped to width columns.
+func Markdown(md string, width int, theme Theme) (string, error) {
+	return Render(md, Options{Width: width, Theme: theme})
+}
+
+// parallelFrom is the size from which a document's top-level blocks are
+// rendered on every core: below it, starting goroutines costs more than
+// it saves.
+const parallelFrom = 8 << 10
+
+// document renders the top-level blocks of doc. They don't depend on each
+// other, so a long document is cut into runs of blocks of about equal
+// size, each rendered by its own goroutine, and the runs' lines joined in
+// order: the same lines as one goroutine would make.
+func (r *renderer) document(doc ast.Node, width int) []line {
+	workers := runtime.GOMAXPROCS(0)
+	if len(r.src) < parallelFrom || workers < 2 || doc.ChildCount() < 2 {
+		return r.block(doc, width, 0)
+	}
+	var blocks []ast.Node
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		blocks = append(blocks, c)
+	}
+	// Runs of blocks of about len(src)/workers bytes each, by where the
+	// blocks start in the source.
+	per := len(r.src)/workers + 1
+	var runs [][]ast.Node
+	start, size := 0, 0
+	for i, b := range blocks {
+		next := len(r.src)
+		if i+1 < len(blocks) {
+			next = blockStart(blocks[i+1], next)
+		}
+		size += next - blockStart(b, next)
+		if size >= per || i == len(blocks)-1 {
+			runs = append(runs, blocks[start:i+1])
+			start, size = i+1, 0
+		}
+	}
+	out := make([][]line, len(runs))
+	var wg sync.WaitGroup
+	for i, run := range runs {
+		wg.Go(func() {
+			var lines []line
+			for _, b := range run {
+				bl := r.block(b, width, 1)
+				if len(bl) == 0 {
+					continue
+				}
+				if len(lines) > 0 {
+					lines = append(lines, line{})
+				}
+				lines = append(lines, bl...)
+			}
+			out[i] = lines
+		})
+	}
+	wg.Wait()
+	var lines []line
+	for _, run := range out {
+		if len(run) == 0 {
+			continue
+		}
+		if len(lines) > 0 {
+			lines = append(lines, line{})
+		}
+		lines = append(lines, run...)
+	}
+	return lines
+}
+
+// blockStart is where block n starts in the source, or def when it has no
+// lines of its own (a list, a quote: their first descendant's).
+func blockStart(n ast.Node, def int) int {
+	for ; n != nil; n = n.FirstChild() {
+		if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+			return n.Lines().At(0).Start
+		}
+	}
+	return def
 }

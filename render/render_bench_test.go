@@ -1,104 +1,83 @@
 package render_test
 
 import (
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 
-	"serverside/lessons"
 	"serverside/render"
 )
 
-// readLessonSize is the size of the lesson BenchmarkReadRender renders:
-// a long lesson, about half again the size of the biggest built-in body.
-const readLessonSize = 14 * 1024
-
-// longLesson builds about size bytes of real lesson markdown: built-in
-// bodies, biggest first, joined and cut at a paragraph break, so the
-// benchmark renders the headings, lists, tables and code the course has.
-func longLesson(tb testing.TB, size int) string {
+// benchLesson is the 13.8 KB lesson the read figures are measured on
+// (prose, lists, tables, code, a quote), times copies.
+func benchLesson(tb testing.TB, copies int) string {
 	tb.Helper()
-	c, probs := lessons.Default()
-	for _, p := range probs {
-		if p.Severity == lessons.Error {
-			tb.Fatalf("built-in course: %v", p)
-		}
-	}
-	all := c.Lessons()
-	if len(all) == 0 {
-		tb.Fatal("built-in course has no lessons")
-	}
-	// Biggest first, so the text is one whole lesson plus part of another.
-	for i := 1; i < len(all); i++ {
-		for j := i; j > 0 && len(all[j].Body) > len(all[j-1].Body); j-- {
-			all[j], all[j-1] = all[j-1], all[j]
-		}
-	}
-	var b strings.Builder
-	for _, l := range all {
-		if b.Len() >= size {
-			break
-		}
-		b.WriteString(l.Body)
-		b.WriteString("\n\n")
-	}
-	md := b.String()
-	if len(md) > size {
-		md = md[:size]
-		if i := strings.LastIndex(md, "\n\n"); i > size/2 {
-			md = md[:i+1]
-		}
-	}
-	// An odd number of fences would turn the rest into one code block.
-	if strings.Count(md, "```")%2 == 1 {
-		md += "\n```\n"
-	}
-	return md
-}
-
-func TestLongLessonRendersPlain(t *testing.T) {
-	md := longLesson(t, readLessonSize)
-	if len(md) < readLessonSize*9/10 || len(md) > readLessonSize+8 {
-		t.Fatalf("long lesson is %d bytes, want about %d", len(md), readLessonSize)
-	}
-	out, err := render.Markdown(md, 80, render.Plain)
+	b, err := os.ReadFile("testdata/http-lesson.md")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if strings.Contains(out, "\x1b") {
-		t.Fatal("plain render contains escape sequences")
-	}
-	for i, line := range strings.Split(out, "\n") {
-		// Glamour pads lines to the wrap width; nothing may pass it.
-		if n := ansi.StringWidth(line); n > 80 {
-			t.Fatalf("line %d is %d columns wide, want at most 80: %q", i+1, n, line)
+	return strings.Repeat(string(b)+"\n", copies)
+}
+
+func TestBenchLessonRendersWithinWidth(t *testing.T) {
+	md := benchLesson(t, 1)
+	for _, theme := range []render.Theme{render.Plain, render.Dark} {
+		out, err := render.Render(md, render.Options{Width: 80, Theme: theme, CutWide: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if theme == render.Plain && strings.Contains(out, "\x1b") {
+			t.Fatal("plain render contains escape sequences")
+		}
+		for i, line := range strings.Split(out, "\n") {
+			if n := ansi.StringWidth(line); n > 80 {
+				t.Fatalf("%s: line %d is %d columns wide, want at most 80: %q", theme, i+1, n, line)
+			}
 		}
 	}
 }
 
-// BenchmarkReadRender is `serverside read --plain` on a 14 KB lesson at 80
-// columns: one renderer built and used, as each render does.
-func BenchmarkReadRender(b *testing.B) {
-	md := longLesson(b, readLessonSize)
-	b.SetBytes(int64(len(md)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := render.Markdown(md, 80, render.Plain); err != nil {
-			b.Fatal(err)
+// BenchmarkRead is `serverside read` at 80 columns: plain (a pipe, a
+// file, a screen reader) and styled (a dark terminal), on the 13.8 KB
+// lesson and on eight copies of it (110 KB).
+func BenchmarkRead(b *testing.B) {
+	for _, size := range []struct {
+		name   string
+		copies int
+	}{{"13.8KB", 1}, {"110KB", 8}} {
+		md := benchLesson(b, size.copies)
+		for _, theme := range []render.Theme{render.Plain, render.Dark} {
+			b.Run(string(theme)+"/"+size.name, func(b *testing.B) {
+				b.SetBytes(int64(len(md)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := render.Render(md, render.Options{Width: 80, Theme: theme}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }
 
-// BenchmarkRenderDark is the same lesson styled for a dark terminal, as
-// the lesson screen renders it, for comparison with the plain render.
-func BenchmarkRenderDark(b *testing.B) {
-	md := longLesson(b, readLessonSize)
-	b.SetBytes(int64(len(md)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := render.Markdown(md, 80, render.Dark); err != nil {
-			b.Fatal(err)
+// A long document is rendered on every core, a run of blocks each: the
+// output is the same as from one.
+func TestParallelRenderIsIdentical(t *testing.T) {
+	md := benchLesson(t, 3)
+	for _, theme := range []render.Theme{render.Plain, render.Dark} {
+		prev := runtime.GOMAXPROCS(1)
+		one, err := render.Render(md, render.Options{Width: 80, Theme: theme})
+		runtime.GOMAXPROCS(max(prev, 4))
+		many, err2 := render.Render(md, render.Options{Width: 80, Theme: theme})
+		runtime.GOMAXPROCS(prev)
+		if err != nil || err2 != nil {
+			t.Fatal(err, err2)
+		}
+		if one != many {
+			t.Errorf("%s: parallel render differs from the sequential one", theme)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/charmbracelet/colorprofile"
 	"strings"
 	"time"
 
@@ -71,6 +72,10 @@ type Options struct {
 	Updates <-chan watch.Update
 	// StatusTTL is how long a status message stays; zero means 4s.
 	StatusTTL time.Duration
+	// ColorProfile, when set, is the terminal's colour profile, found
+	// while the course loaded; nil lets Bubble Tea ask when it starts
+	// (under tmux that runs `tmux info`, on the path to the first frame).
+	ColorProfile *colorprofile.Profile
 }
 
 // screen is one full-screen view. Screens are values: Update returns the
@@ -234,7 +239,7 @@ func (m Model) prefetch(id string) tea.Cmd {
 	if _, ok := m.sh.renders.get(s.want); ok {
 		return nil
 	}
-	return renderCmd(s.want, s.markdown)
+	return s.renderCmd()
 }
 
 // reloadMsg carries a course reloaded from disk.
@@ -647,7 +652,11 @@ func (m Model) statusLine(top screen) string {
 
 // Run starts the TUI and returns when the learner quits.
 func Run(ctx context.Context, o Options) error {
-	p := tea.NewProgram(New(o), tea.WithContext(ctx))
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if o.ColorProfile != nil {
+		opts = append(opts, tea.WithColorProfile(*o.ColorProfile))
+	}
+	p := tea.NewProgram(New(o), opts...)
 	_, err := p.Run()
 	if err == tea.ErrProgramKilled && ctx.Err() != nil {
 		return nil

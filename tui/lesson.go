@@ -258,7 +258,7 @@ func (s lessonScreen) refresh() tea.Cmd {
 		k := s.want
 		return func() tea.Msg { return renderedMsg{key: k, out: out} }
 	}
-	return renderCmd(s.want, s.markdown)
+	return s.renderCmd()
 }
 
 func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
@@ -617,7 +617,7 @@ func (s lessonScreen) drawCard(i, width int) string {
 	} else {
 		status = st.Subtle.Render("press enter to answer")
 	}
-	prompt := lipgloss.NewStyle().Width(inner).Render(st.Prompt.Render(q.Prompt))
+	prompt := st.questionText(q.Prompt, inner, st.Prompt)
 	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(head+"\n"+prompt+"\n"+status), "\n", "\n  ")
 }
 

@@ -576,7 +576,7 @@ func (s quizScreen) View() string {
 	wrap := lipgloss.NewStyle().Width(tw)
 	var b strings.Builder
 	b.WriteString(st.CardTitle.Render(fmt.Sprintf("Question %d of %d", s.pos+1, len(s.queue))) + st.Subtle.Render(" · "+typeLabel(q.Type)) + "\n\n")
-	b.WriteString(wrap.Render(st.Prompt.Render(q.Prompt)) + "\n\n")
+	b.WriteString(st.questionText(q.Prompt, tw, st.Prompt) + "\n\n")
 	answering := s.phase == asking
 	switch q.Type {
 	case lessons.Single, lessons.Multi, lessons.TrueFalse:
@@ -599,19 +599,18 @@ func (s quizScreen) View() string {
 		}
 	case lessons.Order:
 		for i, idx := range s.order {
-			cur := "  "
-			line := fmt.Sprintf("%d. %s", i+1, q.Items[idx])
+			cur, look := "  ", lipgloss.NewStyle()
 			if answering && i == s.cursor {
-				cur = st.Cursor.Render("▸ ")
-				line = st.Selected.Render(line)
+				cur, look = st.Cursor.Render("▸ "), st.Selected
 			}
+			line := look.Render(fmt.Sprintf("%d. ", i+1)) + st.questionText(q.Items[idx], 0, look)
 			b.WriteString(cur + wrapIndent(line, tw-4, "     ") + "\n")
 		}
 	}
 	if s.hints > 0 {
 		b.WriteString("\n")
 		for i := 0; i < s.hints; i++ {
-			b.WriteString(wrap.Render(st.Hint.Render(fmt.Sprintf("Hint %d: %s", i+1, q.Hints[i]))) + "\n")
+			b.WriteString(st.questionText(fmt.Sprintf("Hint %d: %s", i+1, q.Hints[i]), tw, st.Hint) + "\n")
 		}
 	}
 	if s.flagging {
@@ -653,15 +652,16 @@ func (s quizScreen) choiceLine(i int, text string, tw int) string {
 			box = "[x] "
 		}
 	}
-	line := fmt.Sprintf("%s%d. %s", box, i+1, text)
+	look, mark := lipgloss.NewStyle(), ""
 	switch {
 	case s.phase == showing && s.isCorrectChoice(i):
-		line = st.Good.Render(line + "  ✓")
+		look, mark = st.Good, "  ✓"
 	case s.phase == showing && s.wasChosen(i):
-		line = st.Bad.Render(line + "  ✗")
+		look, mark = st.Bad, "  ✗"
 	case s.phase == asking && i == s.cursor:
-		line = st.Selected.Render(line)
+		look = st.Selected
 	}
+	line := look.Render(fmt.Sprintf("%s%d. ", box, i+1)) + st.questionText(text, 0, look) + look.Render(mark)
 	return cur + wrapIndent(line, tw-4, "     ")
 }
 
@@ -695,7 +695,7 @@ func (s quizScreen) feedback(tw int) string {
 	} else {
 		b.WriteString(st.Bad.Render("✗ Not quite.") + " " + wrap.Render("The answer: "+s.result.Expected) + "\n")
 	}
-	b.WriteString("\n" + wrap.Render(q.Explain) + "\n")
+	b.WriteString("\n" + st.questionText(q.Explain, tw, lipgloss.NewStyle()) + "\n")
 	if len(q.Refs) > 0 {
 		b.WriteString("\n" + st.Subtle.Render(wrap.Render("Source: "+strings.Join(q.Refs, " · "))) + "\n")
 	}
@@ -723,7 +723,7 @@ func (s quizScreen) summaryView() string {
 		b.WriteString(st.Module.Render("To look at again:") + "\n")
 		for _, i := range missed {
 			q := s.items[i].question()
-			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+q.Prompt, tw, "  ") + "\n")
+			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+st.questionText(q.Prompt, 0, lipgloss.NewStyle()), tw, "  ") + "\n")
 			b.WriteString("  " + wrapIndent(st.Subtle.Render("Answer: "+lessons.ExpectedAnswer(q)), tw-2, "  ") + "\n")
 		}
 		b.WriteString("\n" + st.Subtle.Render("r: retry the missed questions · l: back to the lesson · enter: next lesson · esc: back") + "\n")

@@ -54,11 +54,32 @@ type renderedMsg struct {
 	err error
 }
 
-// renderCmd renders in the background; the renderer is built inside the
-// command because glamour renderers are not safe to share.
+// renderCmd renders in the background. Code lines wider than the text
+// are cut with a marker: the viewport can't let them run on.
 func renderCmd(k renderKey, markdown string) tea.Cmd {
+	return renderWithLinks(k, markdown, nil)
+}
+
+func renderWithLinks(k renderKey, markdown string, links func(string, bool) (render.Target, bool)) tea.Cmd {
 	return func() tea.Msg {
-		out, err := render.Markdown(markdown, k.width, k.theme)
+		out, err := render.Render(markdown, render.Options{Width: k.width, Theme: k.theme, CutWide: true, Links: links})
 		return renderedMsg{key: k, out: out, err: err}
 	}
+}
+
+// renderCmd renders the lesson: links to other lessons show the target's
+// title (o lists them to open), links and images to files of the course
+// their path.
+func (s lessonScreen) renderCmd() tea.Cmd {
+	c, l := s.sh.course, s.lesson
+	return renderWithLinks(s.want, s.markdown, func(dest string, image bool) (render.Target, bool) {
+		target, file := c.ResolveLink(l, dest)
+		switch {
+		case target != nil && !image:
+			return render.Target{Lesson: "(→ " + target.Title + ")"}, true
+		case file != "":
+			return render.Target{Path: c.DisplayPath(file)}, true
+		}
+		return render.Target{}, false
+	})
 }

@@ -1,0 +1,144 @@
+// Package coursecache keeps the built-in course parsed, under the user's
+// cache directory, so the app starts without parsing 48 lessons and their
+// quiz blocks each time: decoding the parsed course is several times
+// quicker than parsing it, and start-up is on the way to the first frame.
+//
+// A cache file is named by a hash of everything that decides its contents:
+// every embedded course file, and the shape of the types it decodes into.
+// A different course or a changed type finds no file and parses, so the
+// cache can never serve a stale course; a file that fails to decode is
+// parsed around too.
+package coursecache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"serverside/lessons"
+)
+
+// entry is what a cache file holds.
+type entry struct {
+	Course   *lessons.Course
+	Problems []lessons.Problem
+}
+
+// Default is lessons.Default, from the cache in dir when it holds this
+// course; on a miss it parses and fills the cache. A cache that can't be
+// read or written only costs the parse.
+func Default(dir string) (*lessons.Course, []lessons.Problem) {
+	key, err := key()
+	if err != nil || dir == "" {
+		return lessons.Default()
+	}
+	path := filepath.Join(dir, "course-"+key+".gob")
+	if data, err := os.ReadFile(path); err == nil {
+		var e entry
+		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&e); err == nil && e.Course != nil {
+			return e.Course, e.Problems
+		}
+	}
+	c, probs := lessons.Default()
+	if len(c.Broken) == 0 { // a broken lesson's error is not data gob can keep
+		write(dir, path, entry{c, probs})
+	}
+	return c, probs
+}
+
+// write stores e atomically and removes caches of other courses.
+func write(dir, path string, e entry) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(e); err != nil {
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(dir, "course-*.tmp")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(buf.Bytes())
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), path) != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "course-*.gob"))
+	for _, o := range old {
+		if o != path {
+			os.Remove(o)
+		}
+	}
+}
+
+// key hashes the embedded course's files and the decoded types' shape.
+func key() (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "coursecache 1\n%s\n", typeShape(reflect.TypeOf(entry{})))
+	err := fs.WalkDir(lessons.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(lessons.DefaultFS(), p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+}
+
+// typeShape describes t's exported structure: field names and types, all
+// the way down, so a field added anywhere in a Course changes the key.
+func typeShape(t reflect.Type) string {
+	var b strings.Builder
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			b.WriteString(t.Kind().String() + " ")
+			walk(t.Elem())
+		case reflect.Map:
+			b.WriteString("map[")
+			walk(t.Key())
+			b.WriteString("]")
+			walk(t.Elem())
+		case reflect.Struct:
+			b.WriteString(t.String())
+			if seen[t] {
+				return
+			}
+			seen[t] = true
+			b.WriteString("{")
+			for i := range t.NumField() {
+				f := t.Field(i)
+				if !f.IsExported() {
+					continue
+				}
+				b.WriteString(f.Name + ":")
+				walk(f.Type)
+				b.WriteString(";")
+			}
+			b.WriteString("}")
+		default:
+			b.WriteString(t.String())
+		}
+	}
+	walk(t)
+	return b.String()
+}
