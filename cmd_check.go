@@ -148,24 +148,13 @@ func writeSpec(out io.Writer, md, themeFlag string) error {
 		width = readWidthDefault
 	}
 	width = min(width, readWidthCap)
-	style, head := theme, ""
-	if theme == render.Plain {
-		// As `read --plain`: the title as a markdown heading line, the
-		// rest rendered without escapes.
-		style = render.Dark
-		if first, rest, ok := strings.Cut(md, "\n"); ok && strings.HasPrefix(first, "# ") {
-			head, md = first+"\n\n", rest
-		}
-	}
-	text, err := render.Markdown(render.NeutralizeCharRefs(md), width, style)
+	// The same renderer as `read`: plain text when piped, styled on a
+	// terminal; the spec is the program's own text, sanitised all the same.
+	text, err := render.Render(render.NeutralizeCharRefs(md), render.Options{Width: width, Theme: theme})
 	if err != nil {
 		return fmt.Errorf("rendering the specification: %w", err)
 	}
-	if theme == render.Plain {
-		text = head + tidyPlain(render.TerminalSafe(text, false))
-	} else {
-		text = render.TerminalSafe(text, true)
-	}
+	text = render.TerminalSafe(text, theme != render.Plain)
 	_, err = io.WriteString(out, text)
 	return err
 }
