@@ -43,6 +43,10 @@ var migrationFiles embed.FS
 type Store struct {
 	db        *sql.DB
 	stmts     sync.Map // query -> *sql.Stmt, for the hot write path
+	// writeMu lets one of this process's transactions write at a time:
+	// SQLite takes one writer anyway, and waiting here is a queue, where
+	// waiting in busy_timeout is polling that starves under load.
+	writeMu sync.Mutex
 	path      string
 	scheduler fsrs.Scheduler
 	now       func() time.Time
@@ -431,6 +435,8 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	const tries = 6
 	backoff := 20 * time.Millisecond
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	for i := 0; ; i++ {
 		err := s.tx(ctx, fn)
 		if err == nil || !isBusy(err) || i == tries-1 {
