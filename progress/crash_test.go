@@ -26,7 +26,15 @@ const (
 func TestMain(m *testing.M) {
 	switch os.Getenv(childEnv) {
 	case "":
+		// Fingerprints of checked files go to a folder of the tests' own.
+		dir, err := os.MkdirTemp("", "progress-checked-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		checkedDir = func() string { return dir }
 		code := m.Run()
+		os.RemoveAll(dir)
 		cleanupBench()
 		os.Exit(code)
 	case "record-forever":

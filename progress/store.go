@@ -41,12 +41,12 @@ var migrationFiles embed.FS
 // Store is an open progress database. It is safe for concurrent use, and
 // several processes may use the same file at once.
 type Store struct {
-	db        *sql.DB
-	stmts     sync.Map // query -> *sql.Stmt, for the hot write path
+	db    *sql.DB
+	stmts sync.Map // query -> *sql.Stmt, for the hot write path
 	// writeMu lets one of this process's transactions write at a time:
 	// SQLite takes one writer anyway, and waiting here is a queue, where
 	// waiting in busy_timeout is polling that starves under load.
-	writeMu sync.Mutex
+	writeMu   sync.Mutex
 	path      string
 	scheduler fsrs.Scheduler
 	now       func() time.Time
@@ -91,10 +91,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if existed {
+	if existed && !knownGood(abs) {
 		if err := checkReadOnly(ctx, abs); err != nil {
 			return nil, err
 		}
+		recordGood(abs)
 	}
 
 	dsn := fileURI(abs) + "?" + url.Values{
@@ -230,6 +231,7 @@ func checkReadOnly(ctx context.Context, path string) error {
 			case <-time.After(time.Duration(try) * 40 * time.Millisecond):
 			}
 		}
+		quickChecks.Add(1)
 		err = quickCheck(ctx, fileURI(path)+"?mode=ro&immutable=1")
 		if err != nil && isCorrupt(err) && exists(path+"-wal") && exists(path+"-shm") {
 			// Ask again the normal way, with locks; the -wal and -shm
@@ -391,7 +393,13 @@ func (s *Store) Close() error {
 		_ = v.(*sql.Stmt).Close()
 		return true
 	})
-	return s.db.Close()
+	err := s.db.Close()
+	if err == nil {
+		// This process's writes are known good: the next open need not
+		// read every page again (see checked.go).
+		recordGood(s.path)
+	}
+	return err
 }
 
 // prepared returns query prepared once for the store and bound to tx.
