@@ -492,16 +492,56 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case lessonDoneMsg:
 		return m, loadStates(m.sh)
+	case attemptSavedMsg:
+		// Whichever screen recorded the answer (a card, the quiz, review,
+		// cram), the lesson may now be done.
+		cmd := m.broadcast(msg)
+		if msg.err == nil {
+			if l := m.sh.course.Lesson(msg.attempt.LessonID); l != nil {
+				cmd = tea.Batch(cmd, completeIfDone(m.sh.store, m.sh.user, l, false))
+			}
+		}
+		return m, cmd
 	}
-	// Everything else (render results, saved attempts, …) goes to every
-	// screen; each takes only the messages that name it.
+	return m, m.broadcast(msg)
+}
+
+// broadcast gives msg to every screen; each takes only the messages that
+// name it (render results, saved attempts, …).
+func (m Model) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	for i := range m.stack {
 		var cmd tea.Cmd
 		m.stack[i], cmd = m.stack[i].Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
+}
+
+// completeIfDone marks the lesson done when lessons.Done says it is, from
+// the answers on record (and readToEnd, for a lesson without questions).
+func completeIfDone(store Store, user string, l *lessons.Lesson, readToEnd bool) tea.Cmd {
+	id := l.ID
+	return func() tea.Msg {
+		st := lessons.Standing{ReadToEnd: readToEnd}
+		if len(l.Questions) > 0 {
+			latest, err := store.LatestAttempts(context.Background(), user, id)
+			if err != nil {
+				return errMsg{fmt.Errorf("reading answers: %w", err)}
+			}
+			st.LatestRight = map[string]bool{}
+			for qid, a := range latest {
+				st.LatestRight[qid] = a.Correct
+			}
+		}
+		if !lessons.Done(l, st) {
+			return nil
+		}
+		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
+			return errMsg{fmt.Errorf("saving progress: %w", err)}
+		}
+		return lessonDoneMsg{id: id}
+	}
 }
 
 // typing reports whether the active screen has a text field focused, so

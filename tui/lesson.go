@@ -275,7 +275,8 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.key, s.rendered = msg.key, msg.out
 		s.compose()
-		return s, nil
+		// A lesson that fits on one screen is read once it is shown.
+		return s, s.maybeComplete()
 	case attemptsMsg:
 		if msg.lessonID == s.lesson.ID {
 			s.attempts = msg.attempts
@@ -385,16 +386,7 @@ func (s *lessonScreen) maybeComplete() tea.Cmd {
 		return nil
 	}
 	s.completed = true
-	return completeLesson(s.sh.store, s.sh.user, s.lesson.ID)
-}
-
-func completeLesson(store Store, user, id string) tea.Cmd {
-	return func() tea.Msg {
-		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
-			return errMsg{fmt.Errorf("saving progress: %w", err)}
-		}
-		return lessonDoneMsg{id: id}
-	}
+	return completeIfDone(s.sh.store, s.sh.user, s.lesson, true)
 }
 
 // answer opens the quiz at the question in view, or the next one below.
@@ -615,24 +607,37 @@ func (s lessonScreen) drawCard(i, width int) string {
 func (s lessonScreen) endCard(width int) string {
 	st := s.sh.styles
 	inner := max(10, width-6)
-	n := len(s.lesson.Questions)
-	right := 0
-	for _, q := range s.lesson.Questions {
-		if a, ok := s.attempts[q.ID]; ok && a.Correct {
-			right++
-		}
+	latest := map[string]bool{}
+	for id, a := range s.attempts {
+		latest[id] = a.Correct
 	}
+	right, n := lessons.RightOf(s.lesson, latest)
+	done := s.sh.states[s.lesson.ID].Status == progress.Done || (n > 0 && right == n)
 	var text string
 	next := s.sh.course.Next(s.lesson.ID)
-	switch {
-	case n > 0 && right < n:
-		text = st.CardTitle.Render("End of the lesson") + "\n" + fmt.Sprintf("%d of %d questions answered correctly. Press enter to answer the rest.", right, n)
-	case next != nil:
-		text = st.CardTitle.Render("End of the lesson") + "\n" + "Press enter for the next lesson: " + next.Title
-	default:
-		text = st.CardTitle.Render("End of the course") + "\n" + "You have reached the last lesson. Press esc for the course map."
+	title := "End of the lesson"
+	if next == nil {
+		title = "End of the course"
 	}
-	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(lipgloss.NewStyle().Width(inner).Render(text)), "\n", "\n  ")
+	switch {
+	case n > 0 && !done:
+		text = fmt.Sprintf("%d of %d latest answers right. Press enter to answer the rest: the lesson is done when all %d are right.", right, n, n)
+	case n > 0 && right < n:
+		text = fmt.Sprintf("✓ Lesson done. Since then %d of %d latest answers are right: press enter to answer the others again.", right, n)
+	case n > 0:
+		text = fmt.Sprintf("✓ Lesson done: all %d latest answers are right.", n)
+	default:
+		text = "✓ Lesson done: read to the end."
+	}
+	switch {
+	case next != nil && right < n:
+		text += " Press ] for the next lesson: " + next.Title
+	case next != nil:
+		text += " Press enter for the next lesson: " + next.Title
+	default:
+		text += " That was the last lesson: press esc for the course map."
+	}
+	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(lipgloss.NewStyle().Width(inner).Render(st.CardTitle.Render(title)+"\n"+text)), "\n", "\n  ")
 }
 
 func typeLabel(t lessons.QuestionType) string {

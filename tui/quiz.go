@@ -484,36 +484,9 @@ func (s quizScreen) advance() (screen, tea.Cmd) {
 		return s, nil
 	}
 	s.phase = summary
-	if s.review {
-		return s, loadStates(s.sh)
-	}
-	// The lesson is done once every question has been answered right at
-	// least once, in this round or before.
-	return s, s.completeIfAllRight()
-}
-
-func (s quizScreen) completeIfAllRight() tea.Cmd {
-	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
-	qs := s.lesson.Questions
-	outcomes := s.outcomes // item index == question index in a lesson quiz
-	return func() tea.Msg {
-		latest, err := store.LatestAttempts(context.Background(), user, id)
-		if err != nil {
-			return errMsg{fmt.Errorf("reading answers: %w", err)}
-		}
-		for i, q := range qs {
-			if ok := outcomes[i]; ok {
-				continue
-			}
-			if a, has := latest[q.ID]; !has || !a.Correct {
-				return attemptsMsg{lessonID: id, attempts: latest}
-			}
-		}
-		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
-			return errMsg{fmt.Errorf("saving progress: %w", err)}
-		}
-		return lessonDoneMsg{id: id}
-	}
+	// Whether the lesson is now done was settled as each answer was saved
+	// (see the root's attemptSavedMsg); the map only needs fresh states.
+	return s, loadStates(s.sh)
 }
 
 func (s quizScreen) missed() []int {
