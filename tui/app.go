@@ -102,6 +102,8 @@ type shared struct {
 	statusTTL time.Duration
 	last      string
 	lastAt    int
+	// requests are screen switches asked during the current Update.
+	requests []tea.Msg
 }
 
 // Model is the root model.
@@ -118,7 +120,11 @@ type Model struct {
 	quitting  bool
 	// startReview opens the review screen once the program starts.
 	startReview bool
-	updates     <-chan watch.Update
+	// loading is true while a screen's data is on its way (review); input
+	// typed meanwhile waits in queued for it.
+	loading bool
+	queued  []tea.Msg
+	updates <-chan watch.Update
 }
 
 // Messages between screens and the root.
@@ -129,6 +135,9 @@ type (
 		// query, when set, starts a search in the lesson and shows its
 		// first match.
 		query string
+		// peek is a look at a linked lesson: it does not start the lesson
+		// nor make it the one to continue unless the learner reads on.
+		peek bool
 	}
 	openQuizMsg struct {
 		lessonID string
@@ -146,9 +155,13 @@ type (
 	openUsersMsg  struct{}
 	openCramMsg   struct{ module string }
 	// openLabMsg opens a lab block of a lesson (see newLabScreen).
-	openLabMsg    struct{ lessonID, labID string }
-	resetDoneMsg  struct{ text string }
-	reviewMsg     struct{ cards []progress.Card }
+	openLabMsg   struct{ lessonID, labID string }
+	resetDoneMsg struct{ text string }
+	reviewMsg    struct {
+		cards []progress.Card
+		next  int // days until the next review falls due (0 today), -1 none within a year
+		err   error
+	}
 	statusMsg     struct{ text string }
 	errMsg        struct{ err error }
 	clearStatMsg  struct{ at time.Time }
@@ -317,7 +330,94 @@ func loadStates(sh *shared) tea.Cmd {
 // Update routes messages: window size to every screen, keys and mouse to
 // the active one, results to whichever screen they name.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.loading && isInput(msg) {
+		// A screen is on its way (its data is loading): keys and paste
+		// wait for it instead of reaching the screen below.
+		m.queued = append(m.queued, msg)
+		return m, nil
+	}
+	m, cmd := m.update(msg)
+	// Screens ask for switches synchronously (see shared.ask), so a key
+	// typed right after the one that opened a screen reaches that screen.
+	var switched []tea.Cmd
+	for len(m.sh.requests) > 0 {
+		req := m.sh.requests[0]
+		m.sh.requests = m.sh.requests[1:]
+		var c tea.Cmd
+		m, c = m.update(req)
+		switched = append(switched, c)
+	}
+	if len(switched) > 0 {
+		// What the old screen asked (saving its place) is done before what
+		// the new one starts (marking a lesson seen).
+		cmd = tea.Sequence(cmd, tea.Batch(switched...))
+	}
+	if !m.loading && len(m.queued) > 0 {
+		queued := m.queued
+		m.queued = nil
+		for _, q := range queued {
+			next, c := m.Update(q)
+			m = next.(Model)
+			cmd = tea.Batch(cmd, c)
+		}
+	}
+	return m, cmd
+}
+
+// isInput reports whether msg is the learner typing, pasting or clicking.
+func isInput(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseMsg:
+		return true
+	}
+	return false
+}
+
+// nextDue is how many days until the learner's next review falls due: 0
+// later today, -1 when none within a year.
+func nextDue(store Store, user string) (int, error) {
+	fc, err := store.Forecast(context.Background(), user, time.Now(), 366)
+	if err != nil {
+		return -1, fmt.Errorf("reading the review forecast: %w", err)
+	}
+	for d, n := range fc {
+		if n > 0 {
+			return d, nil
+		}
+	}
+	return -1, nil
+}
+
+// nothingToReview says there is nothing to review now, and when there
+// will be.
+func nothingToReview(days int) string {
+	switch {
+	case days < 0:
+		return "Nothing to review: answer questions in lessons and they come back here when due."
+	case days == 0:
+		return "Nothing to review right now: the next review is due later today."
+	case days == 1:
+		return "Nothing to review right now: the next review is due tomorrow."
+	}
+	return fmt.Sprintf("Nothing to review right now: the next review is due in %d days.", days)
+}
+
+// quitMsg asks the root to end the program (the map's q).
+type quitMsg struct{}
+
+// ask records a screen switch for the root to make as soon as the
+// screen's Update returns, before any other message: keys typed meanwhile
+// go to the new screen. It returns nil, so it can stand where a command
+// would.
+func (sh *shared) ask(msg tea.Msg) tea.Cmd {
+	sh.requests = append(sh.requests, msg)
+	return nil
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case quitMsg:
+		return m.quit()
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
@@ -344,12 +444,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
-		case key.Matches(msg, m.keys.Help) && !m.typing():
+		case key.Matches(msg, m.keys.HelpAlways), key.Matches(msg, m.keys.Help) && !m.typing():
 			m.help.ShowAll = !m.help.ShowAll
+			return m, nil
+		case m.help.ShowAll && msg.String() == "esc":
+			m.help.ShowAll = false
 			return m, nil
 		}
 		return m.updateTop(msg)
-	case tea.MouseMsg:
+	case tea.MouseMsg, tea.PasteMsg:
+		// Only the active screen takes input; paste goes to its focused
+		// field, never to a screen underneath.
 		return m.updateTop(msg)
 	case statesMsg:
 		first := m.sh.last == "" && msg.last != ""
@@ -359,12 +464,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case openReviewMsg:
 		store, user, cap := m.sh.store, m.sh.user, m.sh.newPerDay
+		m.loading = true
 		return m, func() tea.Msg {
 			cards, err := store.Due(context.Background(), user, time.Now(), cap)
 			if err != nil {
-				return errMsg{fmt.Errorf("reading reviews: %w", err)}
+				return reviewMsg{err: fmt.Errorf("reading reviews: %w", err)}
 			}
-			return reviewMsg{cards}
+			next, err := nextDue(store, user)
+			return reviewMsg{cards: cards, next: next, err: err}
 		}
 	case openLabMsg:
 		l := m.sh.course.Lesson(msg.lessonID)
@@ -431,6 +538,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack = append(m.stack, s.SetSize(m.bodySize()))
 		return m, nil
 	case reviewMsg:
+		m.loading = false
+		if msg.err != nil {
+			m.status, m.statusErr = msg.err.Error(), true
+			return m, nil
+		}
 		var items []quizItem
 		for _, c := range msg.cards {
 			// Questions removed from the course since are skipped.
@@ -443,7 +555,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		if len(items) == 0 {
-			m.status, m.statusErr = "Nothing to review right now: answer questions in lessons and they come back here when due.", false
+			m.status, m.statusErr = nothingToReview(msg.next), false
 			return m, m.clearStatusLater()
 		}
 		s := newReviewScreen(m.sh, items).SetSize(m.bodySize()).(quizScreen)
@@ -553,7 +665,7 @@ func (m Model) typing() bool {
 	return false
 }
 
-func (m Model) quit() (tea.Model, tea.Cmd) {
+func (m Model) quit() (Model, tea.Cmd) {
 	m.quitting = true
 	var cmd tea.Cmd
 	if s, ok := m.top().(interface{ onQuit() tea.Cmd }); ok {
@@ -571,10 +683,7 @@ func (m Model) refreshTop() tea.Cmd {
 	return nil
 }
 
-func (m Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if key, ok := msg.(tea.KeyPressMsg); ok && len(m.stack) == 1 && !m.typing() && key.String() == "q" {
-		return m.quit()
-	}
+func (m Model) updateTop(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.stack[len(m.stack)-1], cmd = m.top().Update(msg)
 	return m, cmd

@@ -221,7 +221,7 @@ func (s courseSearchScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.keys.Back):
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		case key.Matches(msg, s.keys.Open):
 			return s, s.open()
 		case key.Matches(msg, s.keys.Up):
@@ -298,7 +298,7 @@ func (s courseSearchScreen) open() tea.Cmd {
 		return nil
 	}
 	r := results[cursor]
-	return func() tea.Msg { return openLessonMsg{id: r.LessonID, scroll: -1, query: r.Phrase} }
+	return s.sh.ask(openLessonMsg{id: r.LessonID, scroll: -1, query: r.Phrase})
 }
 
 func (s courseSearchScreen) View() string {

@@ -10,12 +10,15 @@ import (
 type globalKeys struct {
 	Quit key.Binding
 	Help key.Binding
+	// HelpAlways works even while a text field has the focus.
+	HelpAlways key.Binding
 }
 
 func newGlobalKeys() globalKeys {
 	return globalKeys{
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Quit:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:       key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		HelpAlways: key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "all keys")),
 	}
 }
 

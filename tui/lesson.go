@@ -50,9 +50,10 @@ func newLessonKeys() lessonKeys {
 	return lessonKeys{
 		Up: upKey(), Down: downKey(), PageUp: pageUpKey(), PageDown: pageDownKey(),
 		Top: topKey(), Bottom: bottomKey(),
-		Answer:    key.NewBinding(key.WithKeys("enter", "a"), key.WithHelp("enter", "answer the question in view")),
-		Next:      key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next lesson")),
-		Back:      backKey(),
+		Answer: key.NewBinding(key.WithKeys("enter", "a"), key.WithHelp("enter", "answer the question in view")),
+		Next:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next lesson")),
+		// q leaves the lesson, as in less and glow; ctrl+c quits.
+		Back:      key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back to the map")),
 		Help:      helpKey(),
 		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
@@ -308,7 +309,7 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.runSearch("")
 			return s, nil
 		case key.Matches(msg, s.keys.Back):
-			return s, tea.Batch(s.saveScroll(), func() tea.Msg { return backMsg{} })
+			return s, tea.Batch(s.saveScroll(), s.sh.ask(backMsg{}))
 		case key.Matches(msg, s.keys.Search):
 			s.search.typing = true
 			s.search.input.SetValue(s.search.query)
@@ -441,7 +442,7 @@ func (s lessonScreen) answer() tea.Cmd {
 		}
 	}
 	id := s.lesson.ID
-	return tea.Batch(s.saveScroll(), func() tea.Msg { return openQuizMsg{lessonID: id, from: from} })
+	return tea.Batch(s.saveScroll(), s.sh.ask(openQuizMsg{lessonID: id, from: from}))
 }
 
 // openLab asks the root to open lab i of this lesson: the first lab in
@@ -460,7 +461,7 @@ func (s lessonScreen) openLab(i int) tea.Cmd {
 		}
 	}
 	id, lab := s.lesson.ID, s.lesson.Labs[i].ID
-	return tea.Sequence(s.saveScroll(), func() tea.Msg { return openLabMsg{lessonID: id, labID: lab} })
+	return tea.Batch(s.saveScroll(), s.sh.ask(openLabMsg{lessonID: id, labID: lab}))
 }
 
 func (s lessonScreen) nextLesson() tea.Cmd {
@@ -469,9 +470,11 @@ func (s lessonScreen) nextLesson() tea.Cmd {
 		return func() tea.Msg { return statusMsg{"That was the last lesson of the course."} }
 	}
 	id := next.ID
-	// In sequence: the back must land before the open, or it would close
-	// the new lesson.
-	return tea.Sequence(s.saveScroll(), func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+	// The root makes the switches in order: back, then open.
+	save := s.saveScroll()
+	s.sh.ask(backMsg{})
+	s.sh.ask(openLessonMsg{id: id, scroll: -1})
+	return save
 }
 
 // compose builds the viewport content: the render, centred, with question

@@ -223,7 +223,7 @@ func (s lessonScreen) updatePicker(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.picker = nil
 		if it.lesson != "" {
 			id := it.lesson
-			return s, tea.Sequence(s.saveScroll(), func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+			return s, tea.Batch(s.saveScroll(), s.sh.ask(openLessonMsg{id: id, scroll: -1, peek: true}))
 		}
 		s.vp.SetYOffset(it.line)
 	}

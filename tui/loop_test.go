@@ -94,3 +94,148 @@ func TestOneScreenLessonDoneWhenShown(t *testing.T) {
 		t.Fatalf("one-screen lesson shown and left: status %v, want done", got)
 	}
 }
+
+// asked takes the screen switches a screen asked of the root (see
+// shared.ask) when its Update was called directly.
+func asked(m tea.Model) []tea.Msg {
+	sh := m.(Model).sh
+	r := sh.requests
+	sh.requests = nil
+	return r
+}
+
+// Defect 2: a text field owns every printable key typed into it.
+func TestTextFieldTakesEveryPrintableKey(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 3}) // short answer, with no hint
+	for _, word := range []string{"PATCH", "HSTS", "HttpOnly", "HAVING", "F?q"} {
+		m = typeText(t, m, word)
+		q := m.(Model).top().(quizScreen)
+		if got := q.input.Value(); got != word {
+			t.Errorf("typed %q, the field holds %q", word, got)
+		}
+		if q.flagging || m.(Model).help.ShowAll || m.(Model).quitting {
+			t.Fatalf("typing %q did something besides typing", word)
+		}
+		for range word {
+			// ctrl+h is backspace on some terminals: it deletes.
+			m = run(t, m, tea.KeyPressMsg{Code: 'h', Mod: tea.ModCtrl})
+		}
+		if got := m.(Model).top().(quizScreen).input.Value(); got != "" {
+			t.Errorf("ctrl+h did not delete %q: %q left", word, got)
+		}
+	}
+	if !strings.Contains(view(m), "ctrl+r flag") {
+		t.Errorf("the footer does not say how to flag while typing:\n%s", view(m))
+	}
+}
+
+// Defect 2: the hint has a key that can't be typed, and the footer says so.
+func TestHintKeyCannotBeTyped(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 0}) // has one hint
+	if !strings.Contains(view(m), "ctrl+t hint") {
+		t.Fatalf("footer does not show the hint key:\n%s", view(m))
+	}
+	m = run(t, m, tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
+	if !strings.Contains(view(m), "Hint 1: Think about which one only reads.") {
+		t.Errorf("ctrl+t shows no hint:\n%s", view(m))
+	}
+}
+
+// Defect 3: keys typed in one burst reach the screen they were typed for.
+func TestBurstOnTheMapReachesTheSearch(t *testing.T) {
+	for _, q := range []string{"quorum", "cache"} {
+		m := newTestModel(t, testStore(t), 80, 24)
+		// Each key is delivered before the commands of the one before run.
+		for _, r := range "/" + q {
+			m, _ = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+		if m.(Model).quitting {
+			t.Fatalf("/%s typed fast quit the tutor", q)
+		}
+		s, ok := m.(Model).top().(courseSearchScreen)
+		if !ok {
+			t.Fatalf("/%s: top is %T, want the course search", q, m.(Model).top())
+		}
+		if got := s.input.Value(); got != q {
+			t.Errorf("/%s: the search field holds %q", q, got)
+		}
+	}
+}
+
+// Defect 3: keys typed while review's cards load reach the review.
+func TestKeysWaitForTheReviewScreen(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m, _ = m.Update(press("r"))
+	m, _ = m.Update(press("j")) // typed before the cards arrive
+	m, _ = m.Update(press("q"))
+	if m.(Model).quitting {
+		t.Fatal("q typed while review loaded reached the map and quit")
+	}
+	m = run(t, m, reviewMsg{cards: []progress.Card{{LessonID: "every-type", QuestionID: "pick-one"}}})
+	q, ok := m.(Model).top().(quizScreen)
+	if !ok || m.(Model).quitting {
+		t.Fatalf("top is %T, quitting %v; want the review", m.(Model).top(), m.(Model).quitting)
+	}
+	if q.cursor != 1 {
+		t.Errorf("j typed while loading did not reach the review: cursor %d", q.cursor)
+	}
+}
+
+// Defect 3: paste goes only to the focused field of the active screen.
+func TestPasteReachesOnlyTheActiveScreen(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, press("/"))
+	m = typeText(t, m, "safe")
+	m = run(t, m, press("enter")) // opens the lesson at the match
+	if _, ok := m.(Model).top().(lessonScreen); !ok {
+		t.Fatalf("top is %T", m.(Model).top())
+	}
+	m = run(t, m, tea.PasteMsg{Content: "pasted"})
+	if got := m.(Model).stack[1].(courseSearchScreen).input.Value(); got != "safe" {
+		t.Errorf("paste in the lesson changed the search underneath to %q", got)
+	}
+}
+
+// Defect 3: a confirmation takes only its own keys.
+func TestConfirmationTakesOnlyItsKeys(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, press("X"))
+	m = run(t, m, press("q"))
+	if m.(Model).quitting {
+		t.Fatal("q under 'reset everything?' quit the tutor")
+	}
+	if m.(Model).top().(mapScreen).confirm == nil {
+		t.Fatal("q closed the question")
+	}
+	m = run(t, m, press("n"))
+	if m.(Model).top().(mapScreen).confirm != nil {
+		t.Fatal("n did not cancel")
+	}
+	m = run(t, m, press("q"))
+	if !m.(Model).quitting {
+		t.Error("q on the map should quit")
+	}
+}
+
+// Defect 11 and beyond: esc closes the full help; q leaves a lesson.
+func TestEscClosesHelpAndQLeavesALesson(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, press("?"))
+	if !m.(Model).help.ShowAll {
+		t.Fatal("? did not open the help")
+	}
+	m = run(t, m, press("esc"))
+	if m.(Model).help.ShowAll {
+		t.Fatal("esc did not close the help")
+	}
+	m = run(t, m, press("enter"))
+	if _, ok := m.(Model).top().(lessonScreen); !ok {
+		t.Fatalf("top is %T", m.(Model).top())
+	}
+	m = run(t, m, press("q"))
+	if _, ok := m.(Model).top().(mapScreen); !ok || m.(Model).quitting {
+		t.Fatalf("q in a lesson: top %T, quitting %v; want the map", m.(Model).top(), m.(Model).quitting)
+	}
+}

@@ -149,14 +149,16 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return m, nil
 		}
 		switch {
+		case key.Matches(msg, m.keys.Quit):
+			return m, m.sh.ask(quitMsg{})
 		case key.Matches(msg, m.keys.Stats):
-			return m, func() tea.Msg { return openStatsMsg{} }
+			return m, m.sh.ask(openStatsMsg{})
 		case key.Matches(msg, m.keys.Users):
-			return m, func() tea.Msg { return openUsersMsg{} }
+			return m, m.sh.ask(openUsersMsg{})
 		case key.Matches(msg, m.keys.Cram):
 			if l := m.selected(); l != nil {
 				mod := l.Module
-				return m, func() tea.Msg { return openCramMsg{module: mod} }
+				return m, m.sh.ask(openCramMsg{module: mod})
 			}
 		case key.Matches(msg, m.keys.Reset):
 			if l := m.selected(); l != nil {
@@ -183,7 +185,7 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				},
 			}
 		case key.Matches(msg, m.keys.Search):
-			return m, func() tea.Msg { return openSearchMsg{} }
+			return m, m.sh.ask(openSearchMsg{})
 		case key.Matches(msg, m.keys.Up):
 			if i := m.nextSelectable(m.cursor-1, -1); i >= 0 {
 				m.cursor = i
@@ -201,10 +203,10 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, m.keys.Continue):
 			if m.sh.last != "" {
 				id, at := m.sh.last, m.sh.lastAt
-				return m, func() tea.Msg { return openLessonMsg{id: id, scroll: at} }
+				return m, m.sh.ask(openLessonMsg{id: id, scroll: at})
 			}
 		case key.Matches(msg, m.keys.Review):
-			return m, func() tea.Msg { return openReviewMsg{} }
+			return m, m.sh.ask(openReviewMsg{})
 		}
 		m.clampOffset()
 	case tea.MouseWheelMsg:
@@ -264,7 +266,7 @@ func (m mapScreen) open() tea.Cmd {
 		return func() tea.Msg { return errMsg{fmt.Errorf("this lesson is broken: %v", err)} }
 	}
 	id := r.lesson.ID
-	return func() tea.Msg { return openLessonMsg{id: id, scroll: -1} }
+	return m.sh.ask(openLessonMsg{id: id, scroll: -1})
 }
 
 func (m mapScreen) View() string {

@@ -31,15 +31,17 @@ const (
 
 type quizKeys struct {
 	Up, Down, Toggle, Submit, Hint, MoveUp, MoveDown, True, False, Next, Retry, Lesson, Back, Help key.Binding
-	Easy, Flag                                                                                     key.Binding
+	Easy, Flag, FlagTyping                                                                         key.Binding
 }
 
 func newQuizKeys() quizKeys {
 	return quizKeys{
 		Up: upKey(), Down: downKey(),
-		Toggle:   key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
-		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
-		Hint:     key.NewBinding(key.WithKeys("ctrl+h", "H"), key.WithHelp("H", "hint")),
+		Toggle: key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+		// Keys that can't be typed into an answer: ctrl+h is backspace on
+		// some terminals, so the hint is ctrl+t.
+		Hint:     key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "hint")),
 		MoveUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/shift+↑", "move item up")),
 		MoveDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/shift+↓", "move item down")),
 		True:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "true")),
@@ -50,8 +52,18 @@ func newQuizKeys() quizKeys {
 		Back:     backKey(),
 		Help:     helpKey(),
 		Easy:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "that was easy: see it later")),
-		Flag:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "flag as wrong or confusing")),
+		Flag:     key.NewBinding(key.WithKeys("F", "ctrl+r"), key.WithHelp("F", "flag as wrong or confusing")),
+		// While an answer is typed, F is a letter of it.
+		FlagTyping: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "flag as wrong or confusing")),
 	}
+}
+
+// flagKey is the flag binding that works now.
+func (s quizScreen) flagKey() key.Binding {
+	if s.Typing() {
+		return s.keys.FlagTyping
+	}
+	return s.keys.Flag
 }
 
 // quizHelp is the help for the current phase and question type, so the
@@ -250,8 +262,12 @@ func (s quizScreen) Keys() helpKeyMap {
 	if len(s.current().Hints) > s.hints {
 		keys = append(keys, k.Hint)
 	}
-	keys = append(keys, k.Back)
-	return quizHelp{short: keys, full: [][]key.Binding{keys, {k.Help, quitKey()}}}
+	keys = append(keys, s.flagKey(), k.Back)
+	help := k.Help
+	if s.Typing() {
+		help = newGlobalKeys().HelpAlways
+	}
+	return quizHelp{short: keys, full: [][]key.Binding{keys, {help, quitKey()}}}
 }
 
 // attemptSavedMsg says an answer is committed; only then is feedback shown.
@@ -285,9 +301,9 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s.updateFlagging(msg)
 		}
 		if key.Matches(msg, s.keys.Back) {
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		}
-		if s.phase != summary && key.Matches(msg, s.keys.Flag) {
+		if s.phase != summary && key.Matches(msg, s.flagKey()) {
 			s.flagging = true
 			s.comment.SetValue("")
 			return s, s.comment.Focus()
@@ -510,16 +526,19 @@ func (s quizScreen) updateSummary(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.prepare()
 		return s, nil
 	case key.Matches(msg, s.keys.Lesson):
-		return s, func() tea.Msg { return backMsg{} }
+		return s, s.sh.ask(backMsg{})
 	case key.Matches(msg, s.keys.Next) && s.review:
-		return s, func() tea.Msg { return backMsg{} }
+		return s, s.sh.ask(backMsg{})
 	case key.Matches(msg, s.keys.Next):
 		next := s.sh.course.Next(s.lesson.ID)
 		if next == nil {
-			return s, tea.Batch(func() tea.Msg { return backMsg{} }, func() tea.Msg { return backMsg{} })
+			s.sh.ask(backMsg{})
+			return s, s.sh.ask(backMsg{})
 		}
 		id := next.ID
-		return s, tea.Sequence(func() tea.Msg { return backMsg{} }, func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+		s.sh.ask(backMsg{})
+		s.sh.ask(backMsg{})
+		return s, s.sh.ask(openLessonMsg{id: id, scroll: -1})
 	}
 	return s, nil
 }

@@ -68,7 +68,7 @@ func (s statsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		if key.Matches(msg, s.keys.Back) {
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		}
 	}
 	return s, nil

@@ -107,7 +107,7 @@ func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, s.keys.Back):
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		case key.Matches(msg, s.keys.Up):
 			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, s.keys.Down):
@@ -119,7 +119,7 @@ func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.keys.Switch):
 			if s.cursor < len(s.users) {
 				name := s.users[s.cursor].Name
-				return s, func() tea.Msg { return switchUserMsg{name} }
+				return s, s.sh.ask(switchUserMsg{name})
 			}
 		}
 	case tea.MouseClickMsg:
