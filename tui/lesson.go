@@ -211,6 +211,7 @@ func (s lessonScreen) SetSize(w, h int) screen {
 		s.panel = panelWidth + 1 // and its border
 	}
 	s.vp.SetWidth(w - s.panel)
+	s.search.input.SetWidth(max(10, w-s.panel-4))
 	s.vp.SetHeight(h)
 	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
 	return s
@@ -311,9 +312,10 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.keys.Back):
 			return s, tea.Batch(s.saveScroll(), s.sh.ask(backMsg{}))
 		case key.Matches(msg, s.keys.Search):
+			// A new search starts empty; n and N still step through the
+			// last one until something is typed.
 			s.search.typing = true
-			s.search.input.SetValue(s.search.query)
-			s.search.input.CursorEnd()
+			s.search.input.SetValue("")
 			return s, s.search.input.Focus()
 		case key.Matches(msg, s.keys.NextMatch):
 			s.gotoMatch(s.search.current + 1)

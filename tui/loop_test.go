@@ -239,3 +239,27 @@ func TestEscClosesHelpAndQLeavesALesson(t *testing.T) {
 		t.Fatalf("q in a lesson: top %T, quitting %v; want the map", m.(Model).top(), m.(Model).quitting)
 	}
 }
+
+// Defect 9: a placeholder shows whole, so it can't look typed.
+func TestPlaceholdersShowWhole(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		keys []tea.Msg
+		want string
+	}{
+		{"lesson search", []tea.Msg{press("enter"), press("/")}, "search this lesson"},
+		{"flag", []tea.Msg{openQuizMsg{lessonID: "every-type"}, press("F")}, "what is wrong? (optional)"},
+		{"new profile", []tea.Msg{press("u"), press("a")}, "New profile: > name"},
+		{"course search", []tea.Msg{press("/")}, "search every lesson"},
+	} {
+		for _, w := range []int{40, 80} {
+			m := newTestModel(t, testStore(t), w, 24)
+			for _, k := range c.keys {
+				m = run(t, m, k)
+			}
+			if !strings.Contains(view(m), c.want) {
+				t.Errorf("%s at %d columns: placeholder %q not shown whole:\n%s", c.name, w, c.want, view(m))
+			}
+		}
+	}
+}

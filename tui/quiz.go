@@ -139,7 +139,7 @@ func newReviewScreen(sh *shared, items []quizItem) quizScreen {
 func newQuizOver(sh *shared, items []quizItem, review bool) quizScreen {
 	s := quizScreen{sh: sh, keys: newQuizKeys(), outcomes: map[int]bool{}, items: items, review: review, flagged: map[int]bool{}}
 	s.comment = newTextInput()
-	s.comment.Placeholder = "what is wrong or unclear? (optional)"
+	s.comment.Placeholder = "what is wrong? (optional)"
 	s.comment.CharLimit = 500
 	for i := range items {
 		s.queue = append(s.queue, i)
@@ -226,6 +226,7 @@ func (s quizScreen) Typing() bool {
 func (s quizScreen) SetSize(w, h int) screen {
 	s.width, s.height = w, h
 	s.input.SetWidth(max(10, min(w, maxTextWidth)-8))
+	s.comment.SetWidth(max(10, min(w-4, maxTextWidth)-4))
 	return s
 }
 
@@ -607,7 +608,7 @@ func (s quizScreen) View() string {
 		}
 	}
 	if s.flagging {
-		b.WriteString("\n" + st.Hint.Render("Flag this question: ") + s.comment.View() + "\n")
+		b.WriteString("\n" + st.Hint.Render("Flag for the instructors:") + "\n" + s.comment.View() + "\n")
 	} else if s.flagged[s.queue[s.pos]] {
 		b.WriteString("\n" + st.Subtle.Render("⚑ flagged") + "\n")
 	}

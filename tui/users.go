@@ -67,7 +67,11 @@ func loadUsers(store Store) tea.Cmd {
 func (s usersScreen) Title() string           { return "Profiles" }
 func (s usersScreen) Keys() helpKeyMap        { return s.keys }
 func (s usersScreen) Typing() bool            { return s.adding }
-func (s usersScreen) SetSize(w, h int) screen { s.width, s.height = w, h; return s }
+func (s usersScreen) SetSize(w, h int) screen {
+	s.width, s.height = w, h
+	s.input.SetWidth(max(10, w-20))
+	return s
+}
 
 func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
