@@ -54,7 +54,7 @@ func newLintCmd(g *globals) *cobra.Command {
 			}
 			if !asJSON {
 				n := len(course.Lessons())
-				fmt.Fprintf(cmd.ErrOrStderr(), "%d lessons checked: %d errors, %d warnings\n", n+len(course.Broken), errs, warns)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s checked: %s, %s\n", count(n+len(course.Broken), "lesson", "lessons"), count(errs, "error", "errors"), count(warns, "warning", "warnings"))
 			}
 			if errs > 0 {
 				return &exitCodeError{code: 1, err: errors.New("lint found errors"), quiet: true}

@@ -136,10 +136,10 @@ func writeListing(w io.Writer, cl courseListing) error {
 			total++
 		}
 	}
-	fmt.Fprintf(&b, "\n%d lessons: %d done, %d in progress, %d not started.\n", total,
+	fmt.Fprintf(&b, "\n%s: %d done, %d in progress, %d not started.\n", count(total, "lesson", "lessons"),
 		counts[progress.Done.String()], counts[progress.InProgress.String()], counts[progress.NotStarted.String()])
 	if len(cl.Broken) > 0 {
-		fmt.Fprintf(&b, "\n%d lesson file(s) could not be loaded (run `serverside lint` for every problem):\n", len(cl.Broken))
+		fmt.Fprintf(&b, "\n%s could not be loaded (run `serverside lint` for every problem):\n", count(len(cl.Broken), "lesson file", "lesson files"))
 		for _, br := range cl.Broken {
 			fmt.Fprintf(&b, "  %s\n", br.Path)
 		}

@@ -299,7 +299,7 @@ func (m Model) applyReload(u watch.Update) (Model, tea.Cmd) {
 		}
 	}
 	if errs > 0 {
-		m.status, m.statusErr = fmt.Sprintf("course reloaded: %d problem(s), first: %s", errs, u.Problems[0]), true
+		m.status, m.statusErr = fmt.Sprintf("course reloaded: %s, first: %s", count(errs, "problem", "problems"), u.Problems[0]), true
 	} else {
 		m.status, m.statusErr = "course reloaded", false
 		cmds = append(cmds, m.clearStatusLater())

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -260,6 +262,57 @@ func TestPlaceholdersShowWhole(t *testing.T) {
 			if !strings.Contains(view(m), c.want) {
 				t.Errorf("%s at %d columns: placeholder %q not shown whole:\n%s", c.name, w, c.want, view(m))
 			}
+		}
+	}
+}
+
+// tinyCourse loads a course from the given files, written to a temp dir.
+func tinyCourse(t *testing.T, files map[string]string) *lessons.Course {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _, err := lessons.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+const oneQuestionLesson = "---\nid: one\ntitle: One question\n---\n\nText.\n\n```quiz\nid: q\ntype: truefalse\nprompt: Is this true?\nanswer: true\nexplain: It is.\n```\n"
+
+// Defect 11: words agree with their numbers; the confirmation's lines
+// are indented alike.
+func TestWordsAgreeWithNumbers(t *testing.T) {
+	c := tinyCourse(t, map[string]string{"one.md": oneQuestionLesson})
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	v := view(m)
+	for _, want := range []string{"0 of 1 lesson done", "1 question"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("map lacks %q:\n%s", want, v)
+		}
+	}
+	for _, bad := range []string{"1 questions", "1 lessons"} {
+		if strings.Contains(v, bad) {
+			t.Errorf("map says %q:\n%s", bad, v)
+		}
+	}
+	m = run(t, m, press("x"))
+	v = view(m)
+	if strings.Contains(v, "Reset? Reset") {
+		t.Errorf("the question repeats itself:\n%s", v)
+	}
+	for _, line := range strings.Split(v, "\n")[3:7] {
+		if line != "" && !strings.HasPrefix(line, " ") {
+			t.Errorf("confirmation line not indented: %q\n%s", line, v)
 		}
 	}
 }

@@ -74,7 +74,8 @@ type mapScreen struct {
 
 // confirmation is a destructive action waiting for the learner's yes.
 type confirmation struct {
-	question string
+	question string // what will happen, as a question
+	detail   string // how to undo it
 	do       tea.Cmd
 }
 
@@ -164,7 +165,8 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			if l := m.selected(); l != nil {
 				store, user, id := m.sh.store, m.sh.user, l.ID
 				m.confirm = &confirmation{
-					question: fmt.Sprintf("Reset your progress in %q? Your answers are kept aside: 'serverside progress undo-reset' brings them back.", l.Title),
+					question: fmt.Sprintf("Reset your progress in %q?", l.Title),
+					detail:   "Your answers are kept aside: 'serverside progress undo-reset' brings them back.",
 					do: func() tea.Msg {
 						if err := store.ResetLesson(context.Background(), user, id); err != nil {
 							return errMsg{fmt.Errorf("resetting: %w", err)}
@@ -176,7 +178,8 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, m.keys.ResetAll):
 			store, user := m.sh.store, m.sh.user
 			m.confirm = &confirmation{
-				question: fmt.Sprintf("Reset ALL progress of %s? Your answers are kept aside: 'serverside progress undo-reset' brings them back.", user),
+				question: fmt.Sprintf("Reset ALL progress of %s?", user),
+				detail:   "Your answers are kept aside: 'serverside progress undo-reset' brings them back.",
 				do: func() tea.Msg {
 					if err := store.ResetAll(context.Background(), user); err != nil {
 						return errMsg{fmt.Errorf("resetting: %w", err)}
@@ -284,7 +287,7 @@ func (m mapScreen) View() string {
 	if total > 0 {
 		pct = done * 100 / total
 	}
-	label := fmt.Sprintf(" %d of %d lessons done · %d%%", done, total, pct)
+	label := fmt.Sprintf(" %d of %s done · %d%%", done, count(total, "lesson", "lessons"), pct)
 	barW := max(5, min(40, w-lipgloss.Width(label)-4))
 	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
 	var b strings.Builder
@@ -294,7 +297,7 @@ func (m mapScreen) View() string {
 		extra = append(extra, st.Subtle.Render("c: continue ")+st.Lesson.Render(l.Title))
 	}
 	if m.sh.due > 0 {
-		extra = append(extra, st.Partial.Render(fmt.Sprintf("r: %d reviews due", m.sh.due)))
+		extra = append(extra, st.Partial.Render("r: "+count(m.sh.due, "review", "reviews")+" due"))
 	}
 	if len(m.sh.course.Broken) > 0 {
 		b.WriteString(" " + st.Broken.Render(fmt.Sprintf("%d lesson file(s) could not be read: select them to see why", len(m.sh.course.Broken))) + "\n\n")
@@ -302,7 +305,8 @@ func (m mapScreen) View() string {
 		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
 	}
 	if m.confirm != nil {
-		b.WriteString(" " + st.Bad.Render(ansi.Truncate("Reset? ", w-2, "")) + lipgloss.NewStyle().Width(max(10, w-10)).Render(m.confirm.question) + "\n " + st.Subtle.Render("y: yes, reset · n: cancel") + "\n\n")
+		para := func(s string) string { return " " + wrapIndent(s, w-2, " ") + "\n" }
+		b.WriteString(para(st.Bad.Render(m.confirm.question)) + para(m.confirm.detail) + para(st.Subtle.Render("y: yes, reset · n or esc: cancel")) + "\n")
 	}
 	h := m.listHeight()
 	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {
@@ -358,7 +362,7 @@ func (m mapScreen) row(i, w int) string {
 			if meta != "" {
 				meta += " · "
 			}
-			meta += fmt.Sprintf("%d questions", n)
+			meta += count(n, "question", "questions")
 		}
 		metaR := st.Subtle.Render(meta)
 		room := w - 6 - lipgloss.Width(metaR) - 2
