@@ -334,7 +334,7 @@ func (s courseSearchScreen) summary() string {
 	case len(s.results) == maxSearchResults:
 		return st.Subtle.Render(fmt.Sprintf("The %d best lessons, best first", len(s.results)))
 	}
-	return st.Subtle.Render(count(len(s.results), "lesson", "lessons")+", best first")
+	return st.Subtle.Render(count(len(s.results), "lesson", "lessons") + ", best first")
 }
 
 // result draws one result: the lesson and where in it, then the snippet

@@ -64,9 +64,9 @@ func loadUsers(store Store) tea.Cmd {
 	}
 }
 
-func (s usersScreen) Title() string           { return "Profiles" }
-func (s usersScreen) Keys() helpKeyMap        { return s.keys }
-func (s usersScreen) Typing() bool            { return s.adding }
+func (s usersScreen) Title() string    { return "Profiles" }
+func (s usersScreen) Keys() helpKeyMap { return s.keys }
+func (s usersScreen) Typing() bool     { return s.adding }
 func (s usersScreen) SetSize(w, h int) screen {
 	s.width, s.height = w, h
 	s.input.SetWidth(max(10, w-20))
