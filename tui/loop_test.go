@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"serverside/lessons"
 	"serverside/progress"
@@ -314,5 +315,142 @@ func TestWordsAgreeWithNumbers(t *testing.T) {
 		if line != "" && !strings.HasPrefix(line, " ") {
 			t.Errorf("confirmation line not indented: %q\n%s", line, v)
 		}
+	}
+}
+
+const longAnswerLesson = "---\nid: long\ntitle: Long answers\n---\n\nText.\n\n```quiz\nid: cookie\ntype: short\n" +
+	"prompt: Which attribute keeps a cookie away from scripts running in the page, so that a stolen page script cannot read the session the cookies stand for, and what else should the server set on it?\n" +
+	"answer: [\"HttpOnly, so that the browser never hands the cookie to document.cookie; Secure, so that the cookies stay off plain HTTP; SameSite=Lax, so that other sites cannot send it; Changing any of them later needs a new cookie\"]\n" +
+	"explain: HttpOnly hides the cookie from scripts. Secure keeps it on HTTPS. SameSite limits which sites can make the browser send it. Together they close the common ways a session cookie leaks, and each is one word in the Set-Cookie header the server sends with the session.\n```\n"
+
+// Defect 4: after a wrong answer the right one is shown whole, nothing is
+// wider than the screen, and every line can be scrolled to.
+func TestFeedbackWholeAndReachable(t *testing.T) {
+	c := tinyCourse(t, map[string]string{"long.md": longAnswerLesson})
+	want := c.Lesson("long").Questions[0].Accepted[0]
+	for _, sz := range [][2]int{{40, 12}, {60, 20}, {80, 24}, {100, 30}} {
+		var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+		m = run(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		m = run(t, m, openQuizMsg{lessonID: "long"})
+		m = typeText(t, m, "nope")
+		m = run(t, m, press("enter"))
+		q := m.(Model).top().(quizScreen)
+		if q.phase != showing {
+			t.Fatalf("%v: no feedback", sz)
+		}
+		if got := strings.Join(strings.Fields(ansi.Strip(q.content())), " "); !strings.Contains(got, "The answer: "+want) {
+			t.Errorf("%v: the right answer is not shown whole:\n%s", sz, got)
+		}
+		seen := map[string]bool{}
+		check := func() {
+			for _, line := range strings.Split(view(m), "\n") {
+				if w := ansi.StringWidth(line); w > sz[0] {
+					t.Errorf("%v: line %d wide: %q", sz, w, line)
+				}
+				seen[strings.TrimSpace(line)] = true
+			}
+		}
+		check()
+		if !strings.Contains(view(m), "Not quite") {
+			t.Errorf("%v: the verdict is not in view after answering:\n%s", sz, view(m))
+		}
+		for range 30 {
+			m = run(t, m, tea.KeyPressMsg{Code: tea.KeyPgUp})
+			check()
+		}
+		for range 30 {
+			m = run(t, m, tea.KeyPressMsg{Code: tea.KeyPgDown})
+			check()
+		}
+		for _, line := range strings.Split(ansi.Strip(q.content()), "\n") {
+			if l := strings.TrimSpace(line); l != "" && !seen[l] {
+				t.Errorf("%v: line never shown: %q", sz, l)
+			}
+		}
+	}
+}
+
+// Defect 4: the stats screen scrolls, so its forecast keeps its axis
+// and legend at 80x24 and 40x12.
+func TestStatsScroll(t *testing.T) {
+	for _, sz := range [][2]int{{40, 12}, {80, 24}} {
+		m := newTestModel(t, testStore(t), sz[0], sz[1])
+		m = run(t, m, press("s"))
+		seen := ""
+		for range 20 {
+			seen += view(m) + "\n"
+			m = run(t, m, press("j"))
+		}
+		for _, want := range []string{"Progress of tess", "T is today", "Reviews due"} {
+			if !strings.Contains(seen, want) {
+				t.Errorf("%v: %q never shown while scrolling the stats", sz, want)
+			}
+		}
+		for _, line := range strings.Split(seen, "\n") {
+			if w := ansi.StringWidth(line); w > sz[0] {
+				t.Errorf("%v: line %d wide: %q", sz, w, line)
+			}
+		}
+	}
+}
+
+// Defect 7: a question has one number in its lesson, on the card, the
+// question screen, the status line and the summary.
+func TestOneNumbering(t *testing.T) {
+	m := newTestModel(t, testStore(t), 100, 30)
+	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 2})
+	v := view(m)
+	if strings.Count(v, "Question 3 of 6") < 2 {
+		t.Errorf("the third question is not 'Question 3 of 6' on the screen and in the status line:\n%s", v)
+	}
+	if strings.Contains(v, "Question 1 of") || strings.Contains(v, "1/4") {
+		t.Errorf("numbered from where the quiz started:\n%s", v)
+	}
+	m = run(t, m, press("f")) // wrong: HEAD is safe
+	m = run(t, m, press("enter"))
+	m = run(t, m, press("enter"))
+	for range 3 {
+		m = run(t, m, press("esc"))
+	}
+	m = newTestModel(t, testStore(t), 100, 40)
+	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 5})
+	m = run(t, m, press("enter")) // the shuffle is never right
+	m = run(t, m, press("enter"))
+	if v := view(m); !strings.Contains(v, "Question 6 of 6: Order the steps.") {
+		t.Errorf("the summary does not number the missed question as its lesson does:\n%s", v)
+	}
+}
+
+// Defect 10: summaries offer only what their keys do.
+func TestReviewSummaryTellsTheTruth(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, reviewMsg{cards: []progress.Card{{LessonID: "every-type", QuestionID: "yes-no"}}})
+	m = run(t, m, press("t"))
+	m = run(t, m, press("enter"))
+	m = run(t, m, press("enter"))
+	v := view(m)
+	if !strings.Contains(v, "Review complete") {
+		t.Fatalf("no summary:\n%s", v)
+	}
+	for _, bad := range []string{"next lesson", "back to the lesson", "retry"} {
+		if strings.Contains(v, bad) {
+			t.Errorf("review summary offers %q:\n%s", bad, v)
+		}
+	}
+	if !strings.Contains(v, "enter: back to the map") {
+		t.Errorf("review summary does not say where enter goes:\n%s", v)
+	}
+	for _, line := range strings.Split(v, "\n") {
+		if strings.HasSuffix(strings.TrimSpace(line), "…") {
+			t.Errorf("cut line: %q", line)
+		}
+	}
+	m = run(t, m, press("l"))
+	if _, ok := m.(Model).top().(quizScreen); !ok {
+		t.Errorf("l did something on the review summary: top %T", m.(Model).top())
+	}
+	m = run(t, m, press("enter"))
+	if _, ok := m.(Model).top().(mapScreen); !ok {
+		t.Errorf("enter on the review summary: top %T, want the map", m.(Model).top())
 	}
 }

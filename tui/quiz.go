@@ -106,6 +106,9 @@ type quizScreen struct {
 	flagging bool   // a comment for a flag is being typed
 	flagged  map[int]bool
 	comment  textinput.Model
+	// sc scrolls the question, its feedback or the summary when they
+	// are taller than the screen.
+	sc scroller
 }
 
 // quizItem is one question to ask, with the lesson it belongs to.
@@ -160,6 +163,7 @@ func (s quizScreen) currentLesson() *lessons.Lesson { return s.item().lesson }
 func (s *quizScreen) prepare() {
 	q := s.current()
 	s.phase, s.cursor, s.hints, s.problem, s.saveErr, s.rated = asking, 0, 0, "", nil, false
+	s.sc = scroller{}
 	s.picked = map[int]bool{}
 	s.started = time.Now()
 	s.input.SetValue("")
@@ -211,7 +215,38 @@ func (s quizScreen) Position() string {
 	if s.phase == summary {
 		return "summary "
 	}
-	return fmt.Sprintf("%d/%d ", s.pos+1, len(s.queue))
+	if s.review {
+		// Review crosses lessons: where the learner is in this session.
+		return fmt.Sprintf("%d of %d to review ", s.pos+1, len(s.queue))
+	}
+	return s.number() + " "
+}
+
+// number is the question's one number within its lesson, the same on
+// its card, here, in the status line and in the summary.
+func (s quizScreen) number() string {
+	return questionNumber(s.item())
+}
+
+func questionNumber(it quizItem) string {
+	return fmt.Sprintf("Question %d of %d", it.q+1, len(it.lesson.Questions))
+}
+
+// summaryKeys are the keys that work on the summary, as they act.
+func (s quizScreen) summaryKeys() []key.Binding {
+	var keys []key.Binding
+	next := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to the map"))
+	back := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the map"))
+	if !s.review {
+		if n := s.sh.course.Next(s.lesson.ID); n != nil {
+			next = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next lesson: "+n.Title))
+		}
+		back = key.NewBinding(key.WithKeys("esc", "l"), key.WithHelp("esc", "back to the lesson"))
+	}
+	if len(s.missed()) > 0 {
+		keys = append(keys, s.keys.Retry)
+	}
+	return append(keys, next, back)
 }
 
 // Typing is true while a text answer is being typed, so q and ? are text.
@@ -234,7 +269,8 @@ func (s quizScreen) Keys() helpKeyMap {
 	k := s.keys
 	switch s.phase {
 	case summary:
-		return quizHelp{short: []key.Binding{k.Next, k.Retry, k.Lesson, k.Back}, full: [][]key.Binding{{k.Next, k.Retry, k.Lesson, k.Back, quitKey()}}}
+		keys := s.summaryKeys()
+		return quizHelp{short: keys, full: [][]key.Binding{keys, {k.Help, quitKey()}}}
 	case showing, saving:
 		keys := []key.Binding{k.Next}
 		if s.phase == showing && s.result.Correct && !s.rated {
@@ -293,7 +329,7 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.phase, s.result = showing, msg.result
 		s.outcomes[s.queue[s.pos]] = msg.result.Correct
-		return s, nil
+		return s.follow(), nil
 	case flaggedMsg:
 		s.flagged[msg.item] = true
 		return s, func() tea.Msg { return statusMsg{"Flagged for the instructors. Thank you."} }
@@ -320,9 +356,21 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				return statusMsg{"Marked easy: it will come back later."}
 			}
 		}
+		scroll := newScrollKeys()
+		if s.phase == asking {
+			scroll = scroll.pageOnly()
+		}
+		if sc, ok := s.sc.update(msg, scroll, lineCount(s.content()), s.viewHeight()); ok {
+			s.sc = sc
+			return s, nil
+		}
 		switch s.phase {
 		case asking:
-			return s.updateAsking(msg)
+			next, cmd := s.updateAsking(msg)
+			if q, ok := next.(quizScreen); ok && q.phase == asking {
+				next = q.follow()
+			}
+			return next, cmd
 		case showing:
 			if key.Matches(msg, s.keys.Next) {
 				return s.advance()
@@ -336,6 +384,8 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.input, cmd = s.input.Update(msg)
 			return s, cmd
 		}
+	case tea.MouseWheelMsg:
+		s.sc, _ = s.sc.update(msg, scrollKeys{}, lineCount(s.content()), s.viewHeight())
 	case tea.MouseClickMsg:
 		if s.phase == asking {
 			if i, ok := s.choiceAt(msg.Y); ok {
@@ -526,7 +576,7 @@ func (s quizScreen) updateSummary(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.queue, s.pos, s.outcomes = missed, 0, map[int]bool{}
 		s.prepare()
 		return s, nil
-	case key.Matches(msg, s.keys.Lesson):
+	case key.Matches(msg, s.keys.Lesson) && !s.review:
 		return s, s.sh.ask(backMsg{})
 	case key.Matches(msg, s.keys.Next) && s.review:
 		return s, s.sh.ask(backMsg{})
@@ -560,15 +610,32 @@ func (s quizScreen) choiceAt(y int) (int, bool) {
 }
 
 func (s quizScreen) View() string {
+	return s.frame(s.content())
+}
+
+// content is everything the screen shows, before it is cut to the
+// window the scroller shows.
+func (s quizScreen) content() string {
 	if s.phase == summary {
 		return s.summaryView()
 	}
+	body, fb := s.question()
+	return body + fb
+}
+
+// question draws the question being asked and, once it is answered, the
+// feedback apart, so the window can be moved to show the feedback.
+func (s quizScreen) question() (body, feedback string) {
 	st := s.sh.styles
 	q := s.current()
 	tw := max(20, min(s.width-4, maxTextWidth))
 	wrap := lipgloss.NewStyle().Width(tw)
 	var b strings.Builder
-	b.WriteString(st.CardTitle.Render(fmt.Sprintf("Question %d of %d", s.pos+1, len(s.queue))) + st.Subtle.Render(" · "+typeLabel(q.Type)) + "\n\n")
+	head := s.number()
+	if s.review {
+		head += " · " + s.currentLesson().Title
+	}
+	b.WriteString(wrap.Render(st.CardTitle.Render(head)+st.Subtle.Render(" · "+typeLabel(q.Type))) + "\n\n")
 	b.WriteString(wrap.Render(st.Prompt.Render(q.Prompt)) + "\n\n")
 	answering := s.phase == asking
 	switch q.Type {
@@ -620,16 +687,41 @@ func (s quizScreen) View() string {
 	case saving:
 		b.WriteString("\n" + st.Subtle.Render("Saving your answer…") + "\n")
 	case showing:
-		b.WriteString("\n" + s.feedback(tw))
+		b.WriteString("\n")
+		return b.String(), s.feedback(tw)
 	}
-	return s.frame(b.String())
+	return b.String(), ""
 }
 
 // frame centres the quiz's column on wide terminals and keeps it in height.
 func (s quizScreen) frame(body string) string {
 	tw := max(20, min(s.width-4, maxTextWidth))
 	pad := max(1, (s.width-tw)/2)
-	return lipgloss.NewStyle().PaddingLeft(pad).PaddingTop(1).Render(fitLines(body, s.height-1))
+	return lipgloss.NewStyle().PaddingLeft(pad).PaddingTop(1).Render(s.sc.window(s.sh.styles, body, s.viewHeight()))
+}
+
+// viewHeight is the height the window has for the content.
+func (s quizScreen) viewHeight() int { return max(1, s.height-1) }
+
+// follow moves the window to what the learner needs to see now: the
+// choice under the cursor while asking, the feedback once answered.
+func (s quizScreen) follow() quizScreen {
+	h := s.viewHeight()
+	switch s.phase {
+	case showing:
+		body, fb := s.question()
+		start, total := lineCount(body), lineCount(body+fb)
+		s.sc = s.sc.show(total-1, total, h).show(start, total, h)
+	case asking:
+		lines := strings.Split(s.content(), "\n")
+		for i, l := range lines {
+			if strings.Contains(ansi.Strip(l), "▸ ") {
+				s.sc = s.sc.show(i, len(lines), h)
+				break
+			}
+		}
+	}
+	return s
 }
 
 func (s quizScreen) choiceLine(i int, text string, tw int) string {
@@ -686,7 +778,9 @@ func (s quizScreen) feedback(tw int) string {
 	if s.result.Correct {
 		b.WriteString(st.Good.Render("✓ Right.") + "\n")
 	} else {
-		b.WriteString(st.Bad.Render("✗ Not quite.") + " " + wrap.Render("The answer: "+s.result.Expected) + "\n")
+		// The answer on its own lines, wrapped whole: beside the verdict it
+		// would stand wider than the screen and be cut.
+		b.WriteString(st.Bad.Render("✗ Not quite.") + "\n" + wrap.Render("The answer: "+s.result.Expected) + "\n")
 	}
 	b.WriteString("\n" + wrap.Render(q.Explain) + "\n")
 	if len(q.Refs) > 0 {
@@ -716,14 +810,18 @@ func (s quizScreen) summaryView() string {
 		b.WriteString(st.Module.Render("To look at again:") + "\n")
 		for _, i := range missed {
 			q := s.items[i].question()
-			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+q.Prompt, tw, "  ") + "\n")
+			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+questionNumber(s.items[i])+": "+q.Prompt, tw, "  ") + "\n")
 			b.WriteString("  " + wrapIndent(st.Subtle.Render("Answer: "+lessons.ExpectedAnswer(q)), tw-2, "  ") + "\n")
 		}
-		b.WriteString("\n" + st.Subtle.Render("r: retry the missed questions · l: back to the lesson · enter: next lesson · esc: back") + "\n")
 	} else {
-		b.WriteString(st.Good.Render("Every answer right.") + "\n\n" + st.Subtle.Render("enter: next lesson · l: back to the lesson · esc: back") + "\n")
+		b.WriteString(st.Good.Render("Every answer right.") + "\n")
 	}
-	return s.frame(b.String())
+	var keys []string
+	for _, k := range s.summaryKeys() {
+		keys = append(keys, k.Help().Key+": "+k.Help().Desc)
+	}
+	b.WriteString("\n" + wrapIndent(st.Subtle.Render(strings.Join(keys, " · ")), tw, "") + "\n")
+	return b.String()
 }
 
 // fitTop keeps the first h lines of a view.
