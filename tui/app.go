@@ -441,6 +441,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.help.Styles = m.sh.styles.Help
 		return m, m.refreshTop()
 	case tea.KeyPressMsg:
+		if m.statusErr {
+			// An error stays until the learner does something.
+			m.status, m.statusErr = "", false
+		}
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
@@ -726,6 +730,9 @@ func (m Model) View() tea.View {
 	top := m.top()
 	body := top.View()
 	var footer string
+	// A status message too long for the status line stands in full,
+	// wrapped, above it.
+	note := m.statusNote(top)
 	if m.help.ShowAll {
 		footer = m.help.View(top.Keys())
 		// The full help replaces the bottom of the body.
@@ -738,7 +745,11 @@ func (m Model) View() tea.View {
 	} else {
 		footer = m.help.View(top.Keys())
 	}
-	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, fitHeight(body, m.height-1-lipgloss.Height(footer)), m.statusLine(top), footer))
+	parts := []string{fitHeight(body, m.height-1-lipgloss.Height(footer)-noteHeight(note))}
+	if note != "" {
+		parts = append(parts, note)
+	}
+	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, append(parts, m.statusLine(top), footer)...))
 	return v
 }
 
@@ -757,6 +768,55 @@ func fitHeight(s string, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// statusRoom is the room the status line leaves for a message.
+func (m Model) statusRoom(top screen) int {
+	left := lipgloss.Width(" serverside ") + lipgloss.Width(" "+m.sh.user+" ")
+	if t := top.Title(); t != "" {
+		left += lipgloss.Width("· " + t + " ")
+	}
+	right := 0
+	if m.sh.due > 0 {
+		right = lipgloss.Width(fmt.Sprintf("%d due ", m.sh.due))
+	}
+	if p, ok := top.(interface{ Position() string }); ok {
+		right += lipgloss.Width(p.Position())
+	}
+	return m.width - left - right - 3
+}
+
+func (m Model) statusFits(top screen) bool {
+	return lipgloss.Width(m.status) <= m.statusRoom(top)
+}
+
+// statusNote is a status message too long for the status line, wrapped
+// to the width, at most a third of the screen tall.
+func (m Model) statusNote(top screen) string {
+	if m.status == "" || m.statusFits(top) || m.help.ShowAll {
+		return ""
+	}
+	s := m.sh.styles.Status
+	if m.statusErr {
+		s = m.sh.styles.StatusErr
+	}
+	text := lipgloss.NewStyle().Width(m.width - 2).Render(m.status)
+	lines := strings.Split(text, "\n")
+	if limit := max(1, m.height/3); len(lines) > limit {
+		lines = lines[:limit]
+		lines[limit-1] = ansi.Truncate(lines[limit-1], m.width-3, "") + "…"
+	}
+	for i, l := range lines {
+		lines[i] = s.Width(m.width).Render(" " + l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func noteHeight(note string) int {
+	if note == "" {
+		return 0
+	}
+	return lipgloss.Height(note)
+}
+
 func (m Model) statusLine(top screen) string {
 	st := m.sh.styles
 	left := st.StatusKey.Render(" serverside ") + st.Status.Render(" "+m.sh.user+" ")
@@ -770,13 +830,12 @@ func (m Model) statusLine(top screen) string {
 	if p, ok := top.(interface{ Position() string }); ok {
 		right += st.Status.Render(p.Position())
 	}
-	if m.status != "" {
+	if m.status != "" && m.statusFits(top) {
 		s := st.Status
 		if m.statusErr {
 			s = st.StatusErr
 		}
-		avail := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 2
-		right = s.Render(ansi.Truncate(m.status, max(0, avail), "…")) + "  " + right
+		right = s.Render(m.status) + "  " + right
 	}
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {

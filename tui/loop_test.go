@@ -454,3 +454,46 @@ func TestReviewSummaryTellsTheTruth(t *testing.T) {
 		t.Errorf("enter on the review summary: top %T, want the map", m.(Model).top())
 	}
 }
+
+// Defect 4: a status message too long for the status line is shown in
+// full, and the screen still fits.
+func TestLongStatusShownInFull(t *testing.T) {
+	for _, w := range []int{40, 80} {
+		m := newTestModel(t, testStore(t), w, 24)
+		// Not run: the status would be cleared by its timer.
+		m, _ = m.Update(reviewMsg{next: -1})
+		v := view(m)
+		got := strings.Join(strings.Fields(v), " ")
+		if !strings.Contains(got, "Nothing to review: answer questions in lessons and they come back here when due.") {
+			t.Errorf("at %d columns the status is not shown in full:\n%s", w, v)
+		}
+		if n := len(strings.Split(v, "\n")); n != 24 {
+			t.Errorf("at %d columns the view has %d lines, want 24", w, n)
+		}
+		for _, line := range strings.Split(v, "\n") {
+			if ansi.StringWidth(line) > w {
+				t.Errorf("line wider than %d: %q", w, line)
+			}
+		}
+	}
+}
+
+// Beyond: "nothing to review" says when the next review is due.
+func TestNothingToReviewSaysWhenNext(t *testing.T) {
+	store := testStore(t)
+	m := newTestModel(t, store, 100, 30)
+	answerRight(t, store, m.(Model).sh.course.Lesson("every-type"))
+	m, cmd := m.Update(openReviewMsg{})
+	msgs := collect(cmd)
+	if len(msgs) != 1 {
+		t.Fatalf("want the cards, got %v", msgs)
+	}
+	rm := msgs[0].(reviewMsg)
+	if len(rm.cards) != 0 || rm.next < 1 {
+		t.Fatalf("just answered right: want nothing due and a next review in days, got %d cards, next %d", len(rm.cards), rm.next)
+	}
+	m, _ = m.Update(rm)
+	if v := strings.Join(strings.Fields(view(m)), " "); !strings.Contains(v, "the next review is due ") {
+		t.Errorf("does not say when the next review is due:\n%s", view(m))
+	}
+}
