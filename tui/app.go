@@ -510,6 +510,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, tea.Batch(loadStates(m.sh), m.clearStatusLater())
 	case openSearchMsg:
 		return m.openSearch()
+	case openBrokenMsg:
+		m.stack = append(m.stack, newBrokenScreen(m.sh, msg.broken).SetSize(m.bodySize()))
+		m.help.ShowAll = false
+		return m, nil
 	case openStatsMsg:
 		s := newStatsScreen(m.sh).SetSize(m.bodySize()).(statsScreen)
 		m.stack = append(m.stack, s)
@@ -745,12 +749,25 @@ func (m Model) View() tea.View {
 	} else {
 		footer = m.help.View(top.Keys())
 	}
+	// help.Model adds an item that doesn't fit when no "…" fits either.
+	footer = cutLines(footer, m.width)
 	parts := []string{fitHeight(body, m.height-1-lipgloss.Height(footer)-noteHeight(note))}
 	if note != "" {
 		parts = append(parts, note)
 	}
 	v.SetContent(lipgloss.JoinVertical(lipgloss.Left, append(parts, m.statusLine(top), footer)...))
 	return v
+}
+
+// cutLines keeps every line of s within width columns.
+func cutLines(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = ansi.Truncate(l, width-1, "") + "…"
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // fitHeight pads or cuts s to exactly h lines.

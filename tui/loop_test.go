@@ -497,3 +497,101 @@ func TestNothingToReviewSaysWhenNext(t *testing.T) {
 		t.Errorf("does not say when the next review is due:\n%s", view(m))
 	}
 }
+
+const brokenLesson = "---\nid: broken\ntitle: Broken\n---\n\nText.\n\n```quiz\nid: a\ntype: bogus\nprompt: What?\nanswer: x\nexplain: y\n```\n\n```quiz\nid: b\ntype: single\nprompt: Which?\nchoices: [A, B]\nanswer: C\nexplain: z\n```\n"
+
+// Defect 8: selecting a broken lesson shows each of its problems in full.
+func TestBrokenLessonExplainsItself(t *testing.T) {
+	c := tinyCourse(t, map[string]string{"01-one.md": oneQuestionLesson, "02-broken.md": brokenLesson})
+	if len(c.Broken) != 1 || len(c.Broken[0].Problems) < 2 {
+		t.Fatalf("want one broken lesson with its problems, got %+v", c.Broken)
+	}
+	for _, sz := range [][2]int{{40, 12}, {80, 24}, {200, 50}} {
+		var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+		m = run(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		m = run(t, m, press("j"))
+		m = run(t, m, press("enter"))
+		b, ok := m.(Model).top().(brokenScreen)
+		if !ok {
+			t.Fatalf("%v: enter on a broken lesson: top %T\n%s", sz, m.(Model).top(), view(m))
+		}
+		seen := ""
+		for range 40 {
+			seen += view(m) + "\n"
+			m = run(t, m, press("j"))
+		}
+		// Long paths break anywhere at 40 columns: compare without spaces,
+		// and drop the scroll markers.
+		seen = strings.ReplaceAll(strings.ReplaceAll(seen, "↑ more above (pgup)", ""), "↓ more below (pgdn)", "")
+		all := strings.Join(strings.Fields(seen), "")
+		for _, p := range b.broken.Problems {
+			for _, want := range []string{p.Path + ":" + itoa(p.Line) + ":" + itoa(p.Col), strings.Join(strings.Fields(p.Message), "")} {
+				if !strings.Contains(all, want) {
+					t.Errorf("%v: %q is not shown in full:\n%s", sz, want, seen)
+				}
+			}
+		}
+		m = run(t, m, press("esc"))
+		if _, ok := m.(Model).top().(mapScreen); !ok {
+			t.Errorf("esc: top %T, want the map", m.(Model).top())
+		}
+	}
+}
+
+// Golden views of the screens this loop adds or changed: quiz feedback,
+// the quiz and review summaries, the stats, a broken lesson.
+func TestGoldenLoopViews(t *testing.T) {
+	broken := tinyCourse(t, map[string]string{"01-one.md": oneQuestionLesson, "02-broken.md": brokenLesson})
+	// The temp dir's name changes from run to run.
+	for i := range broken.Broken[0].Problems {
+		broken.Broken[0].Problems[i].Path = "lessons/02-broken.md"
+	}
+	long := tinyCourse(t, map[string]string{"long.md": longAnswerLesson})
+	for _, sz := range [][2]int{{40, 12}, {80, 24}, {120, 40}} {
+		size := tea.WindowSizeMsg{Width: sz[0], Height: sz[1]}
+		suffix := "-" + itoa(sz[0]) + "x" + itoa(sz[1])
+		model := func(c *lessons.Course) tea.Model {
+			var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+			return run(t, m, size)
+		}
+		t.Run("feedback"+suffix, func(t *testing.T) {
+			m := model(long)
+			m = run(t, m, openQuizMsg{lessonID: "long"})
+			m = typeText(t, m, "Secure")
+			m = run(t, m, press("enter"))
+			golden(t, "feedback"+suffix, view(m))
+		})
+		t.Run("quiz-summary"+suffix, func(t *testing.T) {
+			m := model(testCourse(t))
+			m = run(t, m, openQuizMsg{lessonID: "every-type", from: 4})
+			m = typeText(t, m, "1.5")
+			m = run(t, m, press("enter"))
+			m = run(t, m, press("enter"))
+			m = run(t, m, press("enter")) // the shuffled order is wrong
+			m = run(t, m, press("enter"))
+			golden(t, "quiz-summary"+suffix, view(m))
+		})
+		t.Run("review-summary"+suffix, func(t *testing.T) {
+			m := model(testCourse(t))
+			m = run(t, m, reviewMsg{cards: []progress.Card{{LessonID: "every-type", QuestionID: "yes-no"}, {LessonID: "every-type", QuestionID: "pick-one"}}})
+			m = run(t, m, press("t"))
+			m = run(t, m, press("enter"))
+			m = run(t, m, press("enter"))
+			m = run(t, m, press("2"))
+			m = run(t, m, press("enter"))
+			m = run(t, m, press("enter"))
+			golden(t, "review-summary"+suffix, view(m))
+		})
+		t.Run("stats"+suffix, func(t *testing.T) {
+			m := model(testCourse(t))
+			m = run(t, m, press("s"))
+			golden(t, "stats"+suffix, view(m))
+		})
+		t.Run("broken"+suffix, func(t *testing.T) {
+			m := model(broken)
+			m = run(t, m, press("j"))
+			m = run(t, m, press("enter"))
+			golden(t, "broken"+suffix, view(m))
+		})
+	}
+}

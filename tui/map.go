@@ -265,8 +265,7 @@ func (m mapScreen) open() tea.Cmd {
 	}
 	r := m.rows[m.cursor]
 	if r.broken != nil {
-		err := r.broken.Err
-		return func() tea.Msg { return errMsg{fmt.Errorf("this lesson is broken: %v", err)} }
+		return m.sh.ask(openBrokenMsg{broken: r.broken})
 	}
 	id := r.lesson.ID
 	return m.sh.ask(openLessonMsg{id: id, scroll: -1})

@@ -550,7 +550,7 @@ func (s quizScreen) advance() (screen, tea.Cmd) {
 		s.prepare()
 		return s, nil
 	}
-	s.phase = summary
+	s.phase, s.sc = summary, scroller{}
 	// Whether the lesson is now done was settled as each answer was saved
 	// (see the root's attemptSavedMsg); the map only needs fresh states.
 	return s, loadStates(s.sh)
