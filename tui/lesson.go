@@ -366,7 +366,12 @@ const maxSession = 30 * time.Minute
 // saveScroll records where the learner is and the time spent reading
 // since the lesson opened (or since the last save).
 func (s *lessonScreen) saveScroll() tea.Cmd {
-	store, user, id, off := s.sh.store, s.sh.user, s.lesson.ID, s.vp.YOffset()
+	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	// Before the text is shown there is no new place: keep the old one.
+	off := max(0, s.scroll)
+	if s.restored && len(s.lines) > 0 {
+		off = s.placeAt(s.vp.YOffset()).encode()
+	}
 	spent := int(min(time.Since(s.opened), maxSession) / time.Second)
 	s.opened = time.Now()
 	return func() tea.Msg {
@@ -485,6 +490,12 @@ func (s *lessonScreen) compose() {
 	if s.rendered == "" {
 		return
 	}
+	// Where the reader is, as a place in the source, before the lines
+	// change under it.
+	keep := place{anchor: -1}
+	if s.restored && len(s.lines) > 0 {
+		keep = s.placeAt(s.vp.YOffset())
+	}
 	tw := s.key.width
 	pad := strings.Repeat(" ", max(0, (s.width-s.panel-tw)/2))
 	lines := strings.Split(strings.TrimRight(s.rendered, "\n"), "\n")
@@ -520,15 +531,17 @@ func (s *lessonScreen) compose() {
 		out = append(out, pad+line)
 	}
 	s.lines, s.plain = out, nil
-	yoff := s.vp.YOffset()
 	s.runSearch(s.search.query)
+	saved, isPlace := decodePlace(s.scroll)
 	switch {
 	case !s.restored && s.search.query != "" && len(s.search.matches) > 0:
 		s.gotoMatch(0)
+	case !s.restored && isPlace:
+		s.vp.SetYOffset(s.lineOf(saved))
 	case !s.restored && s.scroll > 0:
-		s.vp.SetYOffset(s.scroll)
+		s.vp.SetYOffset(s.scroll) // saved as a screen line by an earlier version
 	case s.restored:
-		s.vp.SetYOffset(yoff)
+		s.vp.SetYOffset(s.lineOf(keep))
 	}
 	s.restored = true
 }

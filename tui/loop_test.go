@@ -595,3 +595,75 @@ func TestGoldenLoopViews(t *testing.T) {
 		})
 	}
 }
+
+// longLesson has many sections of wrapping text, and a question between.
+func longLesson() string {
+	var b strings.Builder
+	b.WriteString("---\nid: ports\ntitle: Ports and places\n---\n\n# Ports and places\n\n")
+	for i, h := range []string{"Addresses", "Ports: finding the program", "Sockets", "Listening", "Connecting", "Closing"} {
+		b.WriteString("## " + h + "\n\n")
+		for p := range 3 {
+			b.WriteString(strings.Repeat("Section "+itoa(i)+" paragraph "+itoa(p)+" says something long enough to wrap across lines. ", 4) + "\n\n")
+		}
+		if i == 2 {
+			b.WriteString("```quiz\nid: q\ntype: truefalse\nprompt: A port names a program on a host.\nanswer: true\nexplain: It does.\n```\n\n")
+		}
+	}
+	return b.String()
+}
+
+func topLine(m tea.Model) string {
+	l := m.(Model).top().(lessonScreen)
+	return strings.TrimSpace(ansi.Strip(l.lines[l.vp.YOffset()]))
+}
+
+// Defect 5: the line at the top stays at the top across resizes and
+// across launches at another width.
+func TestPlaceKeptAcrossResizeAndLaunch(t *testing.T) {
+	c := tinyCourse(t, map[string]string{"ports.md": longLesson()})
+	store := testStore(t)
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: store, User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = run(t, m, press("enter"))
+	for i := 0; i < 400 && !strings.Contains(topLine(m), "Ports: finding the program"); i++ {
+		m = run(t, m, press("j"))
+	}
+	if !strings.Contains(topLine(m), "Ports: finding the program") {
+		t.Fatalf("never reached the heading; top: %q", topLine(m))
+	}
+	for _, sz := range [][2]int{{120, 40}, {40, 12}, {100, 30}, {80, 24}} {
+		m = run(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		if got := topLine(m); !strings.Contains(got, "Ports: finding the program") {
+			t.Errorf("resized to %v: top line %q, want the heading", sz, got)
+		}
+	}
+	// A place inside a section: a few lines below the heading.
+	for range 3 {
+		m = run(t, m, press("j"))
+	}
+	inside := topLine(m)
+	m = run(t, m, press("esc"))
+	// Another launch, wider.
+	m = New(Options{StatusTTL: time.Millisecond, Course: c, Store: store, User: "tess", Theme: render.Dark})
+	m = start(t, m)
+	m = run(t, m, tea.WindowSizeMsg{Width: 160, Height: 50})
+	m = run(t, m, press("enter"))
+	l := m.(Model).top().(lessonScreen)
+	got := strings.Join(l.lines[l.vp.YOffset():l.vp.YOffset()+2], "\n")
+	if !strings.Contains(ansi.Strip(got), "Section 1 paragraph 0") {
+		t.Errorf("reopened at 160 columns: top line %q, want the text that was at the top (%q)", got, inside)
+	}
+	if strings.Contains(view(m), "100%") {
+		t.Errorf("reopened at the end:\n%s", view(m))
+	}
+}
+
+// start runs the model's Init, as the program would, but for the waits
+// (the watcher, the terminal's colour).
+func start(t *testing.T, m tea.Model) tea.Model {
+	t.Helper()
+	for _, msg := range collect(m.Init()) {
+		m = run(t, m, msg)
+	}
+	return m
+}
