@@ -588,6 +588,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		s := newLessonScreen(m.sh, l, msg.scroll)
 		s.search.query = msg.query
+		s.peek = msg.peek
 		s = s.SetSize(m.bodySize()).(lessonScreen)
 		m.stack = append(m.stack, s)
 		var next tea.Cmd

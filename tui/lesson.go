@@ -92,6 +92,9 @@ type lessonScreen struct {
 	panel  int     // width of the side panel with the module's lessons; 0 when narrow
 	// opened is when reading began, for the time-spent stat.
 	opened time.Time
+	// peek is a linked lesson opened from another: it starts (and becomes
+	// the one to continue) only once the learner reads on in it.
+	peek, engaged bool
 }
 
 // lessonSearch is an in-lesson search: the query, where it matches, and
@@ -221,6 +224,9 @@ func (s lessonScreen) SetSize(w, h int) screen {
 // attempts, and marking it started.
 func (s lessonScreen) init() tea.Cmd {
 	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	if s.peek {
+		return tea.Batch(s.refresh(), loadAttempts(store, user, id))
+	}
 	return tea.Batch(
 		s.refresh(),
 		loadAttempts(store, user, id),
@@ -299,6 +305,10 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, cmd
 		}
 	case tea.KeyPressMsg:
+		if s.peek && !s.engaged && !key.Matches(msg, s.keys.Back) && !key.Matches(msg, s.keys.Help) {
+			// Reading on in a linked lesson makes it the learner's.
+			s.engaged = true
+		}
 		if s.search.typing {
 			return s.updateSearchInput(msg)
 		}
@@ -349,6 +359,7 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return s, s.maybeComplete()
 	case tea.MouseWheelMsg:
+		s.engaged = true
 		var cmd tea.Cmd
 		s.vp, cmd = s.vp.Update(msg)
 		return s, tea.Batch(cmd, s.maybeComplete())
@@ -366,6 +377,9 @@ const maxSession = 30 * time.Minute
 // saveScroll records where the learner is and the time spent reading
 // since the lesson opened (or since the last save).
 func (s *lessonScreen) saveScroll() tea.Cmd {
+	if s.peek && !s.engaged {
+		return nil // a look, not a start
+	}
 	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
 	// Before the text is shown there is no new place: keep the old one.
 	off := max(0, s.scroll)
@@ -390,6 +404,9 @@ func (s *lessonScreen) saveScroll() tea.Cmd {
 // maybeComplete marks a lesson without questions done once it has been
 // read to the end; lessons with questions are done when their quiz is.
 func (s *lessonScreen) maybeComplete() tea.Cmd {
+	if s.peek && !s.engaged {
+		return nil
+	}
 	if s.completed || len(s.lesson.Questions) > 0 || s.rendered == "" || !s.vp.AtBottom() {
 		return nil
 	}

@@ -667,3 +667,29 @@ func start(t *testing.T, m tea.Model) tea.Model {
 	}
 	return m
 }
+
+// Defect 6: a peek through a link does not start the linked lesson nor
+// make it the one to continue.
+func TestPeekDoesNotStartALesson(t *testing.T) {
+	store := testStore(t)
+	m := start(t, newTestModel(t, store, 80, 24))
+	m = run(t, m, press("enter")) // every-type
+	m = run(t, m, press("j"))     // reads a little
+	m = run(t, m, press("o"))
+	m = run(t, m, press("enter")) // the linked lesson
+	if l, ok := m.(Model).top().(lessonScreen); !ok || l.lesson.ID != "other" {
+		t.Fatalf("the link did not open the other lesson: %T", m.(Model).top())
+	}
+	m = run(t, m, press("esc"))
+	m = run(t, m, press("esc"))
+	if got := status(t, store, "other"); got != progress.NotStarted {
+		t.Errorf("a peek marked the linked lesson %v", got)
+	}
+	last, _, _, err := store.LastPosition(context.Background(), "tess")
+	if err != nil || last != "every-type" {
+		t.Errorf("continue points at %q (%v), want every-type", last, err)
+	}
+	if !strings.Contains(view(m), "c: continue Every question type") {
+		t.Errorf("the map offers to continue elsewhere:\n%s", view(m))
+	}
+}
