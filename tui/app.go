@@ -142,6 +142,9 @@ type (
 	openQuizMsg struct {
 		lessonID string
 		from     int // index of the first question to ask
+		// card: asked from its card in the text, the quiz asks that one
+		// question and then goes back to the text (n asks the next).
+		card bool
 	}
 	backMsg   struct{}
 	statesMsg struct {
@@ -601,7 +604,9 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if l == nil || len(l.Questions) == 0 {
 			return m, nil
 		}
-		s := newQuizScreen(m.sh, l, msg.from).SetSize(m.bodySize()).(quizScreen)
+		s := newQuizScreen(m.sh, l, msg.from)
+		s.card = msg.card
+		s = s.SetSize(m.bodySize()).(quizScreen)
 		m.stack = append(m.stack, s)
 		return m, s.init()
 	case backMsg:

@@ -25,7 +25,7 @@ const maxTextWidth = 100
 
 type lessonKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Answer, Next, Back, Help key.Binding
-	Search, NextMatch, PrevMatch, Contents, Links, Lab                key.Binding
+	Search, NextMatch, PrevMatch, Contents, Links, Lab, AnswerAgain   key.Binding
 }
 
 func (k lessonKeys) ShortHelp() []key.Binding {
@@ -36,7 +36,7 @@ func (k lessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Search, k.NextMatch, k.PrevMatch, k.Contents, k.Links},
-		{k.Answer, k.Lab, k.Next, k.Back, k.Help, quitKey()},
+		{k.Answer, k.AnswerAgain, k.Lab, k.Next, k.Back, k.Help, quitKey()},
 	}
 }
 
@@ -50,8 +50,9 @@ func newLessonKeys() lessonKeys {
 	return lessonKeys{
 		Up: upKey(), Down: downKey(), PageUp: pageUpKey(), PageDown: pageDownKey(),
 		Top: topKey(), Bottom: bottomKey(),
-		Answer: key.NewBinding(key.WithKeys("enter", "a"), key.WithHelp("enter", "answer the question in view")),
-		Next:   key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next lesson")),
+		Answer:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer the next question")),
+		AnswerAgain: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "answer the question in view again")),
+		Next:        key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next lesson")),
 		// q leaves the lesson, as in less and glow; ctrl+c quits.
 		Back:      key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back to the map")),
 		Help:      helpKey(),
@@ -351,7 +352,11 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.keys.Bottom):
 			s.vp.GotoBottom()
 		case key.Matches(msg, s.keys.Answer):
-			return s, s.answer()
+			cmd := s.answer(false)
+			return s, cmd
+		case key.Matches(msg, s.keys.AnswerAgain):
+			cmd := s.answer(true)
+			return s, cmd
 		case key.Matches(msg, s.keys.Lab):
 			return s, s.openLab(-1)
 		case key.Matches(msg, s.keys.Next):
@@ -414,8 +419,13 @@ func (s *lessonScreen) maybeComplete() tea.Cmd {
 	return completeIfDone(s.sh.store, s.sh.user, s.lesson, true)
 }
 
-// answer opens the quiz at the question in view, or the next one below.
-func (s lessonScreen) answer() tea.Cmd {
+// answer opens the question the learner means: the first card in view not
+// yet answered right, else the next such card below, else the first such
+// card above; with every question answered right, the next lesson. again
+// (the a key) opens the first card in view whatever its state. A lab card
+// in view above the question opens the lab. The quiz shows that one
+// question and comes back here, to the card in the text.
+func (s *lessonScreen) answer(again bool) tea.Cmd {
 	if len(s.lesson.Questions) == 0 && len(s.lesson.Labs) == 0 {
 		if s.vp.AtBottom() {
 			return s.nextLesson()
@@ -424,49 +434,48 @@ func (s lessonScreen) answer() tea.Cmd {
 		return nil
 	}
 	top, bottom := s.vp.YOffset(), s.vp.YOffset()+s.height
-	// The first card in view, question or lab, is the one meant.
-	firstQ := -1
-	for _, line := range s.cards {
-		if line >= top && line < bottom {
-			firstQ = line
-			break
-		}
-	}
-	for i, line := range s.labCards {
-		if line >= top && line < bottom && (firstQ < 0 || line < firstQ) {
-			return s.openLab(i)
-		}
+	inView := func(line int) bool { return line >= top && line < bottom }
+	open := func(i int) bool {
+		a, ok := s.attempts[s.lesson.Questions[i].ID]
+		return again || !ok || !a.Correct
 	}
 	from := -1
 	for i, line := range s.cards {
-		if line >= top && line < bottom {
+		if inView(line) && open(i) {
 			from = i
 			break
 		}
 	}
-	if from < 0 {
+	for i, line := range s.labCards {
+		if inView(line) && (from < 0 || line < s.cards[from]) {
+			return s.openLab(i)
+		}
+	}
+	if from < 0 && !again {
 		for i, line := range s.cards {
-			if line >= bottom {
+			if line >= bottom && open(i) {
 				from = i
 				break
+			}
+		}
+		for i := range s.cards {
+			if from < 0 && open(i) {
+				from = i
 			}
 		}
 	}
 	if from < 0 {
-		// Past the last card: the first question not yet answered right,
-		// or the next lesson when all are.
-		for i, q := range s.lesson.Questions {
-			if a, ok := s.attempts[q.ID]; !ok || !a.Correct {
-				from = i
-				break
-			}
+		if again {
+			return nil
 		}
-		if from < 0 {
-			return s.nextLesson()
-		}
+		return s.nextLesson()
+	}
+	if line := s.cards[from]; !inView(line) {
+		// Coming back, the learner finds the card where it stands.
+		s.vp.SetYOffset(max(0, line-2))
 	}
 	id := s.lesson.ID
-	return tea.Batch(s.saveScroll(), s.sh.ask(openQuizMsg{lessonID: id, from: from}))
+	return tea.Batch(s.saveScroll(), s.sh.ask(openQuizMsg{lessonID: id, from: from, card: true}))
 }
 
 // openLab asks the root to open lab i of this lesson: the first lab in
@@ -628,7 +637,7 @@ func (s lessonScreen) drawCard(i, width int) string {
 	var status string
 	if a, ok := s.attempts[q.ID]; ok {
 		if a.Correct {
-			status = st.Good.Render("✓ answered correctly") + st.Subtle.Render(" · enter to try again")
+			status = st.Good.Render("✓ answered correctly") + st.Subtle.Render(" · a to answer again")
 		} else {
 			status = st.Bad.Render("✗ not yet right") + st.Subtle.Render(" · enter to try again")
 		}

@@ -693,3 +693,39 @@ func TestPeekDoesNotStartALesson(t *testing.T) {
 		t.Errorf("the map offers to continue elsewhere:\n%s", view(m))
 	}
 }
+
+// Beyond: answering in the text. enter opens the first question not yet
+// answered right; after the feedback enter goes back to the text, where
+// the card stands, and n would ask the next question.
+func TestAnsweringInTheText(t *testing.T) {
+	m := newTestModel(t, testStore(t), 100, 30)
+	m = run(t, m, press("enter")) // the lesson
+	m = run(t, m, press("enter")) // its first card
+	if !strings.Contains(view(m), "Question 1 of 6") {
+		t.Fatalf("not the first question:\n%s", view(m))
+	}
+	m = run(t, m, press("1"))
+	m = run(t, m, press("enter"))
+	if v := view(m); !strings.Contains(v, "enter back to the text") || !strings.Contains(v, "n next question") {
+		t.Errorf("the feedback does not offer the text and the next question:\n%s", v)
+	}
+	m = run(t, m, press("enter"))
+	l, ok := m.(Model).top().(lessonScreen)
+	if !ok {
+		t.Fatalf("enter after the feedback: top %T, want the lesson", m.(Model).top())
+	}
+	if card := l.cards[0]; card < l.vp.YOffset() || card >= l.vp.YOffset()+l.height {
+		t.Errorf("back in the text, the card is not in view")
+	}
+	m = run(t, m, press("enter"))
+	if !strings.Contains(view(m), "Question 2 of 6") {
+		t.Errorf("enter after a right answer should open the next question:\n%s", view(m))
+	}
+	m = run(t, m, press("1"))
+	m = run(t, m, press("2"))
+	m = run(t, m, press("enter"))
+	m = run(t, m, press("n"))
+	if !strings.Contains(view(m), "Question 3 of 6") {
+		t.Errorf("n after the feedback should ask the next question:\n%s", view(m))
+	}
+}

@@ -31,7 +31,7 @@ const (
 
 type quizKeys struct {
 	Up, Down, Toggle, Submit, Hint, MoveUp, MoveDown, True, False, Next, Retry, Lesson, Back, Help key.Binding
-	Easy, Flag, FlagTyping                                                                         key.Binding
+	Easy, Flag, FlagTyping, NextQuestion                                                           key.Binding
 }
 
 func newQuizKeys() quizKeys {
@@ -41,18 +41,19 @@ func newQuizKeys() quizKeys {
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
 		// Keys that can't be typed into an answer: ctrl+h is backspace on
 		// some terminals, so the hint is ctrl+t.
-		Hint:     key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "hint")),
-		MoveUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/shift+↑", "move item up")),
-		MoveDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/shift+↓", "move item down")),
-		True:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "true")),
-		False:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "false")),
-		Next:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry missed")),
-		Lesson:   key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "back to the lesson")),
-		Back:     backKey(),
-		Help:     helpKey(),
-		Easy:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "that was easy: see it later")),
-		Flag:     key.NewBinding(key.WithKeys("F", "ctrl+r"), key.WithHelp("F", "flag as wrong or confusing")),
+		Hint:         key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "hint")),
+		MoveUp:       key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/shift+↑", "move item up")),
+		MoveDown:     key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/shift+↓", "move item down")),
+		True:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "true")),
+		False:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "false")),
+		Next:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		NextQuestion: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next question")),
+		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry missed")),
+		Lesson:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "back to the lesson")),
+		Back:         backKey(),
+		Help:         helpKey(),
+		Easy:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "that was easy: see it later")),
+		Flag:         key.NewBinding(key.WithKeys("F", "ctrl+r"), key.WithHelp("F", "flag as wrong or confusing")),
 		// While an answer is typed, F is a letter of it.
 		FlagTyping: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "flag as wrong or confusing")),
 	}
@@ -102,6 +103,7 @@ type quizScreen struct {
 	items    []quizItem
 	review   bool   // a review session across lessons, not a lesson's quiz
 	cram     string // the module being crammed, when cramming
+	card     bool   // asked from its card: one question, then back to the text
 	rated    bool   // the learner marked the last answer easy
 	flagging bool   // a comment for a flag is being typed
 	flagged  map[int]bool
@@ -273,6 +275,12 @@ func (s quizScreen) Keys() helpKeyMap {
 		return quizHelp{short: keys, full: [][]key.Binding{keys, {k.Help, quitKey()}}}
 	case showing, saving:
 		keys := []key.Binding{k.Next}
+		if s.card {
+			keys = []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to the text"))}
+			if s.pos+1 < len(s.queue) {
+				keys = append(keys, k.NextQuestion)
+			}
+		}
 		if s.phase == showing && s.result.Correct && !s.rated {
 			keys = append(keys, k.Easy)
 		}
@@ -372,6 +380,12 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			}
 			return next, cmd
 		case showing:
+			if s.card && key.Matches(msg, s.keys.Next) {
+				return s, s.sh.ask(backMsg{})
+			}
+			if s.card && key.Matches(msg, s.keys.NextQuestion) && s.pos+1 < len(s.queue) {
+				return s.advance()
+			}
 			if key.Matches(msg, s.keys.Next) {
 				return s.advance()
 			}
