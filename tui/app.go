@@ -39,6 +39,7 @@ type Store interface {
 	DueCount(ctx context.Context, user string, now time.Time, newCap int) (int, error)
 	LastPosition(ctx context.Context, user string) (lessonID string, scroll int, ok bool, err error)
 	Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error
+	CardDue(ctx context.Context, user, lessonID, questionID string) (due time.Time, rating fsrs.Rating, ok bool, err error)
 	Flag(ctx context.Context, user, lessonID, questionID, comment string) error
 	Stats(ctx context.Context, user string, now time.Time) (progress.Stats, error)
 	Forecast(ctx context.Context, user string, now time.Time, days int) ([]int, error)

@@ -729,3 +729,39 @@ func TestAnsweringInTheText(t *testing.T) {
 		t.Errorf("n after the feedback should ask the next question:\n%s", view(m))
 	}
 }
+
+// Beyond: review grades like Anki, with the default from the answer, and
+// says when the card comes back.
+func TestReviewGradesAndNextDue(t *testing.T) {
+	store := testStore(t)
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark, NewPerDay: -1})
+	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	q := m.(Model).sh.course.Lesson("every-type").Question("yes-no")
+	if _, err := store.RecordAttempt(context.Background(), progress.Attempt{User: "tess", LessonID: "every-type", QuestionID: "yes-no",
+		QuestionHash: q.Hash, Answer: "{}", Correct: false, At: time.Now().Add(-30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	m = run(t, m, openReviewMsg{})
+	if _, ok := m.(Model).top().(quizScreen); !ok {
+		t.Fatalf("no review: top %T\n%s", m.(Model).top(), view(m))
+	}
+	m = run(t, m, press("t"))
+	m = run(t, m, press("enter"))
+	v := strings.Join(strings.Fields(view(m)), " ")
+	if !strings.Contains(v, "Graded good: next review in") || !strings.Contains(v, "4 easy") {
+		t.Fatalf("a right answer is not graded good with its next review:\n%s", view(m))
+	}
+	good := m.(Model).top().(quizScreen).next.due
+	m = run(t, m, press("1"))
+	v = strings.Join(strings.Fields(view(m)), " ")
+	again := m.(Model).top().(quizScreen).next.due
+	if !strings.Contains(v, "Graded again: next review in") || !again.Before(good) {
+		t.Errorf("1 does not grade again, sooner than good (%v, %v):\n%s", again, good, view(m))
+	}
+	m = run(t, m, press("4"))
+	v = strings.Join(strings.Fields(view(m)), " ")
+	easy := m.(Model).top().(quizScreen).next.due
+	if !strings.Contains(v, "Graded easy: next review in") || !easy.After(good) {
+		t.Errorf("4 does not grade easy, later than good (%v, %v):\n%s", easy, good, view(m))
+	}
+}

@@ -32,6 +32,8 @@ const (
 type quizKeys struct {
 	Up, Down, Toggle, Submit, Hint, MoveUp, MoveDown, True, False, Next, Retry, Lesson, Back, Help key.Binding
 	Easy, Flag, FlagTyping, NextQuestion                                                           key.Binding
+	// Grades are review's Again, Hard, Good and Easy, as in Anki.
+	Grades []key.Binding
 }
 
 func newQuizKeys() quizKeys {
@@ -53,7 +55,13 @@ func newQuizKeys() quizKeys {
 		Back:         backKey(),
 		Help:         helpKey(),
 		Easy:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "that was easy: see it later")),
-		Flag:         key.NewBinding(key.WithKeys("F", "ctrl+r"), key.WithHelp("F", "flag as wrong or confusing")),
+		Grades: []key.Binding{
+			key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "again")),
+			key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "hard")),
+			key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "good")),
+			key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "easy")),
+		},
+		Flag: key.NewBinding(key.WithKeys("F", "ctrl+r"), key.WithHelp("F", "flag as wrong or confusing")),
 		// While an answer is typed, F is a letter of it.
 		FlagTyping: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "flag as wrong or confusing")),
 	}
@@ -111,6 +119,62 @@ type quizScreen struct {
 	// sc scrolls the question, its feedback or the summary when they
 	// are taller than the screen.
 	sc scroller
+	// next is when the answered card comes back, in review.
+	next cardDueMsg
+}
+
+// cardDueMsg says when a card is next due and how it was graded.
+type cardDueMsg struct {
+	lessonID, questionID string
+	due                  time.Time
+	rating               fsrs.Rating
+	ok                   bool
+}
+
+// grading is true on review's feedback, where the learner may grade the
+// answer Again, Hard, Good or Easy (cram doesn't move the schedule).
+func (s quizScreen) grading() bool {
+	return s.review && s.cram == "" && s.phase == showing
+}
+
+// readDue reads when the current card is due now.
+func (s quizScreen) readDue() tea.Cmd {
+	it := s.item()
+	store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+	return func() tea.Msg {
+		due, rating, ok, err := store.CardDue(context.Background(), user, lid, qid)
+		if err != nil {
+			return errMsg{err}
+		}
+		return cardDueMsg{lessonID: lid, questionID: qid, due: due, rating: rating, ok: ok}
+	}
+}
+
+// rate grades the answer just given and reads the new due date.
+func (s quizScreen) rate(r fsrs.Rating) tea.Cmd {
+	it := s.item()
+	store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+	due := s.readDue()
+	return func() tea.Msg {
+		if err := store.Rate(context.Background(), user, lid, qid, r, time.Now()); err != nil {
+			return errMsg{fmt.Errorf("saving the grade: %w", err)}
+		}
+		return due()
+	}
+}
+
+// untilDue says when a card comes back, in words.
+func untilDue(due, now time.Time) string {
+	d := due.Sub(now)
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return "in " + count(int(d/time.Minute), "minute", "minutes")
+	case d < 24*time.Hour:
+		return "in " + count(int(d/time.Hour), "hour", "hours")
+	}
+	return "in " + count(int((d+12*time.Hour)/(24*time.Hour)), "day", "days")
 }
 
 // quizItem is one question to ask, with the lesson it belongs to.
@@ -281,7 +345,10 @@ func (s quizScreen) Keys() helpKeyMap {
 				keys = append(keys, k.NextQuestion)
 			}
 		}
-		if s.phase == showing && s.result.Correct && !s.rated {
+		switch {
+		case s.grading():
+			keys = append(keys, k.Grades...)
+		case s.phase == showing && s.result.Correct && !s.rated:
 			keys = append(keys, k.Easy)
 		}
 		keys = append(keys, k.Flag, k.Back)
@@ -337,7 +404,16 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.phase, s.result = showing, msg.result
 		s.outcomes[s.queue[s.pos]] = msg.result.Correct
+		s.next = cardDueMsg{}
+		if s.grading() {
+			return s.follow(), s.readDue()
+		}
 		return s.follow(), nil
+	case cardDueMsg:
+		if it := s.item(); s.phase == showing && msg.lessonID == it.lesson.ID && msg.questionID == it.question().ID {
+			s.next = msg
+		}
+		return s, nil
 	case flaggedMsg:
 		s.flagged[msg.item] = true
 		return s, func() tea.Msg { return statusMsg{"Flagged for the instructors. Thank you."} }
@@ -353,7 +429,14 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.comment.SetValue("")
 			return s, s.comment.Focus()
 		}
-		if s.phase == showing && key.Matches(msg, s.keys.Easy) && s.result.Correct && !s.rated {
+		if s.grading() {
+			for i, g := range s.keys.Grades {
+				if key.Matches(msg, g) {
+					return s, s.rate(fsrs.Rating(i + 1))
+				}
+			}
+		}
+		if s.phase == showing && !s.grading() && key.Matches(msg, s.keys.Easy) && s.result.Correct && !s.rated {
 			s.rated = true
 			it := s.item()
 			store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
@@ -799,6 +882,11 @@ func (s quizScreen) feedback(tw int) string {
 	b.WriteString("\n" + wrap.Render(q.Explain) + "\n")
 	if len(q.Refs) > 0 {
 		b.WriteString("\n" + st.Subtle.Render(wrap.Render("Source: "+strings.Join(q.Refs, " · "))) + "\n")
+	}
+	if s.grading() && s.next.ok {
+		grade := map[fsrs.Rating]string{fsrs.Again: "again", fsrs.Hard: "hard", fsrs.Good: "good", fsrs.Easy: "easy"}[s.next.rating]
+		b.WriteString("\n" + wrap.Render(st.Module.Render("Graded "+grade+": next review "+untilDue(s.next.due, time.Now())+".")+
+			st.Subtle.Render(" 1 again · 2 hard · 3 good · 4 easy")) + "\n")
 	}
 	return b.String()
 }
