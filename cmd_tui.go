@@ -75,7 +75,8 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
-		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates})
+		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
+		RememberProfile: func(name string) error { return rememberProfile(g.DBPath(), name) }})
 }
 
 func newReviewCmd(g *globals) *cobra.Command {

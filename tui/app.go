@@ -71,6 +71,9 @@ type Options struct {
 	Updates <-chan watch.Update
 	// StatusTTL is how long a status message stays; zero means 4s.
 	StatusTTL time.Duration
+	// RememberProfile, when set, records the profile the learner switched
+	// to, so the next launch starts with it.
+	RememberProfile func(name string) error
 }
 
 // screen is one full-screen view. Screens are values: Update returns the
@@ -101,6 +104,7 @@ type shared struct {
 	due       int
 	newPerDay int
 	statusTTL time.Duration
+	remember  func(name string) error
 	last      string
 	lastAt    int
 	// requests are screen switches asked during the current Update.
@@ -188,6 +192,7 @@ func New(o Options) Model {
 		states:    map[string]progress.LessonState{},
 		newPerDay: o.NewPerDay,
 		statusTTL: cmp.Or(o.StatusTTL, statusTTL),
+		remember:  o.RememberProfile,
 	}
 	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: o.Updates}
 	m.help.Styles = sh.styles.Help
@@ -531,7 +536,16 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.sh.states, m.sh.due, m.sh.last = map[string]progress.LessonState{}, 0, ""
 		m.stack = m.stack[:1]
 		m.status, m.statusErr = "Now studying as "+msg.name+".", false
-		return m, tea.Batch(loadStates(m.sh), m.clearStatusLater())
+		cmds := []tea.Cmd{loadStates(m.sh), m.clearStatusLater()}
+		if remember, name := m.sh.remember, msg.name; remember != nil {
+			cmds = append(cmds, func() tea.Msg {
+				if err := remember(name); err != nil {
+					return errMsg{fmt.Errorf("remembering the profile: %w", err)}
+				}
+				return nil
+			})
+		}
+		return m, tea.Batch(cmds...)
 	case openCramMsg:
 		mod := m.sh.course.Module(msg.module)
 		var items []quizItem

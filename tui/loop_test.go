@@ -765,3 +765,19 @@ func TestReviewGradesAndNextDue(t *testing.T) {
 		t.Errorf("4 does not grade easy, later than good (%v, %v):\n%s", easy, good, view(m))
 	}
 }
+
+// Beyond: switching profile is remembered for the next launch.
+func TestSwitchingProfileIsRemembered(t *testing.T) {
+	var remembered string
+	store := testStore(t)
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark,
+		RememberProfile: func(name string) error { remembered = name; return nil }})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = run(t, m, press("u"))
+	m = run(t, m, press("a"))
+	m = typeText(t, m, "bob")
+	m = run(t, m, press("enter"))
+	if m.(Model).sh.user != "bob" || remembered != "bob" {
+		t.Errorf("switched to %q, remembered %q; want bob and bob", m.(Model).sh.user, remembered)
+	}
+}
