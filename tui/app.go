@@ -102,6 +102,7 @@ type shared struct {
 	states map[string]progress.LessonState
 	// due is how many reviews are due now; last where the learner was.
 	due       int
+	dueBy     map[string]int // reviews due now, by lesson
 	newPerDay int
 	statusTTL time.Duration
 	remember  func(name string) error
@@ -155,6 +156,7 @@ type (
 	statesMsg struct {
 		states map[string]progress.LessonState
 		due    int
+		dueBy  map[string]int // reviews due by lesson ID
 		last   string
 		lastAt int
 	}
@@ -324,15 +326,19 @@ func loadStates(sh *shared) tea.Cmd {
 		if err != nil {
 			return errMsg{fmt.Errorf("reading progress: %w", err)}
 		}
-		due, err := store.DueCount(ctx, user, time.Now(), cap)
+		cards, err := store.Due(ctx, user, time.Now(), cap)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading reviews: %w", err)}
+		}
+		due, dueBy := len(cards), map[string]int{}
+		for _, c := range cards {
+			dueBy[c.LessonID]++
 		}
 		last, at, _, err := store.LastPosition(ctx, user)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading progress: %w", err)}
 		}
-		return statesMsg{states: st, due: due, last: last, lastAt: at}
+		return statesMsg{states: st, due: due, dueBy: dueBy, last: last, lastAt: at}
 	}
 }
 
@@ -471,7 +477,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.updateTop(msg)
 	case statesMsg:
 		first := m.sh.last == "" && msg.last != ""
-		m.sh.states, m.sh.due, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.last, msg.lastAt
+		m.sh.states, m.sh.due, m.sh.dueBy, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.dueBy, msg.last, msg.lastAt
 		if first && len(m.stack) == 1 {
 			return m, m.prefetch(msg.last)
 		}

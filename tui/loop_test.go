@@ -781,3 +781,24 @@ func TestSwitchingProfileIsRemembered(t *testing.T) {
 		t.Errorf("switched to %q, remembered %q; want bob and bob", m.(Model).sh.user, remembered)
 	}
 }
+
+// Beyond: the map shows the selected lesson's summary; at 160 columns
+// the metadata stands near the titles; at 40 it gives way to them.
+func TestMapTellsMore(t *testing.T) {
+	m := newTestModel(t, testStore(t), 160, 30)
+	v := view(m)
+	if !strings.Contains(v, "A fixture with one question of each type.") {
+		t.Errorf("the selected lesson's summary is not shown:\n%s", v)
+	}
+	for _, line := range strings.Split(v, "\n") {
+		if strings.Contains(line, "Every question type") && strings.Contains(line, "6 questions") {
+			if end := ansi.StringWidth(strings.TrimRight(line, " ")); end > mapRowWidth {
+				t.Errorf("at 160 columns the metadata ends at column %d, far from the title: %q", end, line)
+			}
+		}
+	}
+	m = newTestModel(t, testStore(t), 40, 12)
+	if v := view(m); !strings.Contains(v, "○ Every question type") || strings.Contains(v, "Every questi…") {
+		t.Errorf("at 40 columns the title does not come first:\n%s", v)
+	}
+}

@@ -118,7 +118,59 @@ func (m mapScreen) SetSize(w, h int) screen { m.width, m.height = w, h; m.clampO
 // headerLines is how many lines the title and overall progress take.
 const mapHeaderLines = 4
 
-func (m *mapScreen) listHeight() int { return max(1, m.height-mapHeaderLines) }
+func (m *mapScreen) listHeight() int { return max(1, m.height-mapHeaderLines-m.detailHeight()) }
+
+// mapRowWidth caps a row's width, so on a wide terminal the metadata
+// stands near the titles instead of across the screen.
+const mapRowWidth = 100
+
+// detailHeight is the lines under the list that describe the selected
+// lesson: its summary, on screens tall enough to spare them.
+func (m *mapScreen) detailHeight() int {
+	if m.height < 16 {
+		return 0
+	}
+	return 3
+}
+
+// detail describes the selected lesson: its summary, its lab, its
+// reviews due.
+func (m mapScreen) detail(w int) string {
+	st := m.sh.styles
+	var text string
+	switch r := m.rowAt(m.cursor); {
+	case r.lesson != nil:
+		text = r.lesson.Summary
+		if text == "" {
+			text = r.lesson.Title
+		}
+		if n := len(r.lesson.Labs); n > 0 {
+			text += " · " + count(n, "lab", "labs") + " to run"
+		}
+		if d := m.sh.dueBy[r.lesson.ID]; d > 0 {
+			text += " · " + count(d, "review", "reviews") + " due"
+		}
+	case r.broken != nil:
+		text = "This file has problems: press enter to see them."
+	}
+	lines := strings.Split(lipgloss.NewStyle().Width(max(10, w-2)).Render(text), "\n")
+	if len(lines) > 2 {
+		lines = lines[:2]
+		lines[1] = ansi.Truncate(lines[1], max(10, w-3), "") + "…"
+	}
+	out := []string{st.Subtle.Render(" " + strings.Repeat("─", max(1, w-2)))}
+	for _, l := range lines {
+		out = append(out, " "+st.Subtle.Render(l))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m mapScreen) rowAt(i int) mapRow {
+	if i < 0 || i >= len(m.rows) {
+		return mapRow{}
+	}
+	return m.rows[i]
+}
 
 func (m *mapScreen) clampOffset() {
 	h := m.listHeight()
@@ -308,9 +360,15 @@ func (m mapScreen) View() string {
 		b.WriteString(para(st.Bad.Render(m.confirm.question)) + para(m.confirm.detail) + para(st.Subtle.Render("y: yes, reset · n or esc: cancel")) + "\n")
 	}
 	h := m.listHeight()
+	rw := min(w, mapRowWidth)
+	shown := 0
 	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {
-		b.WriteString(m.row(i, w))
+		b.WriteString(m.row(i, rw))
 		b.WriteByte('\n')
+		shown++
+	}
+	if m.detailHeight() > 0 {
+		b.WriteString(strings.Repeat("\n", h-shown) + m.detail(rw))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -363,9 +421,17 @@ func (m mapScreen) row(i, w int) string {
 			}
 			meta += count(n, "question", "questions")
 		}
+		if len(l.Labs) > 0 {
+			meta += " · lab"
+		}
+		if d := m.sh.dueBy[l.ID]; d > 0 {
+			meta += fmt.Sprintf(" · %d due", d)
+		}
+		meta = strings.TrimPrefix(meta, " · ")
 		metaR := st.Subtle.Render(meta)
 		room := w - 6 - lipgloss.Width(metaR) - 2
-		if room < 12 {
+		if room < lipgloss.Width(title) {
+			// The title comes first: the metadata gives way.
 			metaR, room = "", w-6
 		}
 		t := ansi.Truncate(title, room, "…")
