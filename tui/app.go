@@ -103,6 +103,7 @@ type shared struct {
 	// due is how many reviews are due now; last where the learner was.
 	due       int
 	dueBy     map[string]int // reviews due now, by lesson
+	loaded    bool           // states have been read at least once
 	newPerDay int
 	statusTTL time.Duration
 	remember  func(name string) error
@@ -478,6 +479,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case statesMsg:
 		first := m.sh.last == "" && msg.last != ""
 		m.sh.states, m.sh.due, m.sh.dueBy, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.dueBy, msg.last, msg.lastAt
+		m.sh.loaded = true
 		if first && len(m.stack) == 1 {
 			return m, m.prefetch(msg.last)
 		}
@@ -539,7 +541,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, s.init()
 	case switchUserMsg:
 		m.sh.user = msg.name
-		m.sh.states, m.sh.due, m.sh.last = map[string]progress.LessonState{}, 0, ""
+		m.sh.states, m.sh.due, m.sh.last, m.sh.loaded = map[string]progress.LessonState{}, 0, "", false
 		m.stack = m.stack[:1]
 		m.status, m.statusErr = "Now studying as "+msg.name+".", false
 		cmds := []tea.Cmd{loadStates(m.sh), m.clearStatusLater()}

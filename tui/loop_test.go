@@ -802,3 +802,26 @@ func TestMapTellsMore(t *testing.T) {
 		t.Errorf("at 40 columns the title does not come first:\n%s", v)
 	}
 }
+
+// Beyond: a new profile is welcomed, and c starts the first lesson.
+func TestFirstRunWelcome(t *testing.T) {
+	m := start(t, newTestModel(t, testStore(t), 80, 24))
+	v := strings.Join(strings.Fields(view(m)), " ")
+	for _, want := range []string{"Welcome to serverside", "c starts the first lesson", "? shows every key"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the welcome lacks %q:\n%s", want, view(m))
+		}
+	}
+	m = run(t, m, press("c"))
+	if l, ok := m.(Model).top().(lessonScreen); !ok || l.lesson.ID != "every-type" {
+		t.Fatalf("c on a new profile: top %T, want the first lesson", m.(Model).top())
+	}
+	m = run(t, m, press("esc"))
+	if strings.Contains(view(m), "Welcome") {
+		t.Errorf("the welcome stays after a lesson was opened:\n%s", view(m))
+	}
+	m = start(t, newTestModel(t, testStore(t), 40, 12))
+	if v := strings.Join(strings.Fields(view(m)), " "); !strings.Contains(v, "c starts the first lesson") {
+		t.Errorf("at 40x12 the welcome does not give the keys:\n%s", view(m))
+	}
+}

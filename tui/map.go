@@ -118,7 +118,33 @@ func (m mapScreen) SetSize(w, h int) screen { m.width, m.height = w, h; m.clampO
 // headerLines is how many lines the title and overall progress take.
 const mapHeaderLines = 4
 
-func (m *mapScreen) listHeight() int { return max(1, m.height-mapHeaderLines-m.detailHeight()) }
+func (m *mapScreen) listHeight() int {
+	h := m.height - mapHeaderLines - m.detailHeight()
+	if m.firstRun() {
+		h -= lipgloss.Height(m.welcome(m.width))
+	}
+	return max(1, h)
+}
+
+// firstRun is true for a profile that has not opened a lesson yet.
+func (m mapScreen) firstRun() bool {
+	return m.sh.loaded && len(m.sh.states) == 0 && m.sh.last == ""
+}
+
+// welcome says, once, what the tutor is, how a lesson works and the keys
+// that matter; on a short screen, only the keys.
+func (m mapScreen) welcome(w int) string {
+	st := m.sh.styles
+	keys := st.Lesson.Render("c") + st.Subtle.Render(" starts the first lesson · ") + st.Lesson.Render("enter") +
+		st.Subtle.Render(" opens the selected one · ") + st.Lesson.Render("?") + st.Subtle.Render(" shows every key")
+	para := func(s string) string { return " " + wrapIndent(s, min(w, mapRowWidth)-2, " ") + "\n" }
+	if m.height < 20 {
+		return para(keys) + "\n"
+	}
+	return para(st.Module.Render("Welcome to serverside: backend development, learned in your terminal.")) +
+		para(st.Subtle.Render("Each lesson is text to read with questions on cards where they stand, and in some a lab that runs for real. Answer on the cards; what you answer comes back for review when it is due.")) +
+		para(keys) + "\n"
+}
 
 // mapRowWidth caps a row's width, so on a wide terminal the metadata
 // stands near the titles instead of across the screen.
@@ -260,6 +286,10 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				id, at := m.sh.last, m.sh.lastAt
 				return m, m.sh.ask(openLessonMsg{id: id, scroll: at})
 			}
+			// A new profile: c starts the first lesson.
+			if all := m.sh.course.Lessons(); len(all) > 0 {
+				return m, m.sh.ask(openLessonMsg{id: all[0].ID, scroll: -1})
+			}
 		case key.Matches(msg, m.keys.Review):
 			return m, m.sh.ask(openReviewMsg{})
 		}
@@ -354,6 +384,9 @@ func (m mapScreen) View() string {
 		b.WriteString(" " + st.Broken.Render(fmt.Sprintf("%d lesson file(s) could not be read: select them to see why", len(m.sh.course.Broken))) + "\n\n")
 	} else {
 		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
+	}
+	if m.firstRun() {
+		b.WriteString(m.welcome(w))
 	}
 	if m.confirm != nil {
 		para := func(s string) string { return " " + wrapIndent(s, w-2, " ") + "\n" }
