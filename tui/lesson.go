@@ -108,8 +108,10 @@ type lessonSearch struct {
 	current int
 }
 
-// match is one hit: a content line and the cell columns it spans.
-type match struct{ line, start, end int }
+// match is one hit: a content line and the cell columns it spans; a
+// phrase that wraps goes on at the start of the next line, over tail
+// columns of it.
+type match struct{ line, start, end, tail int }
 
 func markerFor(i int) string    { return fmt.Sprintf("srvsdq%dmark", i) }
 func labMarkerFor(i int) string { return fmt.Sprintf("srvsdl%dmark", i) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -823,5 +824,51 @@ func TestFirstRunWelcome(t *testing.T) {
 	m = start(t, newTestModel(t, testStore(t), 40, 12))
 	if v := strings.Join(strings.Fields(view(m)), " "); !strings.Contains(v, "c starts the first lesson") {
 		t.Errorf("at 40x12 the welcome does not give the keys:\n%s", view(m))
+	}
+}
+
+// Beyond: the course search forgives one typo per word.
+func TestCourseSearchForgivesATypo(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, press("/"))
+	m = typeText(t, m, "idmepotent")
+	s := m.(Model).top().(courseSearchScreen)
+	if len(s.results) == 0 || s.results[0].LessonID != "every-type" {
+		t.Fatalf("a typo found nothing:\n%s", view(m))
+	}
+	if v := view(m); !strings.Contains(v, `for "idempotent"`) {
+		t.Errorf("the search does not say what it searched for:\n%s", v)
+	}
+}
+
+// Beyond: in-lesson search finds a phrase that wraps across lines.
+func TestLessonSearchAcrossWrappedLines(t *testing.T) {
+	c := tinyCourse(t, map[string]string{"ports.md": longLesson()})
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 40, Height: 12})
+	m = run(t, m, press("enter"))
+	l := m.(Model).top().(lessonScreen)
+	query, at := "", -1
+	for i := 0; i+1 < len(l.lines) && query == ""; i++ {
+		a, b := strings.Fields(ansi.Strip(l.lines[i])), strings.Fields(ansi.Strip(l.lines[i+1]))
+		word := regexp.MustCompile(`^[a-z]{4,}$`)
+		if len(a) > 1 && len(b) > 1 && word.MatchString(a[len(a)-1]) && word.MatchString(b[0]) {
+			query, at = a[len(a)-1]+" "+b[0], i
+		}
+	}
+	if query == "" {
+		t.Fatal("no line of the fixture wraps between two words at 40 columns")
+	}
+	m = run(t, m, press("/"))
+	m = typeText(t, m, query)
+	l = m.(Model).top().(lessonScreen)
+	found := false
+	for _, mt := range l.search.matches {
+		if mt.line == at && mt.tail > 0 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("%q wraps from line %d but is not found there: %+v", query, at, l.search.matches)
 	}
 }
