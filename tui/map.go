@@ -111,8 +111,14 @@ func (m mapScreen) nextSelectable(from, dir int) int {
 	return -1
 }
 
-func (m mapScreen) Title() string           { return m.sh.course.Title }
-func (m mapScreen) Keys() helpKeyMap        { return m.keys }
+func (m mapScreen) Title() string { return m.sh.course.Title }
+func (m mapScreen) Keys() helpKeyMap {
+	if m.confirm != nil {
+		// A question waiting for its answer takes only its own keys.
+		return quizHelp{short: []key.Binding{m.keys.Yes, m.keys.No}, full: [][]key.Binding{{m.keys.Yes, m.keys.No, quitKey()}}}
+	}
+	return m.keys
+}
 func (m mapScreen) SetSize(w, h int) screen { m.width, m.height = w, h; m.clampOffset(); return m }
 
 // headerLines is how many lines the title and overall progress take.
@@ -123,7 +129,17 @@ func (m *mapScreen) listHeight() int {
 	if m.firstRun() {
 		h -= lipgloss.Height(m.welcome(m.width))
 	}
+	if m.confirm != nil {
+		h -= lipgloss.Height(m.confirmView(m.width))
+	}
 	return max(1, h)
+}
+
+// confirmView is the question waiting for y or n, indented alike.
+func (m mapScreen) confirmView(w int) string {
+	st := m.sh.styles
+	para := func(s string) string { return " " + wrapIndent(s, w-2, " ") + "\n" }
+	return para(st.Bad.Render(m.confirm.question)) + para(m.confirm.detail) + para(st.Subtle.Render("y: yes, reset · n or esc: cancel")) + "\n"
 }
 
 // firstRun is true for a profile that has not opened a lesson yet.
@@ -389,8 +405,7 @@ func (m mapScreen) View() string {
 		b.WriteString(m.welcome(w))
 	}
 	if m.confirm != nil {
-		para := func(s string) string { return " " + wrapIndent(s, w-2, " ") + "\n" }
-		b.WriteString(para(st.Bad.Render(m.confirm.question)) + para(m.confirm.detail) + para(st.Subtle.Render("y: yes, reset · n or esc: cancel")) + "\n")
+		b.WriteString(m.confirmView(w))
 	}
 	h := m.listHeight()
 	rw := min(w, mapRowWidth)
