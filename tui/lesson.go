@@ -308,8 +308,11 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, cmd
 		}
 	case tea.KeyPressMsg:
-		if s.peek && !s.engaged && !key.Matches(msg, s.keys.Back) && !key.Matches(msg, s.keys.Help) {
-			// Reading on in a linked lesson makes it the learner's.
+		if s.peek && !s.engaged && s.picker == nil && !s.search.typing &&
+			(key.Matches(msg, s.keys.Down, s.keys.Up, s.keys.PageDown, s.keys.PageUp, s.keys.Top, s.keys.Bottom,
+				s.keys.Answer, s.keys.AnswerAgain, s.keys.Lab, s.keys.NextMatch, s.keys.PrevMatch)) {
+			// Reading on in a linked lesson (or answering in it) makes it
+			// the learner's; looking at its contents or links does not.
 			s.engaged = true
 		}
 		if s.search.typing {
