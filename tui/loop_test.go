@@ -872,3 +872,27 @@ func TestLessonSearchAcrossWrappedLines(t *testing.T) {
 		t.Errorf("%q wraps from line %d but is not found there: %+v", query, at, l.search.matches)
 	}
 }
+
+// Defect 4: with many profiles the one selected, and the name being
+// typed, stay in view at 40x12.
+func TestProfilesScroll(t *testing.T) {
+	store := testStore(t)
+	for i := range 30 {
+		if _, err := store.EnsureUser(context.Background(), "learner"+itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := newTestModel(t, store, 40, 12)
+	m = run(t, m, press("u"))
+	m = run(t, m, tea.KeyPressMsg{Code: tea.KeyEnd})
+	for range 25 {
+		m = run(t, m, press("j"))
+	}
+	if v := view(m); !strings.Contains(v, "▸ ") {
+		t.Errorf("the selected profile is out of view:\n%s", v)
+	}
+	m = run(t, m, press("a"))
+	if v := view(m); !strings.Contains(v, "New profile: > name") {
+		t.Errorf("the new profile's field is out of view:\n%s", v)
+	}
+}

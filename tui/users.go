@@ -156,5 +156,13 @@ func (s usersScreen) View() string {
 			b.WriteString(st.Bad.Render(s.problem) + "\n")
 		}
 	}
-	return lipgloss.NewStyle().Padding(1, 2).Render(fitTop(b.String(), s.height-2))
+	// A long list scrolls to keep the cursor, or the new name typed, in
+	// view.
+	content, h := b.String(), max(1, s.height-2)
+	focus := 2 + s.cursor
+	if s.adding {
+		focus = lineCount(content) - 1
+	}
+	sc := scroller{}.show(focus, lineCount(content), h)
+	return lipgloss.NewStyle().Padding(1, 2).Render(sc.window(st, content, h))
 }
