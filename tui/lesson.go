@@ -226,7 +226,7 @@ func (s lessonScreen) SetSize(w, h int) screen {
 // init starts the work a freshly opened lesson needs: its render, its
 // attempts, and marking it started.
 func (s lessonScreen) init() tea.Cmd {
-	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	store, user, id, l := s.sh.store, s.sh.user, s.lesson.ID, s.lesson
 	if s.peek {
 		return tea.Batch(s.refresh(), loadAttempts(store, user, id))
 	}
@@ -236,6 +236,13 @@ func (s lessonScreen) init() tea.Cmd {
 		func() tea.Msg {
 			if err := store.StartLesson(context.Background(), user, id); err != nil {
 				return errMsg{fmt.Errorf("saving progress: %w", err)}
+			}
+			if len(l.Questions) > 0 {
+				// Answers given before done was one rule (in review, say)
+				// may have finished the lesson already.
+				if msg := completeIfDone(store, user, l, false)(); msg != nil {
+					return msg
+				}
 			}
 			return lessonDoneMsg{} // states changed: reload them
 		},

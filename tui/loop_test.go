@@ -896,3 +896,15 @@ func TestProfilesScroll(t *testing.T) {
 		t.Errorf("the new profile's field is out of view:\n%s", v)
 	}
 }
+
+// Defect 1: a lesson whose answers were all right before (recorded
+// elsewhere) is done once opened.
+func TestOpeningALessonAnsweredElsewhereFinishesIt(t *testing.T) {
+	store := testStore(t)
+	m := newTestModel(t, store, 80, 24)
+	answerRight(t, store, m.(Model).sh.course.Lesson("every-type"))
+	m = run(t, m, press("enter"))
+	if got := status(t, store, "every-type"); got != progress.Done {
+		t.Errorf("every latest answer right, lesson opened: status %v, want done", got)
+	}
+}
