@@ -83,6 +83,9 @@ func (s brokenScreen) content() string {
 		b.WriteString("  " + wrapIndent(safe(p.Message), w-2, "  ") + "\n\n")
 	}
 	fix := "Fix the file and start serverside again, or run it with --lessons DIR: the course reloads as you save. `serverside lint` prints these problems too."
+	if s.sh.course.Root != "" {
+		fix = "Fix the file and save it: with --lessons the course reloads as you save. `serverside lint` prints these problems too."
+	}
 	b.WriteString(wrapIndent(st.Subtle.Render(fix), w, ""))
 	return b.String()
 }

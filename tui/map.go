@@ -397,7 +397,7 @@ func (m mapScreen) View() string {
 		extra = append(extra, st.Partial.Render("r: "+count(m.sh.due, "review", "reviews")+" due"))
 	}
 	if len(m.sh.course.Broken) > 0 {
-		b.WriteString(" " + st.Broken.Render(fmt.Sprintf("%d lesson file(s) could not be read: select them to see why", len(m.sh.course.Broken))) + "\n\n")
+		b.WriteString(" " + st.Broken.Render(count(len(m.sh.course.Broken), "lesson file", "lesson files")+" could not be read: select to see why") + "\n\n")
 	} else {
 		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
 	}
