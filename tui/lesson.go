@@ -732,9 +732,20 @@ func (s lessonScreen) View() string {
 		body = strings.Join(win, "\n")
 	}
 	if s.lesson.Stale != nil {
-		banner := s.sh.styles.StatusErr.Width(s.width - s.panel).Render(ansi.Truncate(" ⚠ showing the last good version: "+s.lesson.Stale.Error(), s.width-s.panel-1, "…"))
+		// Wrapped, not cut: the reason is what the author needs to read.
+		w := s.width - s.panel
+		text := lipgloss.NewStyle().Width(max(10, w-2)).Render("⚠ showing the last good version: " + render.TerminalSafe(s.lesson.Stale.Error(), false))
+		banner := strings.Split(text, "\n")
+		if limit := max(1, s.height/3); len(banner) > limit {
+			banner = banner[:limit]
+			banner[limit-1] = ansi.Truncate(banner[limit-1], max(1, w-3), "") + "…"
+		}
 		lines := strings.Split(body, "\n")
-		lines[0] = banner
+		for i, b := range banner {
+			if i < len(lines) {
+				lines[i] = s.sh.styles.StatusErr.Width(w).Render(" " + b)
+			}
+		}
 		body = strings.Join(lines, "\n")
 	}
 	if s.picker != nil {

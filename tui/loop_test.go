@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -906,5 +907,19 @@ func TestOpeningALessonAnsweredElsewhereFinishesIt(t *testing.T) {
 	m = run(t, m, press("enter"))
 	if got := status(t, store, "every-type"); got != progress.Done {
 		t.Errorf("every latest answer right, lesson opened: status %v, want done", got)
+	}
+}
+
+// Defect 4: the reason a lesson shows its last good version is shown in
+// full, not cut.
+func TestStaleBannerInFull(t *testing.T) {
+	c := testCourse(t)
+	reason := "every-type.md:12:3: error: unknown question type \"bogus\": use one of single, multi, truefalse, short, numeric, order"
+	c.Lesson("every-type").Stale = errors.New(reason)
+	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = run(t, m, press("enter"))
+	if v := strings.Join(strings.Fields(view(m)), " "); !strings.Contains(v, reason) {
+		t.Errorf("the reason is cut:\n%s", view(m))
 	}
 }
