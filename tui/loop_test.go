@@ -823,8 +823,8 @@ func TestFirstRunWelcome(t *testing.T) {
 		t.Errorf("the welcome stays after a lesson was opened:\n%s", view(m))
 	}
 	m = start(t, newTestModel(t, testStore(t), 40, 12))
-	if v := strings.Join(strings.Fields(view(m)), " "); !strings.Contains(v, "c starts the first lesson") {
-		t.Errorf("at 40x12 the welcome does not give the keys:\n%s", view(m))
+	if v := strings.Join(strings.Fields(view(m)), " "); !strings.Contains(v, "c starts the first lesson") || !strings.Contains(v, "▸ ○ Clients") && !strings.Contains(v, "▸ ○ Every question type") {
+		t.Errorf("at 40x12 the welcome does not give the key, or hides the lessons:\n%s", view(m))
 	}
 }
 

@@ -126,8 +126,8 @@ const mapHeaderLines = 4
 
 func (m *mapScreen) listHeight() int {
 	h := m.height - mapHeaderLines - m.detailHeight()
-	if m.firstRun() {
-		h -= lipgloss.Height(m.welcome(m.width))
+	if w := m.welcome(m.width); m.firstRun() && w != "" {
+		h -= lipgloss.Height(w)
 	}
 	if m.confirm != nil {
 		h -= lipgloss.Height(m.confirmView(m.width))
@@ -155,7 +155,7 @@ func (m mapScreen) welcome(w int) string {
 		st.Subtle.Render(" opens the selected one · ") + st.Lesson.Render("?") + st.Subtle.Render(" shows every key")
 	para := func(s string) string { return " " + wrapIndent(s, min(w, mapRowWidth)-2, " ") + "\n" }
 	if m.height < 20 {
-		return para(keys) + "\n"
+		return "" // the line under the progress bar says it (see View)
 	}
 	return para(st.Module.Render("Welcome to serverside: backend development, learned in your terminal.")) +
 		para(st.Subtle.Render("Each lesson is text to read with questions on cards where they stand, and in some a lab that runs for real. Answer on the cards; what you answer comes back for review when it is due.")) +
@@ -390,6 +390,11 @@ func (m mapScreen) View() string {
 	var b strings.Builder
 	b.WriteString(" " + head + "\n " + progressLine + "\n")
 	var extra []string
+	if m.firstRun() && m.height < 20 {
+		// On a short screen the welcome is one line, so the lessons keep
+		// the room.
+		extra = append(extra, st.Subtle.Render("New here? ")+st.Lesson.Render("c")+st.Subtle.Render(" starts the first lesson."))
+	}
 	if l := m.sh.course.Lesson(m.sh.last); l != nil {
 		extra = append(extra, st.Subtle.Render("c: continue ")+st.Lesson.Render(l.Title))
 	}
