@@ -171,10 +171,10 @@ func writeListing(w io.Writer, cl courseListing, width int) error {
 			total++
 		}
 	}
-	b.WriteString("\n" + wrapLine(fmt.Sprintf("%d lessons: %d done, %d in progress, %d not started.", total,
+	b.WriteString("\n" + wrapLine(fmt.Sprintf("%s: %d done, %d in progress, %d not started.", countOf(total, "lesson"),
 		counts[progress.Done.String()], counts[progress.InProgress.String()], counts[progress.NotStarted.String()]), width) + "\n")
 	if len(cl.Broken) > 0 {
-		b.WriteString("\n" + wrapLine(fmt.Sprintf("%d lesson file(s) could not be loaded (run `serverside lint` for every problem):", len(cl.Broken)), width) + "\n")
+		b.WriteString("\n" + wrapLine(fmt.Sprintf("%s could not be loaded (run `serverside lint` for every problem):", countOf(len(cl.Broken), "lesson file")), width) + "\n")
 		for _, br := range cl.Broken {
 			fmt.Fprintf(&b, "  %s\n", br.Path)
 		}

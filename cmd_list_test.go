@@ -44,7 +44,7 @@ func TestListText(t *testing.T) {
 	}
 	assertNoControls(t, "list", out)
 	for _, want := range []string{"Test course: progress of ada\n", "\nBasics\n", "\nMore things\n",
-		"3 lessons: 1 done, 1 in progress, 1 not started.", "1 lesson file(s) could not be loaded", "02-more/02-broken.md"} {
+		"3 lessons: 1 done, 1 in progress, 1 not started.", "1 lesson file could not be loaded", "02-more/02-broken.md"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list lacks %q:\n%s", want, out)
 		}

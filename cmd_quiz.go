@@ -35,7 +35,8 @@ func newQuizCmd(g *globals) *cobra.Command {
 			"  skip the question          skip (nothing is recorded; it counts as not answered)\n\n" +
 			"An answer that can't be read is explained and asked again. Every answer is saved to\n" +
 			"your progress before its feedback is printed, exactly as in the app, and the lesson\n" +
-			"is marked done once every question's latest answer is right. End of input (Ctrl-D)\n" +
+			"is marked done as in the app: once the latest answer to each of its questions is\n" +
+			"right, however it was given (here, in the app, in review). End of input (Ctrl-D)\n" +
 			"stops the quiz cleanly with a summary; answers given so far are kept.\n\n" +
 			"Without --plain the quiz works the same way: this command is always the line-based\n" +
 			"quiz (the interactive quiz is in the app, `serverside`).",
@@ -195,7 +196,7 @@ func (z *lineQuiz) run(ctx context.Context) error {
 		return err
 	}
 	if done {
-		z.printf("Every question's latest answer is right: %s is done.\n", safeLine(l.Title))
+		z.printf("The latest answer to each question is right: %s is done.\n", safeLine(l.Title))
 	}
 	if errors.Is(stopErr, context.Canceled) {
 		return &exitCodeError{code: 130, err: stopErr, quiet: true}
@@ -301,10 +302,12 @@ func (z *lineQuiz) completeIfAllRight(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("reading your answers: %w", err)
 	}
-	for _, q := range z.lesson.Questions {
-		if a, ok := latest[q.ID]; !ok || !a.Correct {
-			return false, nil
-		}
+	right := map[string]bool{}
+	for id, a := range latest {
+		right[id] = a.Correct
+	}
+	if !lessons.Done(z.lesson, lessons.Standing{LatestRight: right}) {
+		return false, nil
 	}
 	if err := z.store.CompleteLesson(ctx, z.user, z.lesson.ID); err != nil {
 		return false, fmt.Errorf("saving progress: %w", err)

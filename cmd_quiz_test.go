@@ -87,7 +87,7 @@ func TestQuizPlainRecordsEveryAnswer(t *testing.T) {
 		"Type a number (in RTT).",
 		"Can't read that answer: item 1 appears twice",
 		"6 of 6 right.\n",
-		"Every question's latest answer is right: Every question type is done.\n",
+		"The latest answer to each question is right: Every question type is done.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -100,7 +100,7 @@ func findLesson(c *lessons.Course, arg string) (*lessons.Lesson, error) {
 		fmt.Fprintf(&b, "\n  similar ids: %s", strings.Join(like, ", "))
 	}
 	if n := len(c.Broken); n > 0 {
-		fmt.Fprintf(&b, "\n  %d lesson file(s) could not be loaded: run `serverside lint` to see why", n)
+		fmt.Fprintf(&b, "\n  %s could not be loaded: run `serverside lint` to see why", count(n, "lesson file", "lesson files"))
 	}
 	return nil, errors.New(b.String())
 }

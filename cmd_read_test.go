@@ -263,7 +263,7 @@ func TestReadNamesBrokenFiles(t *testing.T) {
 		"02-broken.md": "no front matter\n",
 	})
 	_, _, err := runRoot(t, "", "read", "broken", "--lessons", dir)
-	if err == nil || !strings.Contains(err.Error(), "1 lesson file(s) could not be loaded") || !strings.Contains(err.Error(), "serverside lint") {
+	if err == nil || !strings.Contains(err.Error(), "1 lesson file could not be loaded") || !strings.Contains(err.Error(), "serverside lint") {
 		t.Fatalf("err = %v", err)
 	}
 }

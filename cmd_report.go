@@ -142,7 +142,7 @@ func writeReportTable(w io.Writer, cr classReport) error {
 	for _, l := range cr.Lessons {
 		questions += l.Questions
 	}
-	fmt.Fprintf(&b, "%s: %d learners, %d lessons, %d questions\n\n", cr.Course, len(cr.Users), len(cr.Lessons), questions)
+	fmt.Fprintf(&b, "%s: %s, %s, %s\n\n", cr.Course, count(len(cr.Users), "learner", "learners"), count(len(cr.Lessons), "lesson", "lessons"), count(questions, "question", "questions"))
 	nameW := len("LEARNER")
 	for _, u := range cr.Users {
 		nameW = max(nameW, len(u.User))

@@ -82,7 +82,9 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	profile := <-profileCh
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
-		ColorProfile: &profile})
+		ColorProfile: &profile,
+
+		RememberProfile: func(name string) error { return rememberProfile(g.DBPath(), name) }})
 }
 
 func newReviewCmd(g *globals) *cobra.Command {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -150,6 +152,122 @@ func TestEndToEndInTmux(t *testing.T) {
 
 	tm.send("C-c")
 	tm.waitExit()
+}
+
+// The learner's loop: a lesson answered card by card in the text, each
+// card left with esc after its feedback, is done: ● on the map and "done"
+// in `list --json`.
+func TestEndToEndLessonDoneCardByCard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped with -short")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: the end-to-end test drives the real binary in tmux (apt-get install tmux, or brew install tmux)")
+	}
+	course, _ := lessons.Default()
+	l := course.Lesson("life-of-a-request")
+	if l == nil || len(l.Questions) == 0 {
+		t.Fatal("the built-in course has no lesson life-of-a-request with questions")
+	}
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	db := filepath.Join(dir, "progress.db")
+	args := []string{bin, "--db", db, "--user", "e2e", "--theme", "dark"}
+	tm := startTmux(t, dir, args)
+
+	tm.waitFor("the course map", func(s string) bool { return strings.Contains(mapRow(s, l.Title), "○") })
+	for i := 0; i < 20 && !strings.Contains(mapRow(tm.capture(), l.Title), "▸"); i++ {
+		tm.send("j")
+		time.Sleep(50 * time.Millisecond)
+	}
+	tm.send("Enter")
+	tm.waitFor("the lesson, rendered", func(s string) bool {
+		st := statusLine(s)
+		return strings.Contains(st, l.Title) && percentRe.MatchString(st)
+	})
+	n := len(l.Questions)
+	for i, q := range l.Questions {
+		tm.send("Enter") // the next question not yet answered right
+		tm.waitFor(fmt.Sprintf("question %d on its card", i+1), func(s string) bool {
+			return strings.Contains(s, fmt.Sprintf("Question %d of %d", i+1, n)) && strings.Contains(statusLine(s), "quiz")
+		})
+		if q.Type == lessons.Order {
+			for _, k := range orderKeys(q, l.ID) {
+				tm.send(k)
+			}
+		} else {
+			answerQuestion(t, tm, q)
+		}
+		tm.send("Enter")
+		tm.waitFor(fmt.Sprintf("the feedback on question %d", i+1), func(s string) bool {
+			return strings.Contains(s, "✓ Right.") || strings.Contains(s, "✗ Not quite.")
+		})
+		if s := tm.capture(); !strings.Contains(s, "✓ Right.") {
+			t.Fatalf("question %d (%s) was answered wrong:\n%s", i+1, q.ID, s)
+		}
+		tm.send("Escape") // back to the text, not enter
+		tm.waitFor("the text again", func(s string) bool {
+			st := statusLine(s)
+			return strings.Contains(st, l.Title) && !strings.Contains(st, "quiz")
+		})
+	}
+	tm.send("Escape")
+	screen := tm.waitFor("the map with the lesson done", func(s string) bool {
+		return strings.Contains(mapRow(s, l.Title), "●")
+	})
+	t.Logf("the map after the lesson:\n%s", screen)
+	tm.send("q")
+	tm.waitExit()
+
+	out, err := exec.Command(bin, "--db", db, "--user", "e2e", "list", "--json").Output()
+	if err != nil {
+		t.Fatalf("list --json: %v", err)
+	}
+	var listing struct {
+		Modules []struct {
+			Lessons []struct{ ID, Status string }
+		}
+	}
+	if err := json.Unmarshal(out, &listing); err != nil {
+		t.Fatalf("list --json: %v\n%s", err, out)
+	}
+	found := false
+	for _, m := range listing.Modules {
+		for _, ls := range m.Lessons {
+			if ls.ID == l.ID {
+				found = true
+				if ls.Status != "done" {
+					t.Errorf("list --json says %s is %q, want done", l.ID, ls.Status)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("list --json does not list %s:\n%s", l.ID, out)
+	}
+}
+
+// orderKeys are the keys that put an order question's items, shown in
+// the app's shuffle, in the right order: the cursor walks with j and k and
+// K moves the item under it up.
+func orderKeys(q *lessons.Question, lessonID string) []string {
+	order := shuffledOrder(len(q.Items), q.ID+lessonID)
+	var keys []string
+	cur := 0
+	for target := range order {
+		i := slices.Index(order, target)
+		for ; cur < i; cur++ {
+			keys = append(keys, "j")
+		}
+		for ; cur > i; cur-- {
+			keys = append(keys, "k")
+		}
+		for ; cur > target; cur-- {
+			order[cur], order[cur-1] = order[cur-1], order[cur]
+			keys = append(keys, "K")
+		}
+	}
+	return keys
 }
 
 var (

@@ -40,7 +40,7 @@ func (g *globals) bind(root *cobra.Command) {
 	f := root.PersistentFlags()
 	f.StringVar(&g.lessonsDir, "lessons", "", "use the course in this `DIR` instead of the built-in one (watched for changes)")
 	f.StringVar(&g.dbPath, "db", "", "progress database: a `FILE` (default $XDG_DATA_HOME/serverside/progress.db), or a postgres:// URL for a class's server")
-	f.StringVar(&g.user, "user", "", "whose progress to use (default: your login name)")
+	f.StringVar(&g.user, "user", "", "whose progress to use (default: the profile last chosen in the tutor, else your login name)")
 	f.IntVar(&g.newPerDay, "new-per-day", 20, "how many questions enter review for the first time each day (-1: no cap)")
 	f.StringVar(&g.theme, "theme", "auto", "colours: auto, dark, light, contrast or plain (NO_COLOR and TERM=dumb mean plain)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -194,10 +194,14 @@ func readConfig(path string) (map[string]configEntry, error) {
 
 var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
 
-// UserName is --user, or the login name, or "learner".
+// UserName is --user, or the profile last chosen in the tutor, or the
+// login name, or "learner".
 func (g *globals) UserName() string {
 	if g.user != "" {
 		return g.user
+	}
+	if name := readLastProfile(g.DBPath()); name != "" {
+		return name
 	}
 	if u, err := user.Current(); err == nil && u.Username != "" {
 		return u.Username

@@ -152,6 +152,14 @@ func (n *namedStore) Rate(ctx context.Context, user, lessonID, questionID string
 	return l.Rate(ctx, lessonID, questionID, rating, now)
 }
 
+func (n *namedStore) CardDue(ctx context.Context, user, lessonID, questionID string) (time.Time, fsrs.Rating, bool, error) {
+	l, err := n.learner(user)
+	if err != nil {
+		return time.Time{}, 0, false, err
+	}
+	return l.CardDue(ctx, lessonID, questionID)
+}
+
 func (n *namedStore) Flag(ctx context.Context, user, lessonID, questionID, comment string) error {
 	l, err := n.learner(user)
 	if err != nil {

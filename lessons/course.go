@@ -211,7 +211,14 @@ func (ld *loader) load() (*Course, []Problem) {
 			r := parsed[next]
 			next++
 			broken := func(err error) {
-				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: err, at: len(m.Lessons)})
+				var ps []Problem
+				for _, p := range ld.probs {
+					if p.Path == ld.display(f) {
+						ps = append(ps, p)
+					}
+				}
+				SortProblems(ps)
+				c.Broken = append(c.Broken, BrokenLesson{Path: f, Module: m.ID, Err: err, Problems: ps, at: len(m.Lessons)})
 			}
 			if r.err != nil {
 				ld.problem(f, 1, 1, Error, "cannot read lesson: %v", r.err)

@@ -24,11 +24,13 @@ type Module struct {
 	Lessons []*Lesson
 }
 
-// BrokenLesson is a lesson file that did not parse; Err says why.
+// BrokenLesson is a lesson file that did not parse; Err says why, and
+// Problems are all of its problems as lint reports them.
 type BrokenLesson struct {
-	Path   string
-	Module string
-	Err    error
+	Path     string
+	Module   string
+	Err      error
+	Problems []Problem
 
 	at int // index in its module's Lessons where it would stand
 }

@@ -59,6 +59,9 @@ type Learner interface {
 	Due(ctx context.Context, now time.Time, newCap int) ([]Card, error)
 	DueCount(ctx context.Context, now time.Time, newCap int) (int, error)
 	Rate(ctx context.Context, lessonID, questionID string, rating fsrs.Rating, now time.Time) error
+	// CardDue is when a question's card is next due and how it was last
+	// rated; ok is false when the question has no card yet.
+	CardDue(ctx context.Context, lessonID, questionID string) (due time.Time, rating fsrs.Rating, ok bool, err error)
 	Forecast(ctx context.Context, now time.Time, days int) ([]int, error)
 	Stats(ctx context.Context, now time.Time) (Stats, error)
 

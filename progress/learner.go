@@ -71,6 +71,10 @@ func (l storeLearner) Rate(ctx context.Context, lessonID, questionID string, rat
 	return l.s.Rate(ctx, l.name, lessonID, questionID, rating, now)
 }
 
+func (l storeLearner) CardDue(ctx context.Context, lessonID, questionID string) (time.Time, fsrs.Rating, bool, error) {
+	return l.s.CardDue(ctx, l.name, lessonID, questionID)
+}
+
 func (l storeLearner) Forecast(ctx context.Context, now time.Time, days int) ([]int, error) {
 	return l.s.Forecast(ctx, l.name, now, days)
 }

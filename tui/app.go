@@ -41,6 +41,7 @@ type Store interface {
 	DueCount(ctx context.Context, user string, now time.Time, newCap int) (int, error)
 	LastPosition(ctx context.Context, user string) (lessonID string, scroll int, ok bool, err error)
 	Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error
+	CardDue(ctx context.Context, user, lessonID, questionID string) (due time.Time, rating fsrs.Rating, ok bool, err error)
 	Flag(ctx context.Context, user, lessonID, questionID, comment string) error
 	Stats(ctx context.Context, user string, now time.Time) (progress.Stats, error)
 	Forecast(ctx context.Context, user string, now time.Time, days int) ([]int, error)
@@ -76,6 +77,9 @@ type Options struct {
 	// while the course loaded; nil lets Bubble Tea ask when it starts
 	// (under tmux that runs `tmux info`, on the path to the first frame).
 	ColorProfile *colorprofile.Profile
+	// RememberProfile, when set, records the profile the learner switched
+	// to, so the next launch starts with it.
+	RememberProfile func(name string) error
 }
 
 // screen is one full-screen view. Screens are values: Update returns the
@@ -104,12 +108,17 @@ type shared struct {
 	states map[string]progress.LessonState
 	// due is how many reviews are due now; last where the learner was.
 	due       int
+	dueBy     map[string]int // reviews due now, by lesson
+	loaded    bool           // states have been read at least once
 	newPerDay int
 	statusTTL time.Duration
+	remember  func(name string) error
 	last      string
 	lastAt    int
 	// labs is what the labs remember this run (lab_progress.go).
 	labs labMemory
+	// requests are screen switches asked during the current Update.
+	requests []tea.Msg
 }
 
 // Model is the root model.
@@ -126,7 +135,11 @@ type Model struct {
 	quitting  bool
 	// startReview opens the review screen once the program starts.
 	startReview bool
-	updates     <-chan watch.Update
+	// loading is true while a screen's data is on its way (review); input
+	// typed meanwhile waits in queued for it.
+	loading bool
+	queued  []tea.Msg
+	updates <-chan watch.Update
 }
 
 // Messages between screens and the root.
@@ -137,15 +150,22 @@ type (
 		// query, when set, starts a search in the lesson and shows its
 		// first match.
 		query string
+		// peek is a look at a linked lesson: it does not start the lesson
+		// nor make it the one to continue unless the learner reads on.
+		peek bool
 	}
 	openQuizMsg struct {
 		lessonID string
 		from     int // index of the first question to ask
+		// card: asked from its card in the text, the quiz asks that one
+		// question and then goes back to the text (n asks the next).
+		card bool
 	}
 	backMsg   struct{}
 	statesMsg struct {
 		states map[string]progress.LessonState
 		due    int
+		dueBy  map[string]int // reviews due by lesson ID
 		last   string
 		lastAt int
 	}
@@ -154,9 +174,13 @@ type (
 	openUsersMsg  struct{}
 	openCramMsg   struct{ module string }
 	// openLabMsg opens a lab block of a lesson (see newLabScreen).
-	openLabMsg    struct{ lessonID, labID string }
-	resetDoneMsg  struct{ text string }
-	reviewMsg     struct{ cards []progress.Card }
+	openLabMsg   struct{ lessonID, labID string }
+	resetDoneMsg struct{ text string }
+	reviewMsg    struct {
+		cards []progress.Card
+		next  int // days until the next review falls due (0 today), -1 none within a year
+		err   error
+	}
 	statusMsg     struct{ text string }
 	errMsg        struct{ err error }
 	clearStatMsg  struct{ at time.Time }
@@ -179,6 +203,7 @@ func New(o Options) Model {
 		states:    map[string]progress.LessonState{},
 		newPerDay: o.NewPerDay,
 		statusTTL: cmp.Or(o.StatusTTL, statusTTL),
+		remember:  o.RememberProfile,
 	}
 	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: o.Updates}
 	m.help.Styles = sh.styles.Help
@@ -313,22 +338,113 @@ func loadStates(sh *shared) tea.Cmd {
 		if err != nil {
 			return errMsg{fmt.Errorf("reading progress: %w", err)}
 		}
-		due, err := store.DueCount(ctx, user, time.Now(), cap)
+		cards, err := store.Due(ctx, user, time.Now(), cap)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading reviews: %w", err)}
+		}
+		due, dueBy := len(cards), map[string]int{}
+		for _, c := range cards {
+			dueBy[c.LessonID]++
 		}
 		last, at, _, err := store.LastPosition(ctx, user)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading progress: %w", err)}
 		}
-		return statesMsg{states: st, due: due, last: last, lastAt: at}
+		return statesMsg{states: st, due: due, dueBy: dueBy, last: last, lastAt: at}
 	}
 }
 
 // Update routes messages: window size to every screen, keys and mouse to
 // the active one, results to whichever screen they name.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.loading && isInput(msg) {
+		// A screen is on its way (its data is loading): keys and paste
+		// wait for it instead of reaching the screen below.
+		m.queued = append(m.queued, msg)
+		return m, nil
+	}
+	m, cmd := m.update(msg)
+	// Screens ask for switches synchronously (see shared.ask), so a key
+	// typed right after the one that opened a screen reaches that screen.
+	var switched []tea.Cmd
+	for len(m.sh.requests) > 0 {
+		req := m.sh.requests[0]
+		m.sh.requests = m.sh.requests[1:]
+		var c tea.Cmd
+		m, c = m.update(req)
+		switched = append(switched, c)
+	}
+	if len(switched) > 0 {
+		// What the old screen asked (saving its place) is done before what
+		// the new one starts (marking a lesson seen).
+		cmd = tea.Sequence(cmd, tea.Batch(switched...))
+	}
+	if !m.loading && len(m.queued) > 0 {
+		queued := m.queued
+		m.queued = nil
+		for _, q := range queued {
+			next, c := m.Update(q)
+			m = next.(Model)
+			cmd = tea.Batch(cmd, c)
+		}
+	}
+	return m, cmd
+}
+
+// isInput reports whether msg is the learner typing, pasting or clicking.
+func isInput(msg tea.Msg) bool {
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg, tea.MouseMsg:
+		return true
+	}
+	return false
+}
+
+// nextDue is how many days until the learner's next review falls due: 0
+// later today, -1 when none within a year.
+func nextDue(store Store, user string) (int, error) {
+	fc, err := store.Forecast(context.Background(), user, time.Now(), 366)
+	if err != nil {
+		return -1, fmt.Errorf("reading the review forecast: %w", err)
+	}
+	for d, n := range fc {
+		if n > 0 {
+			return d, nil
+		}
+	}
+	return -1, nil
+}
+
+// nothingToReview says there is nothing to review now, and when there
+// will be.
+func nothingToReview(days int) string {
+	switch {
+	case days < 0:
+		return "Nothing to review: answer questions in lessons and they come back here when due."
+	case days == 0:
+		return "Nothing to review right now: the next review is due later today."
+	case days == 1:
+		return "Nothing to review right now: the next review is due tomorrow."
+	}
+	return fmt.Sprintf("Nothing to review right now: the next review is due in %d days.", days)
+}
+
+// quitMsg asks the root to end the program (the map's q).
+type quitMsg struct{}
+
+// ask records a screen switch for the root to make as soon as the
+// screen's Update returns, before any other message: keys typed meanwhile
+// go to the new screen. It returns nil, so it can stand where a command
+// would.
+func (sh *shared) ask(msg tea.Msg) tea.Cmd {
+	sh.requests = append(sh.requests, msg)
+	return nil
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case quitMsg:
+		return m.quit()
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.SetWidth(msg.Width)
@@ -352,30 +468,42 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Styles = m.sh.styles.Help
 		return m, m.refreshTop()
 	case tea.KeyPressMsg:
+		if m.statusErr {
+			// An error stays until the learner does something.
+			m.status, m.statusErr = "", false
+		}
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
 		case key.Matches(msg, m.keys.Help) && !m.typing(), key.Matches(msg, m.keys.HelpTyping):
 			m.help.ShowAll = !m.help.ShowAll
 			return m, nil
+		case m.help.ShowAll && msg.String() == "esc":
+			m.help.ShowAll = false
+			return m, nil
 		}
 		return m.updateTop(msg)
-	case tea.MouseMsg:
+	case tea.MouseMsg, tea.PasteMsg:
+		// Only the active screen takes input; paste goes to its focused
+		// field, never to a screen underneath.
 		return m.updateTop(msg)
 	case statesMsg:
 		first := m.sh.last == "" && msg.last != ""
-		m.sh.states, m.sh.due, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.last, msg.lastAt
+		m.sh.states, m.sh.due, m.sh.dueBy, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.dueBy, msg.last, msg.lastAt
+		m.sh.loaded = true
 		if first && len(m.stack) == 1 {
 			return m, m.prefetch(msg.last)
 		}
 	case openReviewMsg:
 		store, user, cap := m.sh.store, m.sh.user, m.sh.newPerDay
+		m.loading = true
 		return m, func() tea.Msg {
 			cards, err := store.Due(context.Background(), user, time.Now(), cap)
 			if err != nil {
-				return errMsg{fmt.Errorf("reading reviews: %w", err)}
+				return reviewMsg{err: fmt.Errorf("reading reviews: %w", err)}
 			}
-			return reviewMsg{cards}
+			next, err := nextDue(store, user)
+			return reviewMsg{cards: cards, next: next, err: err}
 		}
 	case openLabMsg:
 		l := m.sh.course.Lesson(msg.lessonID)
@@ -410,6 +538,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(loadStates(m.sh), m.clearStatusLater())
 	case openSearchMsg:
 		return m.openSearch()
+	case openBrokenMsg:
+		m.stack = append(m.stack, newBrokenScreen(m.sh, msg.broken).SetSize(m.bodySize()))
+		m.help.ShowAll = false
+		return m, nil
 	case openStatsMsg:
 		s := newStatsScreen(m.sh).SetSize(m.bodySize()).(statsScreen)
 		m.stack = append(m.stack, s)
@@ -420,10 +552,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, s.init()
 	case switchUserMsg:
 		m.sh.user = msg.name
-		m.sh.states, m.sh.due, m.sh.last = map[string]progress.LessonState{}, 0, ""
+		m.sh.states, m.sh.due, m.sh.last, m.sh.loaded = map[string]progress.LessonState{}, 0, "", false
 		m.stack = m.stack[:1]
 		m.status, m.statusErr = "Now studying as "+msg.name+".", false
-		return m, tea.Batch(loadStates(m.sh), m.clearStatusLater())
+		cmds := []tea.Cmd{loadStates(m.sh), m.clearStatusLater()}
+		if remember, name := m.sh.remember, msg.name; remember != nil {
+			cmds = append(cmds, func() tea.Msg {
+				if err := remember(name); err != nil {
+					return errMsg{fmt.Errorf("remembering the profile: %w", err)}
+				}
+				return nil
+			})
+		}
+		return m, tea.Batch(cmds...)
 	case openCramMsg:
 		mod := m.sh.course.Module(msg.module)
 		var items []quizItem
@@ -442,6 +583,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.stack = append(m.stack, s.SetSize(m.bodySize()))
 		return m, nil
 	case reviewMsg:
+		m.loading = false
+		if msg.err != nil {
+			m.status, m.statusErr = msg.err.Error(), true
+			return m, nil
+		}
 		var items []quizItem
 		for _, c := range msg.cards {
 			// Questions removed from the course since are skipped.
@@ -454,7 +600,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		if len(items) == 0 {
-			m.status, m.statusErr = "Nothing to review right now: answer questions in lessons and they come back here when due.", false
+			m.status, m.statusErr = nothingToReview(msg.next), false
 			return m, m.clearStatusLater()
 		}
 		s := newReviewScreen(m.sh, items).SetSize(m.bodySize()).(quizScreen)
@@ -479,6 +625,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		s := newLessonScreen(m.sh, l, msg.scroll)
 		s.search.query = msg.query
+		s.peek = msg.peek
 		s = s.SetSize(m.bodySize()).(lessonScreen)
 		m.stack = append(m.stack, s)
 		var next tea.Cmd
@@ -491,7 +638,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if l == nil || len(l.Questions) == 0 {
 			return m, nil
 		}
-		s := newQuizScreen(m.sh, l, msg.from).SetSize(m.bodySize()).(quizScreen)
+		s := newQuizScreen(m.sh, l, msg.from)
+		s.card = msg.card
+		s = s.SetSize(m.bodySize()).(quizScreen)
 		m.stack = append(m.stack, s)
 		return m, s.init()
 	case backMsg:
@@ -503,16 +652,56 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case lessonDoneMsg:
 		return m, loadStates(m.sh)
+	case attemptSavedMsg:
+		// Whichever screen recorded the answer (a card, the quiz, review,
+		// cram), the lesson may now be done.
+		cmd := m.broadcast(msg)
+		if msg.err == nil {
+			if l := m.sh.course.Lesson(msg.attempt.LessonID); l != nil {
+				cmd = tea.Batch(cmd, completeIfDone(m.sh.store, m.sh.user, l, false))
+			}
+		}
+		return m, cmd
 	}
-	// Everything else (render results, saved attempts, …) goes to every
-	// screen; each takes only the messages that name it.
+	return m, m.broadcast(msg)
+}
+
+// broadcast gives msg to every screen; each takes only the messages that
+// name it (render results, saved attempts, …).
+func (m Model) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	for i := range m.stack {
 		var cmd tea.Cmd
 		m.stack[i], cmd = m.stack[i].Update(msg)
 		cmds = append(cmds, cmd)
 	}
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
+}
+
+// completeIfDone marks the lesson done when lessons.Done says it is, from
+// the answers on record (and readToEnd, for a lesson without questions).
+func completeIfDone(store Store, user string, l *lessons.Lesson, readToEnd bool) tea.Cmd {
+	id := l.ID
+	return func() tea.Msg {
+		st := lessons.Standing{ReadToEnd: readToEnd}
+		if len(l.Questions) > 0 {
+			latest, err := store.LatestAttempts(context.Background(), user, id)
+			if err != nil {
+				return errMsg{fmt.Errorf("reading answers: %w", err)}
+			}
+			st.LatestRight = map[string]bool{}
+			for qid, a := range latest {
+				st.LatestRight[qid] = a.Correct
+			}
+		}
+		if !lessons.Done(l, st) {
+			return nil
+		}
+		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
+			return errMsg{fmt.Errorf("saving progress: %w", err)}
+		}
+		return lessonDoneMsg{id: id}
+	}
 }
 
 // typing reports whether the active screen has a text field focused, so
@@ -524,7 +713,7 @@ func (m Model) typing() bool {
 	return false
 }
 
-func (m Model) quit() (tea.Model, tea.Cmd) {
+func (m Model) quit() (Model, tea.Cmd) {
 	m.quitting = true
 	var cmd tea.Cmd
 	if s, ok := m.top().(interface{ onQuit() tea.Cmd }); ok {
@@ -542,10 +731,7 @@ func (m Model) refreshTop() tea.Cmd {
 	return nil
 }
 
-func (m Model) updateTop(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if key, ok := msg.(tea.KeyPressMsg); ok && len(m.stack) == 1 && !m.typing() && key.String() == "q" {
-		return m.quit()
-	}
+func (m Model) updateTop(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.stack[len(m.stack)-1], cmd = m.top().Update(msg)
 	return m, cmd
@@ -588,6 +774,9 @@ func (m Model) View() tea.View {
 	top := m.top()
 	body := top.View()
 	var footer string
+	// A status message too long for the status line stands in full,
+	// wrapped, above it.
+	note := m.statusNote(top)
 	if m.help.ShowAll {
 		footer = m.help.View(top.Keys())
 		// The full help replaces the bottom of the body.
@@ -600,10 +789,27 @@ func (m Model) View() tea.View {
 	} else {
 		footer = m.help.View(top.Keys())
 	}
+	// help.Model adds an item that doesn't fit when no "…" fits either.
+	footer = cutWidth(footer, m.width)
+	parts := []string{fitHeight(body, m.height-1-lipgloss.Height(footer)-noteHeight(note))}
+	if note != "" {
+		parts = append(parts, note)
+	}
 	// Every screen sanitises the outside text it shows; this is the net
 	// under them: only SGR and OSC 8 reach the terminal.
-	v.SetContent(termsafe.Styled(lipgloss.JoinVertical(lipgloss.Left, fitHeight(body, m.height-1-lipgloss.Height(footer)), m.statusLine(top), footer)))
+	v.SetContent(termsafe.Styled(lipgloss.JoinVertical(lipgloss.Left, append(parts, m.statusLine(top), footer)...)))
 	return v
+}
+
+// cutWidth keeps every line of s within width columns.
+func cutWidth(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = ansi.Truncate(l, width-1, "") + "…"
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // fitHeight pads or cuts s to exactly h lines.
@@ -621,6 +827,55 @@ func fitHeight(s string, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// statusRoom is the room the status line leaves for a message.
+func (m Model) statusRoom(top screen) int {
+	left := lipgloss.Width(" serverside ") + lipgloss.Width(" "+m.sh.user+" ")
+	if t := top.Title(); t != "" {
+		left += lipgloss.Width("· " + t + " ")
+	}
+	right := 0
+	if m.sh.due > 0 {
+		right = lipgloss.Width(fmt.Sprintf("%d due ", m.sh.due))
+	}
+	if p, ok := top.(interface{ Position() string }); ok {
+		right += lipgloss.Width(p.Position())
+	}
+	return m.width - left - right - 3
+}
+
+func (m Model) statusFits(top screen) bool {
+	return lipgloss.Width(m.status) <= m.statusRoom(top)
+}
+
+// statusNote is a status message too long for the status line, wrapped
+// to the width, at most a third of the screen tall.
+func (m Model) statusNote(top screen) string {
+	if m.status == "" || m.statusFits(top) || m.help.ShowAll {
+		return ""
+	}
+	s := m.sh.styles.Status
+	if m.statusErr {
+		s = m.sh.styles.StatusErr
+	}
+	text := lipgloss.NewStyle().Width(m.width - 2).Render(m.status)
+	lines := strings.Split(text, "\n")
+	if limit := max(1, m.height/3); len(lines) > limit {
+		lines = lines[:limit]
+		lines[limit-1] = ansi.Truncate(lines[limit-1], m.width-3, "") + "…"
+	}
+	for i, l := range lines {
+		lines[i] = s.Width(m.width).Render(" " + l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func noteHeight(note string) int {
+	if note == "" {
+		return 0
+	}
+	return lipgloss.Height(note)
+}
+
 func (m Model) statusLine(top screen) string {
 	st := m.sh.styles
 	left := st.StatusKey.Render(" serverside ") + st.Status.Render(" "+m.sh.user+" ")
@@ -634,13 +889,12 @@ func (m Model) statusLine(top screen) string {
 	if p, ok := top.(interface{ Position() string }); ok {
 		right += st.Status.Render(p.Position())
 	}
-	if m.status != "" {
+	if m.status != "" && m.statusFits(top) {
 		s := st.Status
 		if m.statusErr {
 			s = st.StatusErr
 		}
-		avail := m.width - lipgloss.Width(left) - lipgloss.Width(right) - 2
-		right = s.Render(ansi.Truncate(m.status, max(0, avail), "…")) + "  " + right
+		right = s.Render(m.status) + "  " + right
 	}
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {

@@ -30,6 +30,9 @@ type (
 		query   string
 		index   *search.Index
 		results []search.Result
+		// corrected is the query the results answer when the one typed
+		// had a typo and found nothing ("" otherwise).
+		corrected string
 	}
 )
 
@@ -80,6 +83,23 @@ type courseSearchScreen struct {
 	height  int
 	// building is true while this screen waits for an index.
 	building bool
+	// corrected is the query with a typo fixed that the results answer.
+	corrected string
+}
+
+// findForgiving finds q, or when nothing has it, q with one typo per word
+// corrected; fixed is the corrected query then.
+func findForgiving(ix *search.Index, q string) (res []search.Result, fixed string) {
+	res = ix.Find(q, maxSearchResults)
+	if len(res) > 0 {
+		return res, ""
+	}
+	if f, ok := ix.Suggest(q); ok {
+		if res = ix.Find(f, maxSearchResults); len(res) > 0 {
+			return res, f
+		}
+	}
+	return nil, ""
 }
 
 func newCourseSearchScreen(sh *shared) courseSearchScreen {
@@ -140,7 +160,8 @@ func (s *courseSearchScreen) find() tea.Cmd {
 	}
 	q, ix := s.input.Value(), s.sh.index
 	return func() tea.Msg {
-		return searchResultsMsg{query: q, index: ix, results: ix.Find(q, maxSearchResults)}
+		res, fixed := findForgiving(ix, q)
+		return searchResultsMsg{query: q, index: ix, results: res, corrected: fixed}
 	}
 }
 
@@ -215,13 +236,13 @@ func (s courseSearchScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if msg.query != s.input.Value() || msg.index != s.sh.index {
 			return s, nil // stale: the learner typed on
 		}
-		s.query, s.results = msg.query, msg.results
+		s.query, s.results, s.corrected = msg.query, msg.results, msg.corrected
 		s.cursor, s.offset = 0, 0
 		return s, nil
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, s.keys.Back):
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		case key.Matches(msg, s.keys.Open):
 			return s, s.open()
 		case key.Matches(msg, s.keys.Up):
@@ -292,13 +313,14 @@ func (s courseSearchScreen) open() tea.Cmd {
 		// Enter came before the results for the last keys: what is on
 		// screen answers an older query. Finding takes microseconds, so
 		// answer the query as typed now rather than open a stale match.
-		results, cursor = s.sh.index.Find(q, maxSearchResults), 0
+		results, _ = findForgiving(s.sh.index, q)
+		cursor = 0
 	}
 	if cursor >= len(results) {
 		return nil
 	}
 	r := results[cursor]
-	return func() tea.Msg { return openLessonMsg{id: r.LessonID, scroll: -1, query: r.Phrase} }
+	return s.sh.ask(openLessonMsg{id: r.LessonID, scroll: -1, query: r.Phrase})
 }
 
 func (s courseSearchScreen) View() string {
@@ -327,6 +349,8 @@ func (s courseSearchScreen) summary() string {
 		return st.Subtle.Render("Indexing the course…")
 	case q != s.query:
 		return st.Subtle.Render("Searching…")
+	case s.corrected != "" && len(s.results) > 0:
+		return st.Subtle.Render(fmt.Sprintf("Nothing has %q; %s for %q", strings.TrimSpace(q), count(len(s.results), "lesson", "lessons"), s.corrected))
 	case len(s.results) == 0:
 		return st.Subtle.Render(fmt.Sprintf("No lesson has every word of %q.", strings.TrimSpace(q)))
 	case len(s.results) == 1:
@@ -334,7 +358,7 @@ func (s courseSearchScreen) summary() string {
 	case len(s.results) == maxSearchResults:
 		return st.Subtle.Render(fmt.Sprintf("The %d best lessons, best first", len(s.results)))
 	}
-	return st.Subtle.Render(fmt.Sprintf("%d lessons, best first", len(s.results)))
+	return st.Subtle.Render(count(len(s.results), "lesson", "lessons") + ", best first")
 }
 
 // result draws one result: the lesson and where in it, then the snippet

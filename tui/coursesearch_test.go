@@ -100,8 +100,8 @@ func TestCourseSearchEnterOpensTheLessonAtTheMatch(t *testing.T) {
 	if len(s.results) == 0 {
 		t.Fatalf("no results:\n%s", view(m))
 	}
-	_, cmd := s.Update(press("enter"))
-	msgs := collect(cmd)
+	_, _ = s.Update(press("enter"))
+	msgs := asked(m)
 	want := openLessonMsg{id: "every-type", scroll: -1, query: "safe"}
 	if len(msgs) != 1 || !reflect.DeepEqual(msgs[0], want) {
 		t.Fatalf("enter gave %#v, want %#v", msgs, want)
@@ -124,8 +124,8 @@ func TestCourseSearchEnterOpensTheLessonAtTheMatch(t *testing.T) {
 func TestCourseSearchEscGoesBack(t *testing.T) {
 	m := searchModel(t, 80, 24)
 	m = typeText(t, m, "get")
-	_, cmd := topSearch(t, m).Update(press("esc"))
-	msgs := collect(cmd)
+	_, _ = topSearch(t, m).Update(press("esc"))
+	msgs := asked(m)
 	if len(msgs) != 1 || msgs[0] != (backMsg{}) {
 		t.Fatalf("esc gave %#v, want backMsg", msgs)
 	}
@@ -194,8 +194,8 @@ func TestCourseSearchMovesAndMouse(t *testing.T) {
 		t.Fatalf("click selects: cursor %d", next.(courseSearchScreen).cursor)
 	}
 	// A second click on it opens it.
-	_, cmd = next.Update(tea.MouseClickMsg{Button: tea.MouseLeft, Y: searchHeaderLines})
-	msgs := collect(cmd)
+	_, _ = next.Update(tea.MouseClickMsg{Button: tea.MouseLeft, Y: searchHeaderLines})
+	msgs := asked(m)
 	if len(msgs) != 1 {
 		t.Fatalf("second click gave %v", msgs)
 	}

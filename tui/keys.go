@@ -56,6 +56,9 @@ func newTextInput() textinput.Model {
 	st := in.Styles()
 	st.Cursor.Blink = false
 	in.SetStyles(st)
+	// A field without a width shows one letter of its placeholder, which
+	// looks typed; screens set the real width in SetSize.
+	in.SetWidth(40)
 	return in
 }
 

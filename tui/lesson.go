@@ -25,7 +25,7 @@ const maxTextWidth = 100
 
 type lessonKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Answer, Next, Back, Help key.Binding
-	Search, NextMatch, PrevMatch, Contents, Links, Lab                key.Binding
+	Search, NextMatch, PrevMatch, Contents, Links, Lab, AnswerAgain   key.Binding
 }
 
 func (k lessonKeys) ShortHelp() []key.Binding {
@@ -36,7 +36,7 @@ func (k lessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Search, k.NextMatch, k.PrevMatch, k.Contents, k.Links},
-		{k.Answer, k.Lab, k.Next, k.Back, k.Help, quitKey()},
+		{k.Answer, k.AnswerAgain, k.Lab, k.Next, k.Back, k.Help, quitKey()},
 	}
 }
 
@@ -50,9 +50,11 @@ func newLessonKeys() lessonKeys {
 	return lessonKeys{
 		Up: upKey(), Down: downKey(), PageUp: pageUpKey(), PageDown: pageDownKey(),
 		Top: topKey(), Bottom: bottomKey(),
-		Answer:    key.NewBinding(key.WithKeys("enter", "a"), key.WithHelp("enter", "answer the question in view")),
-		Next:      key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next lesson")),
-		Back:      backKey(),
+		Answer:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "answer the next question")),
+		AnswerAgain: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "answer the question in view again")),
+		Next:        key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next lesson")),
+		// q leaves the lesson, as in less and glow; ctrl+c quits.
+		Back:      key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back to the map")),
 		Help:      helpKey(),
 		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
@@ -91,6 +93,9 @@ type lessonScreen struct {
 	panel  int     // width of the side panel with the module's lessons; 0 when narrow
 	// opened is when reading began, for the time-spent stat.
 	opened time.Time
+	// peek is a linked lesson opened from another: it starts (and becomes
+	// the one to continue) only once the learner reads on in it.
+	peek, engaged bool
 }
 
 // lessonSearch is an in-lesson search: the query, where it matches, and
@@ -103,8 +108,10 @@ type lessonSearch struct {
 	current int
 }
 
-// match is one hit: a content line and the cell columns it spans.
-type match struct{ line, start, end int }
+// match is one hit: a content line and the cell columns it spans; a
+// phrase that wraps goes on at the start of the next line, over tail
+// columns of it.
+type match struct{ line, start, end, tail int }
 
 func markerFor(i int) string    { return fmt.Sprintf("srvsdq%dmark", i) }
 func labMarkerFor(i int) string { return fmt.Sprintf("srvsdl%dmark", i) }
@@ -210,6 +217,7 @@ func (s lessonScreen) SetSize(w, h int) screen {
 		s.panel = panelWidth + 1 // and its border
 	}
 	s.vp.SetWidth(w - s.panel)
+	s.search.input.SetWidth(max(10, w-s.panel-4))
 	s.vp.SetHeight(h)
 	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
 	return s
@@ -218,7 +226,10 @@ func (s lessonScreen) SetSize(w, h int) screen {
 // init starts the work a freshly opened lesson needs: its render, its
 // attempts, and marking it started.
 func (s lessonScreen) init() tea.Cmd {
-	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	store, user, id, l := s.sh.store, s.sh.user, s.lesson.ID, s.lesson
+	if s.peek {
+		return tea.Batch(s.refresh(), loadAttempts(store, user, id))
+	}
 	return tea.Batch(
 		s.refresh(),
 		loadAttempts(store, user, id),
@@ -226,6 +237,13 @@ func (s lessonScreen) init() tea.Cmd {
 		func() tea.Msg {
 			if err := store.StartLesson(context.Background(), user, id); err != nil {
 				return errMsg{fmt.Errorf("saving progress: %w", err)}
+			}
+			if len(l.Questions) > 0 {
+				// Answers given before done was one rule (in review, say)
+				// may have finished the lesson already.
+				if msg := completeIfDone(store, user, l, false)(); msg != nil {
+					return msg
+				}
 			}
 			return lessonDoneMsg{} // states changed: reload them
 		},
@@ -276,7 +294,8 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.key, s.rendered = msg.key, msg.out
 		s.compose()
-		return s, nil
+		// A lesson that fits on one screen is read once it is shown.
+		return s, s.maybeComplete()
 	case labCountsMsg:
 		if s.takeLabCounts(msg) {
 			s.compose()
@@ -302,6 +321,13 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, cmd
 		}
 	case tea.KeyPressMsg:
+		if s.peek && !s.engaged && s.picker == nil && !s.search.typing &&
+			(key.Matches(msg, s.keys.Down, s.keys.Up, s.keys.PageDown, s.keys.PageUp, s.keys.Top, s.keys.Bottom,
+				s.keys.Answer, s.keys.AnswerAgain, s.keys.Lab, s.keys.NextMatch, s.keys.PrevMatch)) {
+			// Reading on in a linked lesson (or answering in it) makes it
+			// the learner's; looking at its contents or links does not.
+			s.engaged = true
+		}
 		if s.search.typing {
 			return s.updateSearchInput(msg)
 		}
@@ -313,11 +339,12 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.runSearch("")
 			return s, nil
 		case key.Matches(msg, s.keys.Back):
-			return s, tea.Batch(s.saveScroll(), func() tea.Msg { return backMsg{} })
+			return s, tea.Batch(s.saveScroll(), s.sh.ask(backMsg{}))
 		case key.Matches(msg, s.keys.Search):
+			// A new search starts empty; n and N still step through the
+			// last one until something is typed.
 			s.search.typing = true
-			s.search.input.SetValue(s.search.query)
-			s.search.input.CursorEnd()
+			s.search.input.SetValue("")
 			return s, s.search.input.Focus()
 		case key.Matches(msg, s.keys.NextMatch):
 			s.gotoMatch(s.search.current + 1)
@@ -343,7 +370,11 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.keys.Bottom):
 			s.vp.GotoBottom()
 		case key.Matches(msg, s.keys.Answer):
-			return s, s.answer()
+			cmd := s.answer(false)
+			return s, cmd
+		case key.Matches(msg, s.keys.AnswerAgain):
+			cmd := s.answer(true)
+			return s, cmd
 		case key.Matches(msg, s.keys.Lab):
 			return s, s.openLab(-1)
 		case key.Matches(msg, s.keys.Next):
@@ -351,6 +382,7 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		return s, s.maybeComplete()
 	case tea.MouseWheelMsg:
+		s.engaged = true
 		var cmd tea.Cmd
 		s.vp, cmd = s.vp.Update(msg)
 		return s, tea.Batch(cmd, s.maybeComplete())
@@ -368,7 +400,15 @@ const maxSession = 30 * time.Minute
 // saveScroll records where the learner is and the time spent reading
 // since the lesson opened (or since the last save).
 func (s *lessonScreen) saveScroll() tea.Cmd {
-	store, user, id, off := s.sh.store, s.sh.user, s.lesson.ID, s.vp.YOffset()
+	if s.peek && !s.engaged {
+		return nil // a look, not a start
+	}
+	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	// Before the text is shown there is no new place: keep the old one.
+	off := max(0, s.scroll)
+	if s.restored && len(s.lines) > 0 {
+		off = s.placeAt(s.vp.YOffset()).encode()
+	}
 	spent := int(min(time.Since(s.opened), maxSession) / time.Second)
 	s.opened = time.Now()
 	return func() tea.Msg {
@@ -387,24 +427,23 @@ func (s *lessonScreen) saveScroll() tea.Cmd {
 // maybeComplete marks a lesson without questions done once it has been
 // read to the end; lessons with questions are done when their quiz is.
 func (s *lessonScreen) maybeComplete() tea.Cmd {
+	if s.peek && !s.engaged {
+		return nil
+	}
 	if s.completed || len(s.lesson.Questions) > 0 || s.rendered == "" || !s.vp.AtBottom() {
 		return nil
 	}
 	s.completed = true
-	return completeLesson(s.sh.store, s.sh.user, s.lesson.ID)
+	return completeIfDone(s.sh.store, s.sh.user, s.lesson, true)
 }
 
-func completeLesson(store Store, user, id string) tea.Cmd {
-	return func() tea.Msg {
-		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
-			return errMsg{fmt.Errorf("saving progress: %w", err)}
-		}
-		return lessonDoneMsg{id: id}
-	}
-}
-
-// answer opens the quiz at the question in view, or the next one below.
-func (s lessonScreen) answer() tea.Cmd {
+// answer opens the question the learner means: the first card in view not
+// yet answered right, else the next such card below, else the first such
+// card above; with every question answered right, the next lesson. again
+// (the a key) opens the first card in view whatever its state. A lab card
+// in view above the question opens the lab. The quiz shows that one
+// question and comes back here, to the card in the text.
+func (s *lessonScreen) answer(again bool) tea.Cmd {
 	if len(s.lesson.Questions) == 0 && len(s.lesson.Labs) == 0 {
 		if s.vp.AtBottom() {
 			return s.nextLesson()
@@ -413,49 +452,48 @@ func (s lessonScreen) answer() tea.Cmd {
 		return nil
 	}
 	top, bottom := s.vp.YOffset(), s.vp.YOffset()+s.height
-	// The first card in view, question or lab, is the one meant.
-	firstQ := -1
-	for _, line := range s.cards {
-		if line >= top && line < bottom {
-			firstQ = line
-			break
-		}
-	}
-	for i, line := range s.labCards {
-		if line >= top && line < bottom && (firstQ < 0 || line < firstQ) {
-			return s.openLab(i)
-		}
+	inView := func(line int) bool { return line >= top && line < bottom }
+	open := func(i int) bool {
+		a, ok := s.attempts[s.lesson.Questions[i].ID]
+		return again || !ok || !a.Correct
 	}
 	from := -1
 	for i, line := range s.cards {
-		if line >= top && line < bottom {
+		if inView(line) && open(i) {
 			from = i
 			break
 		}
 	}
-	if from < 0 {
+	for i, line := range s.labCards {
+		if inView(line) && (from < 0 || line < s.cards[from]) {
+			return s.openLab(i)
+		}
+	}
+	if from < 0 && !again {
 		for i, line := range s.cards {
-			if line >= bottom {
+			if line >= bottom && open(i) {
 				from = i
 				break
+			}
+		}
+		for i := range s.cards {
+			if from < 0 && open(i) {
+				from = i
 			}
 		}
 	}
 	if from < 0 {
-		// Past the last card: the first question not yet answered right,
-		// or the next lesson when all are.
-		for i, q := range s.lesson.Questions {
-			if a, ok := s.attempts[q.ID]; !ok || !a.Correct {
-				from = i
-				break
-			}
+		if again {
+			return nil
 		}
-		if from < 0 {
-			return s.nextLesson()
-		}
+		return s.nextLesson()
+	}
+	if line := s.cards[from]; !inView(line) {
+		// Coming back, the learner finds the card where it stands.
+		s.vp.SetYOffset(max(0, line-2))
 	}
 	id := s.lesson.ID
-	return tea.Batch(s.saveScroll(), func() tea.Msg { return openQuizMsg{lessonID: id, from: from} })
+	return tea.Batch(s.saveScroll(), s.sh.ask(openQuizMsg{lessonID: id, from: from, card: true}))
 }
 
 // openLab asks the root to open lab i of this lesson: the first lab in
@@ -474,7 +512,7 @@ func (s lessonScreen) openLab(i int) tea.Cmd {
 		}
 	}
 	id, lab := s.lesson.ID, s.lesson.Labs[i].ID
-	return tea.Sequence(s.saveScroll(), func() tea.Msg { return openLabMsg{lessonID: id, labID: lab} })
+	return tea.Batch(s.saveScroll(), s.sh.ask(openLabMsg{lessonID: id, labID: lab}))
 }
 
 func (s lessonScreen) nextLesson() tea.Cmd {
@@ -483,9 +521,11 @@ func (s lessonScreen) nextLesson() tea.Cmd {
 		return func() tea.Msg { return statusMsg{"That was the last lesson of the course."} }
 	}
 	id := next.ID
-	// In sequence: the back must land before the open, or it would close
-	// the new lesson.
-	return tea.Sequence(s.saveScroll(), func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+	// The root makes the switches in order: back, then open.
+	save := s.saveScroll()
+	s.sh.ask(backMsg{})
+	s.sh.ask(openLessonMsg{id: id, scroll: -1})
+	return save
 }
 
 // compose builds the viewport content: the render, centred, with question
@@ -493,6 +533,12 @@ func (s lessonScreen) nextLesson() tea.Cmd {
 func (s *lessonScreen) compose() {
 	if s.rendered == "" {
 		return
+	}
+	// Where the reader is, as a place in the source, before the lines
+	// change under it.
+	keep := place{anchor: -1}
+	if s.restored && len(s.lines) > 0 {
+		keep = s.placeAt(s.vp.YOffset())
 	}
 	tw := s.key.width
 	pad := strings.Repeat(" ", max(0, (s.width-s.panel-tw)/2))
@@ -529,15 +575,17 @@ func (s *lessonScreen) compose() {
 		out = append(out, pad+line)
 	}
 	s.lines, s.plain = out, nil
-	yoff := s.vp.YOffset()
 	s.runSearch(s.search.query)
+	saved, isPlace := decodePlace(s.scroll)
 	switch {
 	case !s.restored && s.search.query != "" && len(s.search.matches) > 0:
 		s.gotoMatch(0)
+	case !s.restored && isPlace:
+		s.vp.SetYOffset(s.lineOf(saved))
 	case !s.restored && s.scroll > 0:
-		s.vp.SetYOffset(s.scroll)
+		s.vp.SetYOffset(s.scroll) // saved as a screen line by an earlier version
 	case s.restored:
-		s.vp.SetYOffset(yoff)
+		s.vp.SetYOffset(s.lineOf(keep))
 	}
 	s.restored = true
 }
@@ -610,7 +658,7 @@ func (s lessonScreen) drawCard(i, width int) string {
 	var status string
 	if a, ok := s.attempts[q.ID]; ok {
 		if a.Correct {
-			status = st.Good.Render("✓ answered correctly") + st.Subtle.Render(" · enter to try again")
+			status = st.Good.Render("✓ answered correctly") + st.Subtle.Render(" · a to answer again")
 		} else {
 			status = st.Bad.Render("✗ not yet right") + st.Subtle.Render(" · enter to try again")
 		}
@@ -624,24 +672,37 @@ func (s lessonScreen) drawCard(i, width int) string {
 func (s lessonScreen) endCard(width int) string {
 	st := s.sh.styles
 	inner := max(10, width-6)
-	n := len(s.lesson.Questions)
-	right := 0
-	for _, q := range s.lesson.Questions {
-		if a, ok := s.attempts[q.ID]; ok && a.Correct {
-			right++
-		}
+	latest := map[string]bool{}
+	for id, a := range s.attempts {
+		latest[id] = a.Correct
 	}
+	right, n := lessons.RightOf(s.lesson, latest)
+	done := s.sh.states[s.lesson.ID].Status == progress.Done || (n > 0 && right == n)
 	var text string
 	next := s.sh.course.Next(s.lesson.ID)
-	switch {
-	case n > 0 && right < n:
-		text = st.CardTitle.Render("End of the lesson") + "\n" + fmt.Sprintf("%d of %d questions answered correctly. Press enter to answer the rest.", right, n)
-	case next != nil:
-		text = st.CardTitle.Render("End of the lesson") + "\n" + "Press enter for the next lesson: " + next.Title
-	default:
-		text = st.CardTitle.Render("End of the course") + "\n" + "You have reached the last lesson. Press esc for the course map."
+	title := "End of the lesson"
+	if next == nil {
+		title = "End of the course"
 	}
-	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(lipgloss.NewStyle().Width(inner).Render(text)), "\n", "\n  ")
+	switch {
+	case n > 0 && !done:
+		text = fmt.Sprintf("%d of %d latest answers right. Press enter to answer the rest: the lesson is done when all %d are right.", right, n, n)
+	case n > 0 && right < n:
+		text = fmt.Sprintf("✓ Lesson done. Since then %d of %d latest answers are right: press enter to answer the others again.", right, n)
+	case n > 0:
+		text = fmt.Sprintf("✓ Lesson done: all %d latest answers are right.", n)
+	default:
+		text = "✓ Lesson done: read to the end."
+	}
+	switch {
+	case next != nil && right < n:
+		text += " Press ] for the next lesson: " + next.Title
+	case next != nil:
+		text += " Press enter for the next lesson: " + next.Title
+	default:
+		text += " That was the last lesson: press esc for the course map."
+	}
+	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(lipgloss.NewStyle().Width(inner).Render(st.CardTitle.Render(title)+"\n"+text)), "\n", "\n  ")
 }
 
 func typeLabel(t lessons.QuestionType) string {
@@ -680,9 +741,20 @@ func (s lessonScreen) View() string {
 		body = strings.Join(win, "\n")
 	}
 	if s.lesson.Stale != nil {
-		banner := s.sh.styles.StatusErr.Width(s.width - s.panel).Render(ansi.Truncate(" ⚠ showing the last good version: "+s.lesson.Stale.Error(), s.width-s.panel-1, "…"))
+		// Wrapped, not cut: the reason is what the author needs to read.
+		w := s.width - s.panel
+		text := lipgloss.NewStyle().Width(max(10, w-2)).Render("⚠ showing the last good version: " + render.TerminalSafe(s.lesson.Stale.Error(), false))
+		banner := strings.Split(text, "\n")
+		if limit := max(1, s.height/3); len(banner) > limit {
+			banner = banner[:limit]
+			banner[limit-1] = ansi.Truncate(banner[limit-1], max(1, w-3), "") + "…"
+		}
 		lines := strings.Split(body, "\n")
-		lines[0] = banner
+		for i, b := range banner {
+			if i < len(lines) {
+				lines[i] = s.sh.styles.StatusErr.Width(w).Render(" " + b)
+			}
+		}
 		body = strings.Join(lines, "\n")
 	}
 	if s.picker != nil {

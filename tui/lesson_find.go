@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -23,7 +25,11 @@ func (s *lessonScreen) runSearch(q string) {
 		s.vp.SetContent(strings.Join(s.lines, "\n"))
 		return
 	}
-	needle := []rune(strings.ToLower(q))
+	// Spaces in the query match the single space a wrap leaves.
+	needle := []rune(strings.Join(strings.Fields(strings.ToLower(q)), " "))
+	if len(needle) == 0 {
+		needle = []rune(strings.ToLower(q))
+	}
 	st := s.sh.styles
 	out := make([]string, len(s.lines))
 	copy(out, s.lines)
@@ -51,6 +57,30 @@ func (s *lessonScreen) runSearch(q string) {
 		if len(ranges) > 0 {
 			out[i] = lipgloss.StyleRanges(line, ranges...)
 		}
+	}
+	// A phrase wrapped across two lines: its first words end one line,
+	// the rest start the next.
+	if words := strings.Fields(string(needle)); len(words) > 1 {
+		for i := 0; i+1 < len(s.lines); i++ {
+			first := strings.TrimRight(string(s.plain[i]), " ")
+			next := string(s.plain[i+1])
+			lead := len(next) - len(strings.TrimLeft(next, " "))
+			next = next[lead:]
+			for k := 1; k < len(words); k++ {
+				head, rest := strings.Join(words[:k], " "), strings.Join(words[k:], " ")
+				if !strings.HasSuffix(first, head) || !strings.HasPrefix(next, rest) {
+					continue
+				}
+				c1 := ansi.StringWidth(first)
+				c0 := c1 - ansi.StringWidth(head)
+				t0 := lead // spaces: one byte, one cell each
+				s.search.matches = append(s.search.matches, match{line: i, start: c0, end: c1, tail: ansi.StringWidth(rest)})
+				out[i] = lipgloss.StyleRanges(out[i], lipgloss.NewRange(c0, c1, st.Match))
+				out[i+1] = lipgloss.StyleRanges(out[i+1], lipgloss.NewRange(t0, t0+ansi.StringWidth(rest), st.Match))
+				break
+			}
+		}
+		slices.SortStableFunc(s.search.matches, func(a, b match) int { return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.start, b.start)) })
 	}
 	if s.search.current >= len(s.search.matches) {
 		s.search.current = 0
@@ -223,7 +253,7 @@ func (s lessonScreen) updatePicker(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.picker = nil
 		if it.lesson != "" {
 			id := it.lesson
-			return s, tea.Sequence(s.saveScroll(), func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+			return s, tea.Batch(s.saveScroll(), s.sh.ask(openLessonMsg{id: id, scroll: -1, peek: true}))
 		}
 		s.vp.SetYOffset(it.line)
 	}

@@ -74,7 +74,8 @@ type mapScreen struct {
 
 // confirmation is a destructive action waiting for the learner's yes.
 type confirmation struct {
-	question string
+	question string // what will happen, as a question
+	detail   string // how to undo it
 	do       tea.Cmd
 }
 
@@ -110,14 +111,108 @@ func (m mapScreen) nextSelectable(from, dir int) int {
 	return -1
 }
 
-func (m mapScreen) Title() string           { return m.sh.course.Title }
-func (m mapScreen) Keys() helpKeyMap        { return m.keys }
+func (m mapScreen) Title() string { return m.sh.course.Title }
+func (m mapScreen) Keys() helpKeyMap {
+	if m.confirm != nil {
+		// A question waiting for its answer takes only its own keys.
+		return quizHelp{short: []key.Binding{m.keys.Yes, m.keys.No}, full: [][]key.Binding{{m.keys.Yes, m.keys.No, quitKey()}}}
+	}
+	return m.keys
+}
 func (m mapScreen) SetSize(w, h int) screen { m.width, m.height = w, h; m.clampOffset(); return m }
 
 // headerLines is how many lines the title and overall progress take.
 const mapHeaderLines = 4
 
-func (m *mapScreen) listHeight() int { return max(1, m.height-mapHeaderLines) }
+func (m *mapScreen) listHeight() int {
+	h := m.height - mapHeaderLines - m.detailHeight()
+	if w := m.welcome(m.width); m.firstRun() && w != "" {
+		h -= lipgloss.Height(w)
+	}
+	if m.confirm != nil {
+		h -= lipgloss.Height(m.confirmView(m.width))
+	}
+	return max(1, h)
+}
+
+// confirmView is the question waiting for y or n, indented alike.
+func (m mapScreen) confirmView(w int) string {
+	st := m.sh.styles
+	para := func(s string) string { return " " + wrapIndent(s, w-2, " ") + "\n" }
+	return para(st.Bad.Render(m.confirm.question)) + para(m.confirm.detail) + para(st.Subtle.Render("y: yes, reset · n or esc: cancel")) + "\n"
+}
+
+// firstRun is true for a profile that has not opened a lesson yet.
+func (m mapScreen) firstRun() bool {
+	return m.sh.loaded && len(m.sh.states) == 0 && m.sh.last == ""
+}
+
+// welcome says, once, what the tutor is, how a lesson works and the keys
+// that matter; on a short screen, only the keys.
+func (m mapScreen) welcome(w int) string {
+	st := m.sh.styles
+	keys := st.Lesson.Render("c") + st.Subtle.Render(" starts the first lesson · ") + st.Lesson.Render("enter") +
+		st.Subtle.Render(" opens the selected one · ") + st.Lesson.Render("?") + st.Subtle.Render(" shows every key")
+	para := func(s string) string { return " " + wrapIndent(s, min(w, mapRowWidth)-2, " ") + "\n" }
+	if m.height < 20 {
+		return "" // the line under the progress bar says it (see View)
+	}
+	return para(st.Module.Render("Welcome to serverside: backend development, learned in your terminal.")) +
+		para(st.Subtle.Render("Each lesson is text to read with questions on cards where they stand, and in some a lab that runs for real. Answer on the cards; what you answer comes back for review when it is due.")) +
+		para(keys) + "\n"
+}
+
+// mapRowWidth caps a row's width, so on a wide terminal the metadata
+// stands near the titles instead of across the screen.
+const mapRowWidth = 100
+
+// detailHeight is the lines under the list that describe the selected
+// lesson: its summary, on screens tall enough to spare them.
+func (m *mapScreen) detailHeight() int {
+	if m.height < 16 {
+		return 0
+	}
+	return 3
+}
+
+// detail describes the selected lesson: its summary, its lab, its
+// reviews due.
+func (m mapScreen) detail(w int) string {
+	st := m.sh.styles
+	var text string
+	switch r := m.rowAt(m.cursor); {
+	case r.lesson != nil:
+		text = r.lesson.Summary
+		if text == "" {
+			text = r.lesson.Title
+		}
+		if n := len(r.lesson.Labs); n > 0 {
+			text += " · " + count(n, "lab", "labs") + " to run"
+		}
+		if d := m.sh.dueBy[r.lesson.ID]; d > 0 {
+			text += " · " + count(d, "review", "reviews") + " due"
+		}
+	case r.broken != nil:
+		text = "This file has problems: press enter to see them."
+	}
+	lines := strings.Split(lipgloss.NewStyle().Width(max(10, w-2)).Render(text), "\n")
+	if len(lines) > 2 {
+		lines = lines[:2]
+		lines[1] = ansi.Truncate(lines[1], max(10, w-3), "") + "…"
+	}
+	out := []string{st.Subtle.Render(" " + strings.Repeat("─", max(1, w-2)))}
+	for _, l := range lines {
+		out = append(out, " "+st.Subtle.Render(l))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m mapScreen) rowAt(i int) mapRow {
+	if i < 0 || i >= len(m.rows) {
+		return mapRow{}
+	}
+	return m.rows[i]
+}
 
 func (m *mapScreen) clampOffset() {
 	h := m.listHeight()
@@ -149,20 +244,23 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return m, nil
 		}
 		switch {
+		case key.Matches(msg, m.keys.Quit):
+			return m, m.sh.ask(quitMsg{})
 		case key.Matches(msg, m.keys.Stats):
-			return m, func() tea.Msg { return openStatsMsg{} }
+			return m, m.sh.ask(openStatsMsg{})
 		case key.Matches(msg, m.keys.Users):
-			return m, func() tea.Msg { return openUsersMsg{} }
+			return m, m.sh.ask(openUsersMsg{})
 		case key.Matches(msg, m.keys.Cram):
 			if l := m.selected(); l != nil {
 				mod := l.Module
-				return m, func() tea.Msg { return openCramMsg{module: mod} }
+				return m, m.sh.ask(openCramMsg{module: mod})
 			}
 		case key.Matches(msg, m.keys.Reset):
 			if l := m.selected(); l != nil {
 				store, user, id := m.sh.store, m.sh.user, l.ID
 				m.confirm = &confirmation{
-					question: fmt.Sprintf("Reset your progress in %q? Your answers are kept aside: 'serverside progress undo-reset' brings them back.", l.Title),
+					question: fmt.Sprintf("Reset your progress in %q?", l.Title),
+					detail:   "Your answers are kept aside: 'serverside progress undo-reset' brings them back.",
 					do: func() tea.Msg {
 						if err := store.ResetLesson(context.Background(), user, id); err != nil {
 							return errMsg{fmt.Errorf("resetting: %w", err)}
@@ -174,7 +272,8 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, m.keys.ResetAll):
 			store, user := m.sh.store, m.sh.user
 			m.confirm = &confirmation{
-				question: fmt.Sprintf("Reset ALL progress of %s? Your answers are kept aside: 'serverside progress undo-reset' brings them back.", user),
+				question: fmt.Sprintf("Reset ALL progress of %s?", user),
+				detail:   "Your answers are kept aside: 'serverside progress undo-reset' brings them back.",
 				do: func() tea.Msg {
 					if err := store.ResetAll(context.Background(), user); err != nil {
 						return errMsg{fmt.Errorf("resetting: %w", err)}
@@ -183,7 +282,7 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				},
 			}
 		case key.Matches(msg, m.keys.Search):
-			return m, func() tea.Msg { return openSearchMsg{} }
+			return m, m.sh.ask(openSearchMsg{})
 		case key.Matches(msg, m.keys.Up):
 			if i := m.nextSelectable(m.cursor-1, -1); i >= 0 {
 				m.cursor = i
@@ -201,10 +300,14 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, m.keys.Continue):
 			if m.sh.last != "" {
 				id, at := m.sh.last, m.sh.lastAt
-				return m, func() tea.Msg { return openLessonMsg{id: id, scroll: at} }
+				return m, m.sh.ask(openLessonMsg{id: id, scroll: at})
+			}
+			// A new profile: c starts the first lesson.
+			if all := m.sh.course.Lessons(); len(all) > 0 {
+				return m, m.sh.ask(openLessonMsg{id: all[0].ID, scroll: -1})
 			}
 		case key.Matches(msg, m.keys.Review):
-			return m, func() tea.Msg { return openReviewMsg{} }
+			return m, m.sh.ask(openReviewMsg{})
 		}
 		m.clampOffset()
 	case tea.MouseWheelMsg:
@@ -260,11 +363,10 @@ func (m mapScreen) open() tea.Cmd {
 	}
 	r := m.rows[m.cursor]
 	if r.broken != nil {
-		err := r.broken.Err
-		return func() tea.Msg { return errMsg{fmt.Errorf("this lesson is broken: %v", err)} }
+		return m.sh.ask(openBrokenMsg{broken: r.broken})
 	}
 	id := r.lesson.ID
-	return func() tea.Msg { return openLessonMsg{id: id, scroll: -1} }
+	return m.sh.ask(openLessonMsg{id: id, scroll: -1})
 }
 
 func (m mapScreen) View() string {
@@ -282,30 +384,44 @@ func (m mapScreen) View() string {
 	if total > 0 {
 		pct = done * 100 / total
 	}
-	label := fmt.Sprintf(" %d of %d lessons done · %d%%", done, total, pct)
+	label := fmt.Sprintf(" %d of %s done · %d%%", done, count(total, "lesson", "lessons"), pct)
 	barW := max(5, min(40, w-lipgloss.Width(label)-4))
 	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
 	var b strings.Builder
 	b.WriteString(" " + head + "\n " + progressLine + "\n")
 	var extra []string
+	if m.firstRun() && m.height < 20 {
+		// On a short screen the welcome is one line, so the lessons keep
+		// the room.
+		extra = append(extra, st.Subtle.Render("New here? ")+st.Lesson.Render("c")+st.Subtle.Render(" starts the first lesson."))
+	}
 	if l := m.sh.course.Lesson(m.sh.last); l != nil {
 		extra = append(extra, st.Subtle.Render("c: continue ")+st.Lesson.Render(l.Title))
 	}
 	if m.sh.due > 0 {
-		extra = append(extra, st.Partial.Render(fmt.Sprintf("r: %d reviews due", m.sh.due)))
+		extra = append(extra, st.Partial.Render("r: "+count(m.sh.due, "review", "reviews")+" due"))
 	}
 	if len(m.sh.course.Broken) > 0 {
-		b.WriteString(" " + st.Broken.Render(fmt.Sprintf("%d lesson file(s) could not be read: select them to see why", len(m.sh.course.Broken))) + "\n\n")
+		b.WriteString(" " + st.Broken.Render(count(len(m.sh.course.Broken), "lesson file", "lesson files")+" could not be read: select to see why") + "\n\n")
 	} else {
 		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
 	}
+	if m.firstRun() {
+		b.WriteString(m.welcome(w))
+	}
 	if m.confirm != nil {
-		b.WriteString(" " + st.Bad.Render(ansi.Truncate("Reset? ", w-2, "")) + lipgloss.NewStyle().Width(max(10, w-10)).Render(m.confirm.question) + "\n " + st.Subtle.Render("y: yes, reset · n: cancel") + "\n\n")
+		b.WriteString(m.confirmView(w))
 	}
 	h := m.listHeight()
+	rw := min(w, mapRowWidth)
+	shown := 0
 	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {
-		b.WriteString(m.row(i, w))
+		b.WriteString(m.row(i, rw))
 		b.WriteByte('\n')
+		shown++
+	}
+	if m.detailHeight() > 0 {
+		b.WriteString(strings.Repeat("\n", h-shown) + m.detail(rw))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -356,11 +472,19 @@ func (m mapScreen) row(i, w int) string {
 			if meta != "" {
 				meta += " · "
 			}
-			meta += fmt.Sprintf("%d questions", n)
+			meta += count(n, "question", "questions")
 		}
+		if len(l.Labs) > 0 {
+			meta += " · lab"
+		}
+		if d := m.sh.dueBy[l.ID]; d > 0 {
+			meta += fmt.Sprintf(" · %d due", d)
+		}
+		meta = strings.TrimPrefix(meta, " · ")
 		metaR := st.Subtle.Render(meta)
 		room := w - 6 - lipgloss.Width(metaR) - 2
-		if room < 12 {
+		if room < lipgloss.Width(title) {
+			// The title comes first: the metadata gives way.
 			metaR, room = "", w-6
 		}
 		t := ansi.Truncate(title, room, "…")

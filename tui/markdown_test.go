@@ -47,7 +47,7 @@ func TestQuestionMarkdownIsRendered(t *testing.T) {
 		}
 		clean(string(theme)+" card", v)
 		m = run(t, m, press("enter"))
-		m = run(t, m, press("H"))
+		m = run(t, m, tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl}) // the hint key
 		v = view(m)
 		if !strings.Contains(v, "1. HEAD") || !strings.Contains(v, "2. GET") || !strings.Contains(v, "Hint 1: Think of -I as info.") {
 			t.Fatalf("%s: choices or hint not rendered:\n%s", theme, v)

@@ -31,27 +31,48 @@ const (
 
 type quizKeys struct {
 	Up, Down, Toggle, Submit, Hint, MoveUp, MoveDown, True, False, Next, Retry, Lesson, Back, Help key.Binding
-	Easy, Flag                                                                                     key.Binding
+	Easy, Flag, FlagTyping, NextQuestion                                                           key.Binding
+	// Grades are review's Again, Hard, Good and Easy, as in Anki.
+	Grades []key.Binding
 }
 
 func newQuizKeys() quizKeys {
 	return quizKeys{
 		Up: upKey(), Down: downKey(),
-		Toggle:   key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
-		Submit:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
-		Hint:     key.NewBinding(key.WithKeys("ctrl+h", "H"), key.WithHelp("H", "hint")),
-		MoveUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/shift+↑", "move item up")),
-		MoveDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/shift+↓", "move item down")),
-		True:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "true")),
-		False:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "false")),
-		Next:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry missed")),
-		Lesson:   key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "back to the lesson")),
-		Back:     backKey(),
-		Help:     helpKey(),
-		Easy:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "that was easy: see it later")),
-		Flag:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "flag as wrong or confusing")),
+		Toggle: key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "submit")),
+		// Keys that can't be typed into an answer: ctrl+h is backspace on
+		// some terminals, so the hint is ctrl+t.
+		Hint:         key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "hint")),
+		MoveUp:       key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/shift+↑", "move item up")),
+		MoveDown:     key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/shift+↓", "move item down")),
+		True:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "true")),
+		False:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "false")),
+		Next:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		NextQuestion: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next question")),
+		Retry:        key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry missed")),
+		Lesson:       key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "back to the lesson")),
+		Back:         backKey(),
+		Help:         helpKey(),
+		Easy:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "that was easy: see it later")),
+		Grades: []key.Binding{
+			key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "again")),
+			key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "hard")),
+			key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "good")),
+			key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "easy")),
+		},
+		Flag: key.NewBinding(key.WithKeys("F", "ctrl+r"), key.WithHelp("F", "flag as wrong or confusing")),
+		// While an answer is typed, F is a letter of it.
+		FlagTyping: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "flag as wrong or confusing")),
 	}
+}
+
+// flagKey is the flag binding that works now.
+func (s quizScreen) flagKey() key.Binding {
+	if s.Typing() {
+		return s.keys.FlagTyping
+	}
+	return s.keys.Flag
 }
 
 // quizHelp is the help for the current phase and question type, so the
@@ -90,10 +111,70 @@ type quizScreen struct {
 	items    []quizItem
 	review   bool   // a review session across lessons, not a lesson's quiz
 	cram     string // the module being crammed, when cramming
+	card     bool   // asked from its card: one question, then back to the text
 	rated    bool   // the learner marked the last answer easy
 	flagging bool   // a comment for a flag is being typed
 	flagged  map[int]bool
 	comment  textinput.Model
+	// sc scrolls the question, its feedback or the summary when they
+	// are taller than the screen.
+	sc scroller
+	// next is when the answered card comes back, in review.
+	next cardDueMsg
+}
+
+// cardDueMsg says when a card is next due and how it was graded.
+type cardDueMsg struct {
+	lessonID, questionID string
+	due                  time.Time
+	rating               fsrs.Rating
+	ok                   bool
+}
+
+// grading is true on review's feedback, where the learner may grade the
+// answer Again, Hard, Good or Easy (cram doesn't move the schedule).
+func (s quizScreen) grading() bool {
+	return s.review && s.cram == "" && s.phase == showing
+}
+
+// readDue reads when the current card is due now.
+func (s quizScreen) readDue() tea.Cmd {
+	it := s.item()
+	store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+	return func() tea.Msg {
+		due, rating, ok, err := store.CardDue(context.Background(), user, lid, qid)
+		if err != nil {
+			return errMsg{err}
+		}
+		return cardDueMsg{lessonID: lid, questionID: qid, due: due, rating: rating, ok: ok}
+	}
+}
+
+// rate grades the answer just given and reads the new due date.
+func (s quizScreen) rate(r fsrs.Rating) tea.Cmd {
+	it := s.item()
+	store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+	due := s.readDue()
+	return func() tea.Msg {
+		if err := store.Rate(context.Background(), user, lid, qid, r, time.Now()); err != nil {
+			return errMsg{fmt.Errorf("saving the grade: %w", err)}
+		}
+		return due()
+	}
+}
+
+// untilDue says when a card comes back, in words.
+func untilDue(due, now time.Time) string {
+	d := due.Sub(now)
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return "in " + count(int(d/time.Minute), "minute", "minutes")
+	case d < 24*time.Hour:
+		return "in " + count(int(d/time.Hour), "hour", "hours")
+	}
+	return "in " + count(int((d+12*time.Hour)/(24*time.Hour)), "day", "days")
 }
 
 // quizItem is one question to ask, with the lesson it belongs to.
@@ -127,7 +208,7 @@ func newReviewScreen(sh *shared, items []quizItem) quizScreen {
 func newQuizOver(sh *shared, items []quizItem, review bool) quizScreen {
 	s := quizScreen{sh: sh, keys: newQuizKeys(), outcomes: map[int]bool{}, items: items, review: review, flagged: map[int]bool{}}
 	s.comment = newTextInput()
-	s.comment.Placeholder = "what is wrong or unclear? (optional)"
+	s.comment.Placeholder = "what is wrong? (optional)"
 	s.comment.CharLimit = 500
 	for i := range items {
 		s.queue = append(s.queue, i)
@@ -148,6 +229,7 @@ func (s quizScreen) currentLesson() *lessons.Lesson { return s.item().lesson }
 func (s *quizScreen) prepare() {
 	q := s.current()
 	s.phase, s.cursor, s.hints, s.problem, s.saveErr, s.rated = asking, 0, 0, "", nil, false
+	s.sc = scroller{}
 	s.picked = map[int]bool{}
 	s.started = time.Now()
 	s.input.SetValue("")
@@ -199,7 +281,38 @@ func (s quizScreen) Position() string {
 	if s.phase == summary {
 		return "summary "
 	}
-	return fmt.Sprintf("%d/%d ", s.pos+1, len(s.queue))
+	if s.review {
+		// Review crosses lessons: where the learner is in this session.
+		return fmt.Sprintf("%d of %d to review ", s.pos+1, len(s.queue))
+	}
+	return s.number() + " "
+}
+
+// number is the question's one number within its lesson, the same on
+// its card, here, in the status line and in the summary.
+func (s quizScreen) number() string {
+	return questionNumber(s.item())
+}
+
+func questionNumber(it quizItem) string {
+	return fmt.Sprintf("Question %d of %d", it.q+1, len(it.lesson.Questions))
+}
+
+// summaryKeys are the keys that work on the summary, as they act.
+func (s quizScreen) summaryKeys() []key.Binding {
+	var keys []key.Binding
+	next := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to the map"))
+	back := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the map"))
+	if !s.review {
+		if n := s.sh.course.Next(s.lesson.ID); n != nil {
+			next = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next lesson: "+n.Title))
+		}
+		back = key.NewBinding(key.WithKeys("esc", "l"), key.WithHelp("esc", "back to the lesson"))
+	}
+	if len(s.missed()) > 0 {
+		keys = append(keys, s.keys.Retry)
+	}
+	return append(keys, next, back)
 }
 
 // Typing is true while a text answer is being typed, so q and ? are text.
@@ -214,6 +327,7 @@ func (s quizScreen) Typing() bool {
 func (s quizScreen) SetSize(w, h int) screen {
 	s.width, s.height = w, h
 	s.input.SetWidth(max(10, min(w, maxTextWidth)-8))
+	s.comment.SetWidth(max(10, min(w-4, maxTextWidth)-4))
 	return s
 }
 
@@ -221,10 +335,20 @@ func (s quizScreen) Keys() helpKeyMap {
 	k := s.keys
 	switch s.phase {
 	case summary:
-		return quizHelp{short: []key.Binding{k.Next, k.Retry, k.Lesson, k.Back}, full: [][]key.Binding{{k.Next, k.Retry, k.Lesson, k.Back, quitKey()}}}
+		keys := s.summaryKeys()
+		return quizHelp{short: keys, full: [][]key.Binding{keys, {k.Help, quitKey()}}}
 	case showing, saving:
 		keys := []key.Binding{k.Next}
-		if s.phase == showing && s.result.Correct && !s.rated {
+		if s.card {
+			keys = []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to the text"))}
+			if s.pos+1 < len(s.queue) {
+				keys = append(keys, k.NextQuestion)
+			}
+		}
+		switch {
+		case s.grading():
+			keys = append(keys, k.Grades...)
+		case s.phase == showing && s.result.Correct && !s.rated:
 			keys = append(keys, k.Easy)
 		}
 		keys = append(keys, k.Flag, k.Back)
@@ -250,8 +374,12 @@ func (s quizScreen) Keys() helpKeyMap {
 	if len(s.current().Hints) > s.hints {
 		keys = append(keys, k.Hint)
 	}
-	keys = append(keys, k.Back)
-	return quizHelp{short: keys, full: [][]key.Binding{keys, {k.Help, quitKey()}}}
+	keys = append(keys, s.flagKey(), k.Back)
+	help := k.Help
+	if s.Typing() {
+		help = newGlobalKeys().HelpTyping
+	}
+	return quizHelp{short: keys, full: [][]key.Binding{keys, {help, quitKey()}}}
 }
 
 // attemptSavedMsg says an answer is committed; only then is feedback shown.
@@ -276,6 +404,15 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		s.phase, s.result = showing, msg.result
 		s.outcomes[s.queue[s.pos]] = msg.result.Correct
+		s.next = cardDueMsg{}
+		if s.grading() {
+			return s.follow(), s.readDue()
+		}
+		return s.follow(), nil
+	case cardDueMsg:
+		if it := s.item(); s.phase == showing && msg.lessonID == it.lesson.ID && msg.questionID == it.question().ID {
+			s.next = msg
+		}
 		return s, nil
 	case flaggedMsg:
 		s.flagged[msg.item] = true
@@ -285,14 +422,21 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s.updateFlagging(msg)
 		}
 		if key.Matches(msg, s.keys.Back) {
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		}
-		if s.phase != summary && key.Matches(msg, s.keys.Flag) {
+		if s.phase != summary && key.Matches(msg, s.flagKey()) {
 			s.flagging = true
 			s.comment.SetValue("")
 			return s, s.comment.Focus()
 		}
-		if s.phase == showing && key.Matches(msg, s.keys.Easy) && s.result.Correct && !s.rated {
+		if s.grading() {
+			for i, g := range s.keys.Grades {
+				if key.Matches(msg, g) {
+					return s, s.rate(fsrs.Rating(i + 1))
+				}
+			}
+		}
+		if s.phase == showing && !s.grading() && key.Matches(msg, s.keys.Easy) && s.result.Correct && !s.rated {
 			s.rated = true
 			it := s.item()
 			store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
@@ -303,10 +447,28 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				return statusMsg{"Marked easy: it will come back later."}
 			}
 		}
+		scroll := newScrollKeys()
+		if s.phase == asking {
+			scroll = scroll.pageOnly()
+		}
+		if sc, ok := s.sc.update(msg, scroll, lineCount(s.content()), s.viewHeight()); ok {
+			s.sc = sc
+			return s, nil
+		}
 		switch s.phase {
 		case asking:
-			return s.updateAsking(msg)
+			next, cmd := s.updateAsking(msg)
+			if q, ok := next.(quizScreen); ok && q.phase == asking {
+				next = q.follow()
+			}
+			return next, cmd
 		case showing:
+			if s.card && key.Matches(msg, s.keys.Next) {
+				return s, s.sh.ask(backMsg{})
+			}
+			if s.card && key.Matches(msg, s.keys.NextQuestion) && s.pos+1 < len(s.queue) {
+				return s.advance()
+			}
 			if key.Matches(msg, s.keys.Next) {
 				return s.advance()
 			}
@@ -319,6 +481,8 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.input, cmd = s.input.Update(msg)
 			return s, cmd
 		}
+	case tea.MouseWheelMsg:
+		s.sc, _ = s.sc.update(msg, scrollKeys{}, lineCount(s.content()), s.viewHeight())
 	case tea.MouseClickMsg:
 		if s.phase == asking {
 			if i, ok := s.choiceAt(msg.Y); ok {
@@ -483,37 +647,10 @@ func (s quizScreen) advance() (screen, tea.Cmd) {
 		s.prepare()
 		return s, nil
 	}
-	s.phase = summary
-	if s.review {
-		return s, loadStates(s.sh)
-	}
-	// The lesson is done once every question has been answered right at
-	// least once, in this round or before.
-	return s, s.completeIfAllRight()
-}
-
-func (s quizScreen) completeIfAllRight() tea.Cmd {
-	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
-	qs := s.lesson.Questions
-	outcomes := s.outcomes // item index == question index in a lesson quiz
-	return func() tea.Msg {
-		latest, err := store.LatestAttempts(context.Background(), user, id)
-		if err != nil {
-			return errMsg{fmt.Errorf("reading answers: %w", err)}
-		}
-		for i, q := range qs {
-			if ok := outcomes[i]; ok {
-				continue
-			}
-			if a, has := latest[q.ID]; !has || !a.Correct {
-				return attemptsMsg{lessonID: id, attempts: latest}
-			}
-		}
-		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
-			return errMsg{fmt.Errorf("saving progress: %w", err)}
-		}
-		return lessonDoneMsg{id: id}
-	}
+	s.phase, s.sc = summary, scroller{}
+	// Whether the lesson is now done was settled as each answer was saved
+	// (see the root's attemptSavedMsg); the map only needs fresh states.
+	return s, loadStates(s.sh)
 }
 
 func (s quizScreen) missed() []int {
@@ -536,17 +673,20 @@ func (s quizScreen) updateSummary(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.queue, s.pos, s.outcomes = missed, 0, map[int]bool{}
 		s.prepare()
 		return s, nil
-	case key.Matches(msg, s.keys.Lesson):
-		return s, func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, s.keys.Lesson) && !s.review:
+		return s, s.sh.ask(backMsg{})
 	case key.Matches(msg, s.keys.Next) && s.review:
-		return s, func() tea.Msg { return backMsg{} }
+		return s, s.sh.ask(backMsg{})
 	case key.Matches(msg, s.keys.Next):
 		next := s.sh.course.Next(s.lesson.ID)
 		if next == nil {
-			return s, tea.Batch(func() tea.Msg { return backMsg{} }, func() tea.Msg { return backMsg{} })
+			s.sh.ask(backMsg{})
+			return s, s.sh.ask(backMsg{})
 		}
 		id := next.ID
-		return s, tea.Sequence(func() tea.Msg { return backMsg{} }, func() tea.Msg { return backMsg{} }, func() tea.Msg { return openLessonMsg{id: id, scroll: -1} })
+		s.sh.ask(backMsg{})
+		s.sh.ask(backMsg{})
+		return s, s.sh.ask(openLessonMsg{id: id, scroll: -1})
 	}
 	return s, nil
 }
@@ -567,15 +707,32 @@ func (s quizScreen) choiceAt(y int) (int, bool) {
 }
 
 func (s quizScreen) View() string {
+	return s.frame(s.content())
+}
+
+// content is everything the screen shows, before it is cut to the
+// window the scroller shows.
+func (s quizScreen) content() string {
 	if s.phase == summary {
 		return s.summaryView()
 	}
+	body, fb := s.question()
+	return body + fb
+}
+
+// question draws the question being asked and, once it is answered, the
+// feedback apart, so the window can be moved to show the feedback.
+func (s quizScreen) question() (body, feedback string) {
 	st := s.sh.styles
 	q := s.current()
 	tw := max(20, min(s.width-4, maxTextWidth))
 	wrap := lipgloss.NewStyle().Width(tw)
 	var b strings.Builder
-	b.WriteString(st.CardTitle.Render(fmt.Sprintf("Question %d of %d", s.pos+1, len(s.queue))) + st.Subtle.Render(" · "+typeLabel(q.Type)) + "\n\n")
+	head := s.number()
+	if s.review {
+		head += " · " + s.currentLesson().Title
+	}
+	b.WriteString(wrap.Render(st.CardTitle.Render(head)+st.Subtle.Render(" · "+typeLabel(q.Type))) + "\n\n")
 	b.WriteString(st.questionText(q.Prompt, tw, st.Prompt) + "\n\n")
 	answering := s.phase == asking
 	switch q.Type {
@@ -614,7 +771,7 @@ func (s quizScreen) View() string {
 		}
 	}
 	if s.flagging {
-		b.WriteString("\n" + st.Hint.Render("Flag this question: ") + s.comment.View() + "\n")
+		b.WriteString("\n" + st.Hint.Render("Flag for the instructors:") + "\n" + s.comment.View() + "\n")
 	} else if s.flagged[s.queue[s.pos]] {
 		b.WriteString("\n" + st.Subtle.Render("⚑ flagged") + "\n")
 	}
@@ -626,16 +783,41 @@ func (s quizScreen) View() string {
 	case saving:
 		b.WriteString("\n" + st.Subtle.Render("Saving your answer…") + "\n")
 	case showing:
-		b.WriteString("\n" + s.feedback(tw))
+		b.WriteString("\n")
+		return b.String(), s.feedback(tw)
 	}
-	return s.frame(b.String())
+	return b.String(), ""
 }
 
 // frame centres the quiz's column on wide terminals and keeps it in height.
 func (s quizScreen) frame(body string) string {
 	tw := max(20, min(s.width-4, maxTextWidth))
 	pad := max(1, (s.width-tw)/2)
-	return lipgloss.NewStyle().PaddingLeft(pad).PaddingTop(1).Render(fitLines(body, s.height-1))
+	return lipgloss.NewStyle().PaddingLeft(pad).PaddingTop(1).Render(s.sc.window(s.sh.styles, body, s.viewHeight()))
+}
+
+// viewHeight is the height the window has for the content.
+func (s quizScreen) viewHeight() int { return max(1, s.height-1) }
+
+// follow moves the window to what the learner needs to see now: the
+// choice under the cursor while asking, the feedback once answered.
+func (s quizScreen) follow() quizScreen {
+	h := s.viewHeight()
+	switch s.phase {
+	case showing:
+		body, fb := s.question()
+		start, total := lineCount(body), lineCount(body+fb)
+		s.sc = s.sc.show(total-1, total, h).show(start, total, h)
+	case asking:
+		lines := strings.Split(s.content(), "\n")
+		for i, l := range lines {
+			if strings.Contains(ansi.Strip(l), "▸ ") {
+				s.sc = s.sc.show(i, len(lines), h)
+				break
+			}
+		}
+	}
+	return s
 }
 
 func (s quizScreen) choiceLine(i int, text string, tw int) string {
@@ -693,11 +875,18 @@ func (s quizScreen) feedback(tw int) string {
 	if s.result.Correct {
 		b.WriteString(st.Good.Render("✓ Right.") + "\n")
 	} else {
-		b.WriteString(st.Bad.Render("✗ Not quite.") + " " + wrap.Render("The answer: "+s.result.Expected) + "\n")
+		// The answer on its own lines, wrapped whole: beside the verdict it
+		// would stand wider than the screen and be cut.
+		b.WriteString(st.Bad.Render("✗ Not quite.") + "\n" + wrap.Render("The answer: "+s.result.Expected) + "\n")
 	}
 	b.WriteString("\n" + st.questionText(q.Explain, tw, lipgloss.NewStyle()) + "\n")
 	if len(q.Refs) > 0 {
 		b.WriteString("\n" + st.Subtle.Render(wrap.Render("Source: "+strings.Join(q.Refs, " · "))) + "\n")
+	}
+	if s.grading() && s.next.ok {
+		grade := map[fsrs.Rating]string{fsrs.Again: "again", fsrs.Hard: "hard", fsrs.Good: "good", fsrs.Easy: "easy"}[s.next.rating]
+		b.WriteString("\n" + wrap.Render(st.Module.Render("Graded "+grade+": next review "+untilDue(s.next.due, time.Now())+".")+
+			st.Subtle.Render(" 1 again · 2 hard · 3 good · 4 easy")) + "\n")
 	}
 	return b.String()
 }
@@ -723,14 +912,18 @@ func (s quizScreen) summaryView() string {
 		b.WriteString(st.Module.Render("To look at again:") + "\n")
 		for _, i := range missed {
 			q := s.items[i].question()
-			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+st.questionText(q.Prompt, 0, lipgloss.NewStyle()), tw, "  ") + "\n")
+			b.WriteString(wrapIndent(st.Bad.Render("✗ ")+questionNumber(s.items[i])+": "+st.questionText(q.Prompt, 0, lipgloss.NewStyle()), tw, "  ") + "\n")
 			b.WriteString("  " + wrapIndent(st.Subtle.Render("Answer: "+lessons.ExpectedAnswer(q)), tw-2, "  ") + "\n")
 		}
-		b.WriteString("\n" + st.Subtle.Render("r: retry the missed questions · l: back to the lesson · enter: next lesson · esc: back") + "\n")
 	} else {
-		b.WriteString(st.Good.Render("Every answer right.") + "\n\n" + st.Subtle.Render("enter: next lesson · l: back to the lesson · esc: back") + "\n")
+		b.WriteString(st.Good.Render("Every answer right.") + "\n")
 	}
-	return s.frame(b.String())
+	var keys []string
+	for _, k := range s.summaryKeys() {
+		keys = append(keys, k.Help().Key+": "+k.Help().Desc)
+	}
+	b.WriteString("\n" + wrapIndent(st.Subtle.Render(strings.Join(keys, " · ")), tw, "") + "\n")
+	return b.String()
 }
 
 // fitTop keeps the first h lines of a view.

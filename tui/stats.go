@@ -17,10 +17,17 @@ import (
 // forecastDays is how far ahead the review forecast looks.
 const forecastDays = 14
 
-type statsKeys struct{ Back, Help key.Binding }
+type statsKeys struct {
+	Back, Help key.Binding
+	Scroll     scrollKeys
+}
 
-func (k statsKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Back, k.Help} }
-func (k statsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Back, k.Help, quitKey()}} }
+func (k statsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Scroll.Down, k.Scroll.Up, k.Back, k.Help}
+}
+func (k statsKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Scroll.Up, k.Scroll.Down, k.Scroll.PageUp, k.Scroll.PageDown}, {k.Back, k.Help, quitKey()}}
+}
 
 // statsScreen sums up the learner's progress.
 type statsScreen struct {
@@ -29,6 +36,7 @@ type statsScreen struct {
 	width, height int
 	stats         *progress.Stats
 	forecast      []int
+	sc            scroller
 }
 
 type statsMsg struct {
@@ -38,7 +46,7 @@ type statsMsg struct {
 }
 
 func newStatsScreen(sh *shared) statsScreen {
-	return statsScreen{sh: sh, keys: statsKeys{Back: backKey(), Help: helpKey()}}
+	return statsScreen{sh: sh, keys: statsKeys{Back: backKey(), Help: helpKey(), Scroll: newScrollKeys()}}
 }
 
 func (s statsScreen) init() tea.Cmd {
@@ -68,16 +76,29 @@ func (s statsScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		if key.Matches(msg, s.keys.Back) {
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		}
+		s.sc, _ = s.sc.update(msg, s.keys.Scroll, lineCount(s.content()), s.viewHeight())
+	case tea.MouseWheelMsg:
+		s.sc, _ = s.sc.update(msg, s.keys.Scroll, lineCount(s.content()), s.viewHeight())
 	}
 	return s, nil
 }
 
+func (s statsScreen) viewHeight() int { return max(1, s.height-2) }
+
 func (s statsScreen) View() string {
+	if s.stats == nil {
+		return "\n  " + s.sh.styles.Subtle.Render("Reading your progress…")
+	}
+	return lipgloss.NewStyle().Padding(1, 2).Render(s.sc.window(s.sh.styles, s.content(), s.viewHeight()))
+}
+
+// content is the whole stats page, before the window cuts it.
+func (s statsScreen) content() string {
 	st := s.sh.styles
 	if s.stats == nil {
-		return "\n  " + st.Subtle.Render("Reading your progress…")
+		return ""
 	}
 	w := max(30, min(s.width-4, maxTextWidth))
 	x := s.stats
@@ -117,14 +138,16 @@ func (s statsScreen) View() string {
 		name := ansi.Truncate(m.Title, nameW, "…")
 		b.WriteString(fmt.Sprintf("%-*s ", nameW, name) + st.bar(done, len(m.Lessons), barW) + st.Subtle.Render(fmt.Sprintf(" %d/%d", done, len(m.Lessons))) + "\n")
 	}
-	b.WriteString("\n" + st.Module.Render(fmt.Sprintf("Reviews due, next %d days", forecastDays)) + "\n")
-	b.WriteString(forecastChart(st, s.forecast, 4))
-	return lipgloss.NewStyle().Padding(1, 2).Render(fitTop(b.String(), s.height-2))
+	// Three columns a day, and room for the peak's label.
+	days := s.forecast[:min(len(s.forecast), (w-4)/3)]
+	b.WriteString("\n" + st.Module.Render(fmt.Sprintf("Reviews due, next %d days", len(days))) + "\n")
+	b.WriteString(forecastChart(st, days, 4, w))
+	return b.String()
 }
 
 // forecastChart draws due counts per day as vertical bars, height rows
 // tall, with day labels under them.
-func forecastChart(st Styles, days []int, height int) string {
+func forecastChart(st Styles, days []int, height, width int) string {
 	peak := 0
 	for _, d := range days {
 		peak = max(peak, d)
@@ -157,7 +180,7 @@ func forecastChart(st Styles, days []int, height int) string {
 	for _, d := range days {
 		b.WriteString(st.Subtle.Render(fmt.Sprintf("%-3s", shortCount(d))))
 	}
-	b.WriteString("\n" + st.Subtle.Render("T is today; numbers under the bars are the questions due that day."))
+	b.WriteString("\n" + wrapIndent(st.Subtle.Render("T is today; numbers under the bars are the questions due that day."), width, ""))
 	return b.String()
 }
 

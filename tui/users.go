@@ -64,10 +64,14 @@ func loadUsers(store Store) tea.Cmd {
 	}
 }
 
-func (s usersScreen) Title() string           { return "Profiles" }
-func (s usersScreen) Keys() helpKeyMap        { return s.keys }
-func (s usersScreen) Typing() bool            { return s.adding }
-func (s usersScreen) SetSize(w, h int) screen { s.width, s.height = w, h; return s }
+func (s usersScreen) Title() string    { return "Profiles" }
+func (s usersScreen) Keys() helpKeyMap { return s.keys }
+func (s usersScreen) Typing() bool     { return s.adding }
+func (s usersScreen) SetSize(w, h int) screen {
+	s.width, s.height = w, h
+	s.input.SetWidth(max(10, w-20))
+	return s
+}
 
 func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -107,7 +111,7 @@ func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, s.keys.Back):
-			return s, func() tea.Msg { return backMsg{} }
+			return s, s.sh.ask(backMsg{})
 		case key.Matches(msg, s.keys.Up):
 			s.cursor = max(0, s.cursor-1)
 		case key.Matches(msg, s.keys.Down):
@@ -119,7 +123,7 @@ func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		case key.Matches(msg, s.keys.Switch):
 			if s.cursor < len(s.users) {
 				name := s.users[s.cursor].Name
-				return s, func() tea.Msg { return switchUserMsg{name} }
+				return s, s.sh.ask(switchUserMsg{name})
 			}
 		}
 	case tea.MouseClickMsg:
@@ -152,5 +156,13 @@ func (s usersScreen) View() string {
 			b.WriteString(st.Bad.Render(s.problem) + "\n")
 		}
 	}
-	return lipgloss.NewStyle().Padding(1, 2).Render(fitTop(b.String(), s.height-2))
+	// A long list scrolls to keep the cursor, or the new name typed, in
+	// view.
+	content, h := b.String(), max(1, s.height-2)
+	focus := 2 + s.cursor
+	if s.adding {
+		focus = lineCount(content) - 1
+	}
+	sc := scroller{}.show(focus, lineCount(content), h)
+	return lipgloss.NewStyle().Padding(1, 2).Render(sc.window(st, content, h))
 }

@@ -321,6 +321,18 @@ func (l *learner) Rate(ctx context.Context, lessonID, questionID string, rating 
 	return nil
 }
 
+func (l *learner) CardDue(ctx context.Context, lessonID, questionID string) (time.Time, fsrs.Rating, bool, error) {
+	rec, err := scanCard(l.s.pool.QueryRow(ctx, `SELECT `+cardColumns+` FROM cards
+		WHERE user_id = (SELECT id FROM users WHERE name = $1) AND lesson_id = $2 AND question_id = $3`, l.name, lessonID, questionID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, 0, false, nil
+	}
+	if err != nil {
+		return time.Time{}, 0, false, l.wrap(err, "card of %s/%s", lessonID, questionID)
+	}
+	return rec.Card.Due, rec.LastRating, true, nil
+}
+
 func (l *learner) Forecast(ctx context.Context, now time.Time, days int) ([]int, error) {
 	if days <= 0 {
 		return nil, nil

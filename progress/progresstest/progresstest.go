@@ -273,6 +273,13 @@ func testSchedule(t *testing.T, open Open) {
 	if ids := dueIDs(t, l, day0.Add(2*day), -1); !slices.Contains(ids, "l/q") {
 		t.Errorf("a lapse did not bring the card back: %v", ids)
 	}
+	if _, _, ok, err := l.CardDue(context.Background(), "l", "never"); ok || err != nil {
+		t.Errorf("an unanswered question has a card: %v %v", ok, err)
+	}
+	due, rating, ok, err := l.CardDue(context.Background(), "l", "w")
+	if err != nil || !ok || rating != fsrs.Again || due.After(day0.Add(day)) {
+		t.Errorf("card of a wrong first answer: due %v, rating %v, %v %v", due, rating, ok, err)
+	}
 	forecast, err := l.Forecast(context.Background(), day0, 7)
 	if err != nil || len(forecast) != 7 {
 		t.Fatalf("forecast: %v %v", forecast, err)
