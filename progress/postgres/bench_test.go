@@ -24,13 +24,17 @@ var (
 	benchOnce sync.Once
 	benchDSN  string
 	benchErr  error
+	benchDrop = func() {} // drops the big class's schema; TestMain calls it after the run
 	benchNow  = time.Date(2026, 3, 20, 12, 0, 0, 0, time.Local)
 )
 
 func bigClass(b *testing.B) string {
 	b.Helper()
 	benchOnce.Do(func() {
-		benchDSN = freshSchemaKept(b)
+		benchDSN, benchDrop, benchErr = createSchema(testURL(b))
+		if benchErr != nil {
+			return
+		}
 		s, err := Open(context.Background(), benchDSN)
 		if err != nil {
 			benchErr = err
@@ -80,11 +84,6 @@ func bigClass(b *testing.B) string {
 	}
 	return benchDSN
 }
-
-// freshSchemaKept is freshSchema for data shared by every benchmark of the
-// run: dropped when the first benchmark that made it ends would be too soon,
-// so it is dropped at the end of the run by the benchmark that made it.
-func freshSchemaKept(b *testing.B) string { return freshSchema(b) }
 
 func reportMedian(b *testing.B, fn func(i int)) {
 	b.Helper()

@@ -19,7 +19,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("SERVERSIDE_LOAD_WORKER") != "" {
 		os.Exit(loadWorker())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	benchDrop()
+	os.Exit(code)
 }
 
 const (

@@ -29,37 +29,43 @@ func testURL(t testing.TB) string {
 	return u
 }
 
-var skipOnce sync.Once
-
 // freshSchema makes an empty schema for one store and returns a URL whose
 // connections use it, so tests never see each other's rows.
 func freshSchema(t testing.TB) string {
-	base := testURL(t)
+	u, drop, err := createSchema(testURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return u
+}
+
+// createSchema makes an empty schema on the server at base; drop removes it.
+func createSchema(base string) (dsn string, drop func(), err error) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
-		t.Fatalf("connect to %s: %v", Redact(base), err)
+		return "", nil, fmt.Errorf("connect to %s: %w", Redact(base), err)
 	}
 	defer conn.Close(ctx)
 	schema := fmt.Sprintf("t_%d", rand.Uint64())
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err == nil {
+	drop = func() {
+		if c, err := pgx.Connect(context.Background(), base); err == nil {
 			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 			_ = c.Close(context.Background())
 		}
-	})
+	}
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	return u.String(), drop, nil
 }
 
 func openTest(t testing.TB) *Store {
