@@ -108,6 +108,8 @@ type quizScreen struct {
 	started  time.Time
 	outcomes map[int]bool // item index -> answered right, this round
 	saveErr  error
+	// slowSave: the answer has been saving longer than slowSaveAfter.
+	slowSave bool
 	items    []quizItem
 	review   bool   // a review session across lessons, not a lesson's quiz
 	cram     string // the module being crammed, when cramming
@@ -382,6 +384,20 @@ func (s quizScreen) Keys() helpKeyMap {
 	return quizHelp{short: keys, full: [][]key.Binding{keys, {help, quitKey()}}}
 }
 
+// slowSaveMsg comes when an answer has been saving for a while: the
+// progress database (a server restarting, a network hiccup) is not
+// answering, and the store keeps retrying.
+// wait delivers the attemptSavedMsg when the store answers.
+type slowSaveMsg struct {
+	lessonID, questionID string
+	wait                 tea.Cmd
+}
+
+// slowSaveAfter is how long an answer saves before the screen says the
+// store is reconnecting: a file commits in milliseconds, a server on a
+// network in tens.
+const slowSaveAfter = 1500 * time.Millisecond
+
 // attemptSavedMsg says an answer is committed; only then is feedback shown.
 type attemptSavedMsg struct {
 	attempt progress.Attempt
@@ -395,6 +411,7 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if s.phase != saving || msg.attempt.LessonID != s.currentLesson().ID || msg.attempt.QuestionID != s.current().ID {
 			return s, nil
 		}
+		s.slowSave = false
 		if msg.err != nil {
 			// Nothing was recorded: let the learner submit again.
 			s.phase, s.saveErr = asking, msg.err
@@ -409,6 +426,11 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s.follow(), s.readDue()
 		}
 		return s.follow(), nil
+	case slowSaveMsg:
+		if s.phase == saving && msg.lessonID == s.currentLesson().ID && msg.questionID == s.current().ID {
+			s.slowSave = true
+		}
+		return s, msg.wait
 	case cardDueMsg:
 		if it := s.item(); s.phase == showing && msg.lessonID == it.lesson.ID && msg.questionID == it.question().ID {
 			s.next = msg
@@ -631,13 +653,25 @@ func (s quizScreen) submit() (screen, tea.Cmd) {
 	}
 	store := s.sh.store
 	return s, func() tea.Msg {
-		saved, err := store.RecordAttempt(context.Background(), att)
-		if err == nil {
-			saved.LessonID, saved.QuestionID = att.LessonID, att.QuestionID
-		} else {
-			saved = att
+		done := make(chan tea.Msg, 1)
+		go func() {
+			saved, err := store.RecordAttempt(context.Background(), att)
+			if err == nil {
+				saved.LessonID, saved.QuestionID = att.LessonID, att.QuestionID
+			} else {
+				saved = att
+			}
+			done <- attemptSavedMsg{attempt: saved, result: res, err: err}
+		}()
+		timer := time.NewTimer(slowSaveAfter)
+		defer timer.Stop()
+		select {
+		case msg := <-done:
+			return msg
+		case <-timer.C:
+			// Still saving: say so, and go on waiting for the answer.
+			return slowSaveMsg{att.LessonID, att.QuestionID, func() tea.Msg { return <-done }}
 		}
-		return attemptSavedMsg{attempt: saved, result: res, err: err}
 	}
 }
 
@@ -781,7 +815,11 @@ func (s quizScreen) question() (body, feedback string) {
 			b.WriteString("\n" + wrap.Render(st.Bad.Render(s.problem)) + "\n")
 		}
 	case saving:
-		b.WriteString("\n" + st.Subtle.Render("Saving your answer…") + "\n")
+		if s.slowSave {
+			b.WriteString("\n" + wrap.Render(st.Subtle.Render("Saving your answer… the progress database is not answering: reconnecting. Your answer is kept until it is saved or you are told it was not.")) + "\n")
+		} else {
+			b.WriteString("\n" + st.Subtle.Render("Saving your answer…") + "\n")
+		}
 	case showing:
 		b.WriteString("\n")
 		return b.String(), s.feedback(tw)
