@@ -170,8 +170,32 @@ func TestEndToEndLessonDoneCardByCard(t *testing.T) {
 		t.Fatal("the built-in course has no lesson life-of-a-request with questions")
 	}
 	dir := t.TempDir()
+	lessonDoneCardByCard(t, dir, l, filepath.Join(dir, "progress.db"))
+}
+
+// The same learner's loop with the progress on a PostgreSQL server: the
+// tutor and `list` behave exactly as with a file.
+func TestEndToEndOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped with -short")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: the end-to-end test drives the real binary in tmux (apt-get install tmux, or brew install tmux)")
+	}
+	base := os.Getenv("SERVERSIDE_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("PostgreSQL end-to-end test skipped: set SERVERSIDE_TEST_POSTGRES to run it")
+	}
+	course, _ := lessons.Default()
+	l := course.Lesson("life-of-a-request")
+	lessonDoneCardByCard(t, t.TempDir(), l, freshPostgresSchema(t, base))
+}
+
+// lessonDoneCardByCard answers every card of l in the tutor in tmux,
+// leaving each with esc, and checks the lesson is done on the map and in
+// `list --json`, with progress in db (a file or a URL).
+func lessonDoneCardByCard(t *testing.T, dir string, l *lessons.Lesson, db string) {
 	bin := buildBinary(t, dir)
-	db := filepath.Join(dir, "progress.db")
 	args := []string{bin, "--db", db, "--user", "e2e", "--theme", "dark"}
 	tm := startTmux(t, dir, args)
 
