@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -215,7 +213,7 @@ func (z *lineQuiz) ask(ctx context.Context, i int, q *lessons.Question) (bool, e
 			z.printf("  %d. %s\n", n+1, markdownLine(c))
 		}
 	case lessons.Order:
-		shown = shuffledOrder(len(q.Items), q.ID+z.lesson.ID)
+		shown = lessons.ShuffledOrder(len(q.Items), q.ID+z.lesson.ID)
 		for n, item := range shown {
 			z.printf("  %d. %s\n", n+1, markdownLine(q.Items[item]))
 		}
@@ -341,28 +339,6 @@ func answerHint(q *lessons.Question) string {
 // shuffle per question, never the right order, so a learner who comes back
 // sees the same puzzle. It is the TUI's shuffle (seeded the same way), so
 // the app and the line quiz show the same puzzle.
-func shuffledOrder(n int, seed string) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	if n < 2 {
-		return out
-	}
-	h := fnv.New64a()
-	h.Write([]byte(seed))
-	r := rand.New(rand.NewPCG(h.Sum64(), 7))
-	for tries := 0; tries < 10; tries++ {
-		r.Shuffle(n, func(i, j int) { out[i], out[j] = out[j], out[i] })
-		for i, v := range out {
-			if v != i {
-				return out
-			}
-		}
-	}
-	out[0], out[1] = out[1], out[0]
-	return out
-}
 
 func plural(n int) string {
 	if n == 1 {

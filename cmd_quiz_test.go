@@ -49,7 +49,7 @@ func (e quizEnv) open(t *testing.T) *progress.Store {
 // rightOrder is the line that puts an order question's shown items back in
 // the right order.
 func rightOrder(q *lessons.Question, lessonID string) string {
-	shown := shuffledOrder(len(q.Items), q.ID+lessonID)
+	shown := lessons.ShuffledOrder(len(q.Items), q.ID+lessonID)
 	var nums []string
 	for want := range q.Items {
 		nums = append(nums, strconv.Itoa(slices.Index(shown, want)+1))
@@ -281,8 +281,8 @@ func TestQuizInterrupted(t *testing.T) {
 
 func TestShuffledOrder(t *testing.T) {
 	for n := 2; n <= 8; n++ {
-		a := shuffledOrder(n, "q"+strconv.Itoa(n))
-		b := shuffledOrder(n, "q"+strconv.Itoa(n))
+		a := lessons.ShuffledOrder(n, "q"+strconv.Itoa(n))
+		b := lessons.ShuffledOrder(n, "q"+strconv.Itoa(n))
 		if !slices.Equal(a, b) {
 			t.Fatalf("n=%d: not deterministic: %v %v", n, a, b)
 		}
@@ -296,7 +296,7 @@ func TestShuffledOrder(t *testing.T) {
 			t.Fatalf("n=%d: shown in the right order: %v", n, a)
 		}
 	}
-	if got := shuffledOrder(1, "x"); !slices.Equal(got, []int{0}) {
+	if got := lessons.ShuffledOrder(1, "x"); !slices.Equal(got, []int{0}) {
 		t.Fatalf("one item: %v", got)
 	}
 }

@@ -275,7 +275,7 @@ func lessonDoneCardByCard(t *testing.T, dir string, l *lessons.Lesson, db string
 // the app's shuffle, in the right order: the cursor walks with j and k and
 // K moves the item under it up.
 func orderKeys(q *lessons.Question, lessonID string) []string {
-	order := shuffledOrder(len(q.Items), q.ID+lessonID)
+	order := lessons.ShuffledOrder(len(q.Items), q.ID+lessonID)
 	var keys []string
 	cur := 0
 	for target := range order {

@@ -3,8 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
@@ -243,31 +241,12 @@ func (s *quizScreen) prepare() {
 		}
 	}
 	if q.Type == lessons.Order {
-		s.order = shuffled(len(q.Items), q.ID+s.currentLesson().ID)
+		s.order = lessons.ShuffledOrder(len(q.Items), q.ID+s.currentLesson().ID)
 	}
 }
 
 // shuffled is a fixed shuffle per question, never the right order, so a
 // learner who comes back sees the same puzzle.
-func shuffled(n int, seed string) []int {
-	h := fnv.New64a()
-	h.Write([]byte(seed))
-	r := rand.New(rand.NewPCG(h.Sum64(), 7))
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	for tries := 0; tries < 10; tries++ {
-		r.Shuffle(n, func(i, j int) { out[i], out[j] = out[j], out[i] })
-		for i, v := range out {
-			if v != i {
-				return out
-			}
-		}
-	}
-	out[0], out[1] = out[1], out[0]
-	return out
-}
 
 func (s quizScreen) Title() string {
 	if s.cram != "" {

@@ -177,7 +177,7 @@ func TestEveryQuestionTypeThroughKeys(t *testing.T) {
 	answer("3", "0", "4") // short: "304"
 	answer("1", ".", "5") // numeric
 	q := c.Lesson("every-type").Question("steps")
-	shown := shuffled(len(q.Items), q.ID+"every-type")
+	shown := lessons.ShuffledOrder(len(q.Items), q.ID+"every-type")
 	// Put the items in order with the move keys: selection sort by moves.
 	order := append([]int(nil), shown...)
 	var keys []string
