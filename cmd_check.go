@@ -48,9 +48,9 @@ func newCheckCmd(g *globals) *cobra.Command {
 				}
 				return nil
 			}
-			lab, ok := findBuildLab(args[0])
-			if !ok {
-				return fmt.Errorf("no build lab %q: serverside check --list shows them", args[0])
+			lab, err := labs.FindBuildLab(args[0])
+			if err != nil {
+				return fmt.Errorf("%w: serverside check --list shows them", err)
 			}
 			if spec {
 				return writeSpec(out, lab.Spec, g.theme)
@@ -64,15 +64,6 @@ func newCheckCmd(g *globals) *cobra.Command {
 	f.BoolVar(&list, "list", false, "list the build labs: id, a tab, and title")
 	f.BoolVar(&spec, "spec", false, "print the lab's specification instead of checking (styled on a terminal, plain text in a pipe)")
 	return cmd
-}
-
-func findBuildLab(id string) (labs.BuildLab, bool) {
-	for _, b := range labs.BuildLabs() {
-		if b.ID == id {
-			return b, true
-		}
-	}
-	return labs.BuildLab{}, false
 }
 
 func runCheck(cmd *cobra.Command, g *globals, out io.Writer, lab labs.BuildLab, addr string) error {

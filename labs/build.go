@@ -100,13 +100,18 @@ func BuildLabs() []BuildLab {
 	return []BuildLab{restResourceLab(), kvTTLLab()}
 }
 
-func buildLabByID(id string) (BuildLab, bool) {
+// FindBuildLab is the build lab called id, or an error that lists the
+// ones there are: the lab screen, `serverside check` and lab blocks all
+// look labs up here.
+func FindBuildLab(id string) (BuildLab, error) {
+	var ids []string
 	for _, b := range BuildLabs() {
 		if b.ID == id {
-			return b, true
+			return b, nil
 		}
+		ids = append(ids, b.ID)
 	}
-	return BuildLab{}, false
+	return BuildLab{}, fmt.Errorf("no build lab %q (there are: %s)", id, strings.Join(ids, ", "))
 }
 
 // LoopbackAddr checks that addr names a port on this machine and returns it
@@ -146,13 +151,9 @@ func LoopbackAddr(addr string) (string, error) {
 // A failing stage is a Report that did not pass; the error is for a check
 // that could not start (unknown lab, an address that is not loopback).
 func Check(ctx context.Context, labID, addr string, progress func(StageResult)) (Report, error) {
-	lab, ok := buildLabByID(labID)
-	if !ok {
-		var ids []string
-		for _, b := range BuildLabs() {
-			ids = append(ids, b.ID)
-		}
-		return Report{}, fmt.Errorf("no build lab %q (known: %s)", labID, strings.Join(ids, ", "))
+	lab, err := FindBuildLab(labID)
+	if err != nil {
+		return Report{}, err
 	}
 	hostport, err := LoopbackAddr(addr)
 	if err != nil {

@@ -138,7 +138,7 @@ func TestCheckBoundsEachRequest(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	}))
-	lab, _ := buildLabByID("kv-ttl")
+	lab, _ := FindBuildLab("kv-ttl")
 	rep := runCheck(t.Context(), lab, &checkClient{addr: addr, timeout: 100 * time.Millisecond}, nil)
 	if rep.Failed == nil || !strings.Contains(rep.Failed.Failure.Got, "no complete response within 100ms") {
 		t.Fatalf("report:\n%s", rep.Text())
@@ -242,5 +242,17 @@ func TestExpectJSONError(t *testing.T) {
 		if err := r.expectJSONError("reading"); (err == nil) != c.ok {
 			t.Errorf("%s %s: err = %v, want ok=%v", c.ctype, c.body, err, c.ok)
 		}
+	}
+}
+
+// One lookup for every caller: an unknown id is an error naming the labs
+// there are (the lab screen used to get a zero lab and check nothing).
+func TestFindBuildLab(t *testing.T) {
+	if b, err := FindBuildLab("kv-ttl"); err != nil || b.ID != "kv-ttl" {
+		t.Fatalf("kv-ttl: %+v %v", b.ID, err)
+	}
+	_, err := FindBuildLab("kv-tll")
+	if err == nil || !strings.Contains(err.Error(), "rest-resource") || !strings.Contains(err.Error(), "kv-ttl") {
+		t.Fatalf("unknown lab: %v", err)
 	}
 }

@@ -92,7 +92,7 @@ func TestCheckBoundsResponseHeaders(t *testing.T) {
 		"endless line": {endless, "longer than 64 KB"},
 		"3000 headers": {many, "header fields; the checker reads at most 100"},
 	} {
-		lab, _ := buildLabByID("rest-resource")
+		lab, _ := FindBuildLab("rest-resource")
 		rep := runCheck(t.Context(), lab, &checkClient{addr: c.addr, timeout: 30 * time.Second}, nil)
 		if rep.Failed == nil || !strings.Contains(rep.Failed.Failure.Got, c.want) {
 			t.Errorf("%s: the failure should say %q:\n%s", name, c.want, rep.Text())

@@ -27,7 +27,7 @@ func TestCourseLabBlocks(t *testing.T) {
 			if err != nil {
 				continue
 			}
-			b, _ := buildLabByID(spec.Lab)
+			b, _ := FindBuildLab(spec.Lab)
 			for _, line := range strings.Split(b.Spec, "\n") {
 				if strings.HasPrefix(line, "| `") && !strings.Contains(l.Source, line) {
 					t.Errorf("%s: the lesson's specification of %s lacks this row (copy it from `serverside check %s --spec`):\n%s", l.Path, b.ID, b.ID, line)

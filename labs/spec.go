@@ -340,7 +340,7 @@ func decodeBuild(pl *problemList, lab *lessons.Lab) BuildSpec {
 		Lab:   pl.str(m, "lab", true, "a build lab"),
 	}
 	if s.Lab != "" {
-		if _, ok := buildLabByID(s.Lab); !ok {
+		if _, err := FindBuildLab(s.Lab); err != nil {
 			var ids []string
 			for _, b := range BuildLabs() {
 				ids = append(ids, b.ID)
