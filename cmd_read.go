@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -88,73 +87,18 @@ func newReadCmd(g *globals) *cobra.Command {
 // findLesson finds a lesson by id, or by its path in the course. The error
 // says how to find the right id.
 func findLesson(c *lessons.Course, arg string) (*lessons.Lesson, error) {
-	if l := c.Lesson(arg); l != nil {
-		return l, nil
-	}
-	if l := c.LessonAt(strings.TrimPrefix(arg, "./")); l != nil {
+	if l := c.Find(arg); l != nil {
 		return l, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "no lesson %q in this course: run `serverside list` to see the lesson ids", safeLine(arg))
-	if like := similarLessons(c, arg); len(like) > 0 {
+	if like := c.Similar(arg); len(like) > 0 {
 		fmt.Fprintf(&b, "\n  similar ids: %s", strings.Join(like, ", "))
 	}
 	if n := len(c.Broken); n > 0 {
 		fmt.Fprintf(&b, "\n  %s could not be loaded: run `serverside lint` to see why", count(n, "lesson file", "lesson files"))
 	}
 	return nil, errors.New(b.String())
-}
-
-// similarLessons suggests up to three lesson ids close to what was typed:
-// ids or titles that contain it, then ids a few typing mistakes away,
-// closest first.
-func similarLessons(c *lessons.Course, arg string) []string {
-	want := strings.ToLower(strings.TrimSpace(arg))
-	if len(want) < 3 {
-		return nil
-	}
-	type candidate struct {
-		id   string
-		dist int
-	}
-	var found []candidate
-	for _, l := range c.Lessons() {
-		id := strings.ToLower(l.ID)
-		switch d := editDistance(want, id); {
-		case strings.Contains(id, want) || strings.Contains(strings.ToLower(l.Title), want):
-			found = append(found, candidate{l.ID, 0})
-		case d <= max(2, len(want)/3):
-			found = append(found, candidate{l.ID, d})
-		}
-	}
-	sort.SliceStable(found, func(i, j int) bool { return found[i].dist < found[j].dist })
-	var out []string
-	for _, f := range found[:min(3, len(found))] {
-		out = append(out, f.id)
-	}
-	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes (ids
-// are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // terminalWidth reports whether f (a writer or reader) is a terminal and, when it is and its

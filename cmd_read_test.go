@@ -323,8 +323,8 @@ func TestSimilarLessons(t *testing.T) {
 		{"ev", nil},                            // too short to guess
 	}
 	for _, tt := range tests {
-		if got := similarLessons(c, tt.typed); !slices.Equal(got, tt.want) {
-			t.Errorf("similarLessons(%q) = %v, want %v", tt.typed, got, tt.want)
+		if got := c.Similar(tt.typed); !slices.Equal(got, tt.want) {
+			t.Errorf("Similar(%q) = %v, want %v", tt.typed, got, tt.want)
 		}
 	}
 }
