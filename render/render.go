@@ -44,6 +44,7 @@ func ParseTheme(s string) (Theme, bool, error) {
 
 // Markdown renders md wrapped to width columns.
 func Markdown(md string, width int, theme Theme) (string, error) {
+	md, width = bounded(md, width)
 	// Markdown decodes character references such as "&#x1b;" at render
 	// time, after lesson text was sanitised: neutralise them first, and
 	// keep only the escapes glamour itself writes afterwards.
