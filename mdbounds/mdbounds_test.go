@@ -28,4 +28,3 @@ func TestApplyBringsHostileCasesWithinLimits(t *testing.T) {
 		})
 	}
 }
-
