@@ -53,7 +53,7 @@ func LoadDir(dir string) (*Course, []Problem, error) {
 	if !st.IsDir() {
 		return nil, nil, fmt.Errorf("course directory %s: not a directory: pass the folder that holds the lessons", dir)
 	}
-	c, probs := Load(os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir)))
+	c, probs := Load(diskFS(dir), filepath.ToSlash(filepath.Clean(dir)))
 	c.Root = dir
 	return c, probs, nil
 }
@@ -281,7 +281,7 @@ func (ld *loader) parseAll(files []string) []parsedLesson {
 		}()
 	}
 	for i, f := range files {
-		src, err := fs.ReadFile(ld.fsys, f)
+		src, err := readBounded(ld.fsys, f)
 		if err != nil {
 			out[i] = parsedLesson{err: err}
 			continue
@@ -338,7 +338,7 @@ func (ld *loader) lessonFiles() []string {
 
 func (ld *loader) readCourseFile() (courseFile, bool) {
 	var cf courseFile
-	src, err := fs.ReadFile(ld.fsys, "course.yaml")
+	src, err := readBounded(ld.fsys, "course.yaml")
 	if errors.Is(err, fs.ErrNotExist) {
 		return cf, false
 	}
