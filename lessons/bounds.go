@@ -1,0 +1,14 @@
+package lessons
+
+import "serverside/mdbounds"
+
+// checkBounds reports where the body goes past what the reader renders:
+// nesting, headings, code lines, table rows or length past
+// mdbounds.Default. The lesson is still shown, with the excess flattened
+// or cut and a marker, so these are errors that do not block it.
+func (p *lessonParser) checkBounds(body []byte, bodyLine int) {
+	for _, e := range mdbounds.Check(body, mdbounds.Default) {
+		p.problem(bodyLine+e.Line-1, e.Col, Error, "%s", e.Message(mdbounds.Default))
+		p.probs[len(p.probs)-1].Shown = true
+	}
+}
