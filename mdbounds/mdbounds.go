@@ -97,7 +97,7 @@ func (e Excess) Message(lim Limits) string {
 	case Inline:
 		return fmt.Sprintf("emphasis nests %d levels deep here%s: at most %d are shown and the rest as plain text; remove the extra * _ or ~", e.Count, more, lim.Inline)
 	case Headings:
-		return fmt.Sprintf("the lesson has %d headings: from this one on they are shown as plain text (at most %d headings); split the lesson", e.Count, lim.Headings)
+		return fmt.Sprintf("this is heading %d: a lesson shows at most %d headings, and from here on they are shown as plain text; split the lesson", e.Count, lim.Headings)
 	case CodeLines:
 		return fmt.Sprintf("this code block has %d lines%s: only the first %d are shown; shorten it or point to a file", e.Count, more, lim.CodeLines)
 	case TableRows:
@@ -185,9 +185,6 @@ func Check(md []byte, lim Limits) []Excess {
 		first[e.Kind] = len(out)
 		e.Places = 1
 		out = append(out, e)
-	}
-	if i, ok := first[Headings]; ok {
-		out[i].Count = w.headings
 	}
 	lines := lineIndex(md)
 	for i := range out {
@@ -512,7 +509,7 @@ func (w *walker) demote(n *ast.Heading) {
 		return
 	}
 	mark := ""
-	if w.headings == w.lim.Headings+1 {
+	if w.headings == w.lim.Headings+1 && !bytes.HasPrefix(w.src[p:], []byte(markHeadings)) {
 		mark = markHeadings + " "
 		w.excess(Headings, p, w.headings)
 	}
@@ -522,19 +519,23 @@ func (w *walker) demote(n *ast.Heading) {
 		w.edits = append(w.edits, edit{p, p, mark + `\`}, edit{end, end, "\n"})
 		return
 	}
-	// A setext heading: escape its underline.
-	if n.Lines().Len() == 0 {
-		return
-	}
-	under := blockEnd(w.src, n.Lines().At(n.Lines().Len()-1).Stop) + 1
+	// A setext heading: escape its underline, the first line from the
+	// heading on that holds only its '=' or '-' (inside any quote markers).
 	ch := byte('=')
 	if n.Level == 2 {
 		ch = '-'
 	}
-	for i := under; i < len(w.src) && w.src[i] != '\n'; i++ {
-		if w.src[i] == ch {
+	for at := lineStart(w.src, p); at < len(w.src); {
+		end := blockEnd(w.src, at+1)
+		line := string(w.src[at:end])
+		if t := strings.Trim(line, " \t\r>"); t != "" && strings.Trim(t, string(ch)) == "" {
+			i := at + strings.IndexByte(line, ch)
 			w.edits = append(w.edits, edit{p, p, mark}, edit{i, i, `\`})
 			return
+		}
+		at = end + 1
+		for at < len(w.src) && w.src[at-1] != '\n' {
+			at++
 		}
 	}
 }

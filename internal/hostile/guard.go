@@ -20,6 +20,13 @@ const (
 // it saw, for the test's log.
 func Within(t testing.TB, what string, fn func()) (peakHeap uint64) {
 	t.Helper()
+	return WithinBounds(t, what, GuardTime, GuardHeap, fn)
+}
+
+// WithinBounds is Within with its own bounds, for fuzzing, where one
+// input should take far less.
+func WithinBounds(t testing.TB, what string, limit time.Duration, heapLimit uint64, fn func()) (peakHeap uint64) {
+	t.Helper()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	base := ms.HeapAlloc
@@ -30,20 +37,20 @@ func Within(t testing.TB, what string, fn func()) (peakHeap uint64) {
 	}()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(GuardTime)
+	deadline := time.After(limit)
 	for {
 		select {
 		case <-done:
 			runtime.ReadMemStats(&ms)
 			return max(peakHeap, ms.HeapAlloc-min(base, ms.HeapAlloc))
 		case <-deadline:
-			t.Fatalf("%s: still running after %v", what, GuardTime)
+			t.Fatalf("%s: still running after %v", what, limit)
 		case <-tick.C:
 			runtime.ReadMemStats(&ms)
 			heap := ms.HeapAlloc - min(base, ms.HeapAlloc)
 			peakHeap = max(peakHeap, heap)
-			if heap > GuardHeap {
-				t.Fatalf("%s: heap grew past %d MB", what, GuardHeap>>20)
+			if heap > heapLimit {
+				t.Fatalf("%s: heap grew past %d MB", what, heapLimit>>20)
 			}
 		}
 	}
