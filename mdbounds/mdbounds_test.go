@@ -1,6 +1,9 @@
 package mdbounds
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -26,5 +29,24 @@ func TestApplyBringsHostileCasesWithinLimits(t *testing.T) {
 				t.Errorf("Check reports nothing")
 			}
 		})
+	}
+}
+
+// AUTHORING.md lists every message Check's excesses print.
+func TestAuthoringListsEveryMessage(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "AUTHORING.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	number := regexp.MustCompile(`[0-9]+`)
+	for _, k := range []Kind{Bytes, Depth, Inline, Headings, CodeLines, TableRows, Blocks, Inlines} {
+		msg := Excess{Kind: k, Count: 12345, Places: 1}.Message(Default)
+		parts := number.Split(msg, -1)
+		for i := range parts {
+			parts[i] = regexp.QuoteMeta(parts[i])
+		}
+		if !regexp.MustCompile("`" + strings.Join(parts, "[^`\n]+?") + "`").Match(doc) {
+			t.Errorf("AUTHORING.md does not list %q (write it in the lint table with … for each number)", msg)
+		}
 	}
 }
