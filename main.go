@@ -20,7 +20,9 @@ import (
 var version = "dev"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP is the terminal closing: end as cleanly as on SIGINT and
+	// SIGTERM (an open SQL lab removes its files), not at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	root := newRootCmd()
 	err := fang.Execute(ctx, root, fang.WithVersion(version), fang.WithoutManpage(),

@@ -7,6 +7,7 @@ package tui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -640,8 +641,13 @@ func (m Model) statusLine(top screen) string {
 // Run starts the TUI and returns when the learner quits.
 func Run(ctx context.Context, o Options) error {
 	p := tea.NewProgram(New(o), tea.WithContext(ctx))
-	_, err := p.Run()
-	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+	final, err := p.Run()
+	// A signal ends the program without the learner's quit: SIGTERM as a
+	// QuitMsg, SIGINT and SIGHUP by cancelling ctx.
+	if m, ok := final.(Model); ok && !m.quitting {
+		m.release()
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
 	return err
