@@ -249,12 +249,15 @@ type ImportResult struct {
 // transaction: a bad file changes nothing.
 func (s *Store) Import(ctx context.Context, r io.Reader) (ImportResult, error) {
 	var f exportFile
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(&boundedReader{r: r, n: maxImportBytes})
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return ImportResult{}, fmt.Errorf("import: not a serverside progress export (%w); export one with `serverside progress export`", err)
 	}
 	if err := f.validate(); err != nil {
+		return ImportResult{}, fmt.Errorf("import: %w", err)
+	}
+	if err := f.checkBounds(); err != nil {
 		return ImportResult{}, fmt.Errorf("import: %w", err)
 	}
 	res := ImportResult{User: f.User.Name}
