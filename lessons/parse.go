@@ -86,7 +86,7 @@ func (p *lessonParser) parse() (*Lesson, []Problem) {
 	}
 	p.parseFrontMatter(l, fm)
 	p.parseBody(l, body, bodyLine)
-	p.checkBounds(body, bodyLine)
+	p.checkBounds(l, body, bodyLine)
 	if l.ID == "" || l.Title == "" {
 		return nil, p.probs
 	}

@@ -50,9 +50,9 @@ var Default = Limits{
 	Depth:     10,
 	Inline:    10,
 	Headings:  200,
-	CodeLines: 1000,
-	TableRows: 1000,
-	Blocks:    1500,
+	CodeLines: 500,
+	TableRows: 500,
+	Blocks:    1000,
 	Inlines:   8000,
 }
 
