@@ -114,7 +114,7 @@ func (e Excess) Message(lim Limits) string {
 const (
 	markBytes    = "⋯ (the rest of this lesson is not shown: it is too long)"
 	markDepth    = "⋯ (nested too deep, shown flat:)"
-	markInline   = "⋯ (emphasis nested too deep, shown as typed:)"
+	markInline   = "⋯ (emphasis nested too deep, shown as plain text:)"
 	markHeadings = "⋯ (too many headings, the rest shown as text:)"
 	markBlocks   = "⋯ (the rest of this lesson is not shown: it is too long)"
 )
