@@ -234,6 +234,9 @@ func newProgressExportCmd(g *globals) *cobra.Command {
 			if outPath == "" || outPath == "-" {
 				return store.Export(ctx, g.UserName(), cmd.OutOrStdout())
 			}
+			if err := checkExportTarget(outPath, store.Path()); err != nil {
+				return err
+			}
 			// Write beside the target and rename, so a failed export never
 			// leaves half a file where a good one was.
 			tmp, err := os.CreateTemp(exportDir(outPath), ".serverside-export-*")

@@ -35,8 +35,9 @@ func newReadCmd(g *globals) *cobra.Command {
 			"`serverside quiz LESSON_ID --plain`, so reading never gives them away).\n\n" +
 			"The text is styled when stdout is a terminal. It is plain text with no escape\n" +
 			"sequences at all when stdout is a pipe or a file, with --plain, with --theme plain,\n" +
-			"or when NO_COLOR is set or TERM=dumb. Lines are wrapped to --width, else to the\n" +
-			"terminal's width (at most 100), else to 80 columns.\n\n" +
+			"or when NO_COLOR is set or TERM=dumb. Lines are wrapped to --width (20 to 200\n" +
+			"columns; a wider one is treated as 200), else to the terminal's width (at most\n" +
+			"100), else to 80 columns.\n\n" +
 			"LESSON_ID is a lesson id as `serverside list` shows it (a lesson file's path\n" +
 			"relative to the course works too).",
 		Example: "  serverside read client-server\n  serverside read client-server --plain | less\n  serverside read http-caching --width 60",
@@ -45,6 +46,7 @@ func newReadCmd(g *globals) *cobra.Command {
 			if cmd.Flags().Changed("width") && width < readWidthMin {
 				return fmt.Errorf("--width %d is too narrow: give at least %d columns", width, readWidthMin)
 			}
+			width = min(width, render.MaxWidth)
 			theme, err := themeFromEnv(g.theme)
 			if err != nil {
 				return err
@@ -80,7 +82,7 @@ func newReadCmd(g *globals) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().IntVar(&width, "width", 0, "wrap lines to this many columns (default: the terminal's width up to 100, or 80)")
+	cmd.Flags().IntVar(&width, "width", 0, "wrap lines to this many columns, 20 to 200 (default: the terminal's width up to 100, or 80)")
 	cmd.Flags().BoolVar(&plain, "plain", false, "print plain text with no escape sequences, even on a terminal")
 	return cmd
 }

@@ -26,7 +26,9 @@ import (
 var version = ""
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP is the terminal closing: end as cleanly as on SIGINT and
+	// SIGTERM (an open SQL lab removes its files), not at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, newRootCmd(), os.Stderr)
 	stop()
 	os.Exit(code)

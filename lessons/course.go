@@ -55,7 +55,7 @@ func LoadDir(dir string) (*Course, []Problem, error) {
 	if !st.IsDir() {
 		return nil, nil, fmt.Errorf("course directory %s: not a directory: pass the folder that holds the lessons", dir)
 	}
-	c, probs := Load(os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir)))
+	c, probs := Load(diskFS(dir), filepath.ToSlash(filepath.Clean(dir)))
 	c.Root = dir
 	if len(c.Lessons()) == 0 && len(c.Broken) == 0 && !HasErrors(probs) {
 		return nil, nil, fmt.Errorf("no lessons found in %s: %w", dir, ErrNoLessons)
@@ -356,7 +356,7 @@ func (ld *loader) parseAll(files []string) []parsedLesson {
 		}()
 	}
 	for i, f := range files {
-		src, err := fs.ReadFile(ld.fsys, f)
+		src, err := readBounded(ld.fsys, f)
 		if err != nil {
 			out[i] = parsedLesson{err: err}
 			continue
@@ -491,7 +491,7 @@ func moduleDir(f string) string {
 
 func (ld *loader) readCourseFile() (courseFile, bool) {
 	var cf courseFile
-	src, err := fs.ReadFile(ld.fsys, "course.yaml")
+	src, err := readBounded(ld.fsys, "course.yaml")
 	if errors.Is(err, fs.ErrNotExist) {
 		return cf, false
 	}

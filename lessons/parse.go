@@ -88,6 +88,7 @@ func (p *lessonParser) parse() (*Lesson, []Problem) {
 	}
 	p.parseFrontMatter(l, fm)
 	p.parseBody(l, body, bodyLine)
+	p.checkBounds(l, body, bodyLine)
 	if l.ID == "" || l.Title == "" {
 		return nil, p.probs
 	}

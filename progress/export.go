@@ -248,17 +248,12 @@ type ImportResult struct {
 // one reviewed more recently; flags dedupe like answers. Everything is one
 // transaction: a bad file changes nothing.
 func (s *Store) Import(ctx context.Context, r io.Reader) (ImportResult, error) {
-	var f exportFile
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return ImportResult{}, fmt.Errorf("import: not a serverside progress export (%w); export one with `serverside progress export`", err)
-	}
-	if err := f.validate(); err != nil {
-		return ImportResult{}, fmt.Errorf("import: %w", err)
+	f, err := DecodeExport(r)
+	if err != nil {
+		return ImportResult{}, err
 	}
 	res := ImportResult{User: f.User.Name}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		res = ImportResult{User: f.User.Name}
 		return s.importFile(ctx, tx, f, &res)
 	})

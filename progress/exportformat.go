@@ -19,16 +19,20 @@ type (
 	ExportLabTask     = exportLabTask
 )
 
-// DecodeExport reads and checks an export file, saying what is wrong with
-// it; nothing is written anywhere.
+// DecodeExport reads and checks an export file (its layout, ids and
+// bounds), saying what is wrong with it; every backend's Import starts
+// here, and nothing is written anywhere.
 func DecodeExport(r io.Reader) (ExportFile, error) {
 	var f exportFile
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(&boundedReader{r: r, n: maxImportBytes})
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return f, fmt.Errorf("import: not a serverside progress export (%w); export one with `serverside progress export`", err)
 	}
 	if err := f.validate(); err != nil {
+		return f, fmt.Errorf("import: %w", err)
+	}
+	if err := f.checkBounds(); err != nil {
 		return f, fmt.Errorf("import: %w", err)
 	}
 	return f, nil

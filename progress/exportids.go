@@ -6,20 +6,15 @@ import (
 	"serverside/termsafe"
 )
 
-// maxIDLen bounds an id in an imported export, in bytes.
-const maxIDLen = 256
-
 // checkIDs refuses an export whose lesson, question, lab or task ids hold
-// control characters, bidi controls or invalid UTF-8, or are longer than
-// maxIDLen: an export can come from anyone, and `report` prints its ids.
+// control characters, bidi controls or invalid UTF-8: an export can come
+// from anyone, and `report` prints its ids. (Their length is one of the
+// bounds checkBounds holds them to.)
 func (f exportFile) checkIDs() error {
 	check := func(where string, i int, ids ...string) error {
 		for _, id := range ids {
-			switch {
-			case len(id) > maxIDLen:
-				return fmt.Errorf("%s[%d]: an id is longer than %d bytes", where, i, maxIDLen)
-			case !termsafe.Clean(id) || id != termsafe.Line(id):
-				return fmt.Errorf("%s[%d]: id %q holds control characters: ids are names from a course, letters, digits and dashes", where, i, id)
+			if !termsafe.Clean(id) || id != termsafe.Line(id) {
+				return fmt.Errorf("%s[%d]: id %q holds control characters: ids are names from a course, letters, digits and dashes", where, i, termsafe.Line(clip(id)))
 			}
 		}
 		return nil

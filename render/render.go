@@ -14,6 +14,7 @@ package render
 import (
 	"fmt"
 	"runtime"
+	"serverside/mdbounds"
 	"strings"
 	"sync"
 
@@ -78,6 +79,7 @@ var markdown = sync.OnceValue(func() goldmark.Markdown {
 // render, styled or plain, whole lesson or lab spec, comes through here
 // (and Text's question text through layout, below it).
 func Render(md string, o Options) (string, error) {
+	o.Width = clampWidth(o.Width)
 	p := paletteFor(o.Theme)
 	lines := layout(md, p, o, nil, max(o.Width, 10)-p.margin)
 
@@ -102,7 +104,10 @@ func layout(md string, p *palette, o Options, paint func(Mark, string) string, w
 	// Markdown decodes character references such as "&#x1b;" at render
 	// time, after lesson text was sanitised: neutralise them first, and
 	// keep only the escapes the renderer itself writes afterwards.
-	md = NeutralizeCharRefs(md)
+	// What goes past mdbounds.Default (nesting, headings, code and table
+	// lines, size) is flattened or cut with a marker first, so one render
+	// stays within time and memory whatever md holds.
+	md = NeutralizeCharRefs(mdbounds.Apply(md, mdbounds.Default))
 	src := []byte(md)
 	doc := markdown().Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
 	r := &renderer{src: src, p: p, opts: o, paint: paint, resolve: func(string, bool) (Target, bool) { return Target{}, false }}

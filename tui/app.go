@@ -7,6 +7,7 @@ package tui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"github.com/charmbracelet/colorprofile"
 	"strings"
@@ -911,8 +912,13 @@ func Run(ctx context.Context, o Options) error {
 		opts = append(opts, tea.WithColorProfile(*o.ColorProfile))
 	}
 	p := tea.NewProgram(New(o), opts...)
-	_, err := p.Run()
-	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+	final, err := p.Run()
+	// A signal ends the program without the learner's quit: SIGTERM as a
+	// QuitMsg, SIGINT and SIGHUP by cancelling ctx.
+	if m, ok := final.(Model); ok && !m.quitting {
+		m.release()
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
 	return err

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package lessons
+
+const openNonblock = 0
