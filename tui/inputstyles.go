@@ -107,3 +107,12 @@ func textInputStyles(theme render.Theme) textinput.Styles {
 type inputThemeMsg struct{}
 
 func restyleInputs() tea.Msg { return inputThemeMsg{} }
+
+// themedInput draws a text field in the theme's colours. Screens outside
+// the labs style their fields as they draw them, from the theme the root
+// holds now, so a background answer that arrives after the field was
+// built (light terminals) restyles it without any screen tracking it.
+func themedInput(in textinput.Model, theme render.Theme) string {
+	in.SetStyles(textInputStyles(theme))
+	return in.View()
+}

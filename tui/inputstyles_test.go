@@ -93,3 +93,35 @@ func TestPlainInputsHaveNoColour(t *testing.T) {
 		t.Fatal("a text field blinks")
 	}
 }
+
+// Outside the labs too: the answer field of a question, the lesson search
+// and a new profile's name are drawn in the theme the root holds now,
+// after the terminal said its background is light.
+func TestFieldsOutsideLabsFollowTheTheme(t *testing.T) {
+	c := testCourse(t)
+	m := tea.Model(New(Options{StatusTTL: 1, Course: c, Store: testStore(t), User: "tess"}))
+	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	m = run(t, m, tea.BackgroundColorMsg{Color: color.White})
+	if th := m.(Model).sh.theme; th != render.Light {
+		t.Fatalf("theme after a light answer: %v", th)
+	}
+	// A short-answer question: its field as the light theme draws it.
+	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 0})
+	q := m.(Model).top().(quizScreen)
+	for i := 0; i < 10 && q.current().Type != lessons.Short; i++ {
+		q.pos++
+		q.prepare()
+	}
+	if q.current().Type != lessons.Short {
+		t.Skip("the test course has no short question")
+	}
+	in := q.input
+	light := themedInput(in, render.Light)
+	dark := in.View()
+	if light == dark {
+		t.Fatal("light and dark fields look the same: the test proves nothing")
+	}
+	if v := q.View(); !strings.Contains(v, light) || strings.Contains(v, dark) {
+		t.Errorf("the answer field is not drawn in the light theme:\n%q", v)
+	}
+}

@@ -763,7 +763,7 @@ func (s lessonScreen) View() string {
 	if s.search.typing {
 		lines := strings.Split(body, "\n")
 		if len(lines) > 0 {
-			lines[len(lines)-1] = " " + s.search.input.View()
+			lines[len(lines)-1] = " " + themedInput(s.search.input, s.sh.theme)
 		}
 		body = strings.Join(lines, "\n")
 	}

@@ -759,7 +759,7 @@ func (s quizScreen) question() (body, feedback string) {
 		}
 	case lessons.Short, lessons.Numeric:
 		if answering {
-			b.WriteString("  " + s.input.View())
+			b.WriteString("  " + themedInput(s.input, s.sh.theme))
 			if q.Unit != "" {
 				b.WriteString(" " + st.Subtle.Render(q.Unit))
 			}
@@ -784,7 +784,7 @@ func (s quizScreen) question() (body, feedback string) {
 		}
 	}
 	if s.flagging {
-		b.WriteString("\n" + st.Hint.Render("Flag for the instructors:") + "\n" + s.comment.View() + "\n")
+		b.WriteString("\n" + st.Hint.Render("Flag for the instructors:") + "\n" + themedInput(s.comment, s.sh.theme) + "\n")
 	} else if s.flagged[s.queue[s.pos]] {
 		b.WriteString("\n" + st.Subtle.Render("⚑ flagged") + "\n")
 	}

@@ -151,7 +151,7 @@ func (s usersScreen) View() string {
 		b.WriteString(cur + name + "\n")
 	}
 	if s.adding {
-		b.WriteString("\n" + st.Prompt.Render("New profile: ") + s.input.View() + "\n")
+		b.WriteString("\n" + st.Prompt.Render("New profile: ") + themedInput(s.input, s.sh.theme) + "\n")
 		if s.problem != "" {
 			b.WriteString(st.Bad.Render(s.problem) + "\n")
 		}
