@@ -140,3 +140,21 @@ func TestReadWidthIsClamped(t *testing.T) {
 		t.Errorf("lesson text missing:\n%s", out)
 	}
 }
+
+// The tutor on an empty --lessons folder says so and creates no progress
+// database: the store is opened only once the course has loaded.
+func TestTutorOnAnEmptyFolderCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "course")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "progress.db")
+	_, _, err := runProgressCmd(t, newRootCmd(), "", "--lessons", empty, "--db", db)
+	if err == nil || !strings.Contains(err.Error(), "no lessons found") {
+		t.Fatalf("tutor on an empty folder: %v", err)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the tutor created a progress database for a course that did not load")
+	}
+}

@@ -55,15 +55,27 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 		err   error
 	}
 	storeCh := make(chan opened, 1)
-	go func() {
+	openStore := func() {
 		s, err := g.OpenStore(ctx)
 		storeCh <- opened{s, err}
-	}()
+	}
+	// A course from --lessons may not load (an empty or wrong folder): then
+	// nothing is created, so the store waits for it. The built-in one loads.
+	early := g.lessonsDir == ""
+	if early {
+		go openStore()
+	}
 	// So is finding the terminal's colour profile, which under tmux runs
 	// `tmux info`.
 	profileCh := make(chan colorprofile.Profile, 1)
 	go func() { profileCh <- colorprofile.Detect(os.Stdout, os.Environ()) }()
 	course, updates, err := g.loadWatched(ctx)
+	if err != nil && !early {
+		return err
+	}
+	if !early {
+		openStore()
+	}
 	o := <-storeCh
 	if o.store != nil {
 		defer o.store.Close()
@@ -82,8 +94,7 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	profile := <-profileCh
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
-		ColorProfile: &profile,
-
+		ColorProfile:    &profile,
 		RememberProfile: func(name string) error { return rememberProfile(g.DBPath(), name) }})
 }
 
