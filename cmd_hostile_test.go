@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
+	"serverside/internal/hostile"
 	"strings"
 	"testing"
 
@@ -26,31 +24,8 @@ func assertNothingReaches(t *testing.T, what, out string) {
 // check prints the learner's service's status line, headers and body
 // sanitised.
 func TestCheckCmdSanitisesTheService(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					if line, err := br.ReadString('\n'); err != nil || line == "\r\n" {
-						break
-					}
-				}
-				body := termsafe.Hostile()
-				fmt.Fprintf(c, "HTTP/1.1 200 OK\x1b]0;pwned\x07\r\nX-Evil: \x1b]52;c;eA==\x07\u202e\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
-			}()
-		}
-	}()
-	out, _ := runCheckCmd(t, "rest-resource", "--addr", ln.Addr().String())
+	addr := hostile.RawService(t, hostile.EscapingReply)
+	out, _ := runCheckCmd(t, "rest-resource", "--addr", addr)
 	if !strings.Contains(out, "X-Evil:") {
 		t.Fatalf("the failure does not show the response:\n%s", out)
 	}

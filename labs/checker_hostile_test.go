@@ -1,9 +1,9 @@
 package labs
 
 import (
-	"bufio"
 	"fmt"
 	"net"
+	"serverside/internal/hostile"
 	"strings"
 	"testing"
 	"time"
@@ -11,42 +11,11 @@ import (
 	"serverside/termsafe"
 )
 
-// rawServer answers every connection with reply(conn) after reading the
-// request head.
-func rawServer(t *testing.T, reply func(c net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						break
-					}
-				}
-				reply(c)
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
-
 // A service's status line, headers and body reach the failure report,
 // and so the terminal, only through the sanitiser.
 func TestCheckFailureReportIsSanitised(t *testing.T) {
 	body := termsafe.Hostile()
-	addr := rawServer(t, func(c net.Conn) {
+	addr := hostile.RawService(t, func(c net.Conn) {
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\x1b]0;pwned\x07\r\nX-Evil: a\x1b]52;c;ZWNobyBoaQ==\x07b\u202e\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 	})
 	rep, err := Check(t.Context(), "rest-resource", addr, nil)
@@ -69,7 +38,7 @@ func TestCheckFailureReportIsSanitised(t *testing.T) {
 // An endless header line, or thousands of headers, stop the checker at a
 // bound with a message that says so, instead of filling memory.
 func TestCheckBoundsResponseHeaders(t *testing.T) {
-	endless := rawServer(t, func(c net.Conn) {
+	endless := hostile.RawService(t, func(c net.Conn) {
 		c.Write([]byte("HTTP/1.1 200 OK\r\nX-Long: "))
 		chunk := []byte(strings.Repeat("a", 32<<10))
 		c.SetWriteDeadline(time.Now().Add(10 * time.Second))
@@ -79,7 +48,7 @@ func TestCheckBoundsResponseHeaders(t *testing.T) {
 			}
 		}
 	})
-	many := rawServer(t, func(c net.Conn) {
+	many := hostile.RawService(t, func(c net.Conn) {
 		var b strings.Builder
 		b.WriteString("HTTP/1.1 200 OK\r\n")
 		for i := range 3000 {

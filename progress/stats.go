@@ -45,6 +45,30 @@ type Stats struct {
 	Forecast       []int // cards due on each of the next 7 days, today first
 }
 
+// AddLessonStates puts each lesson's status and reading time beside its
+// answer counts in Lessons, and sums every lesson into the totals: the
+// same arithmetic for every backend, after it has read both.
+func (s *Stats) AddLessonStates(states map[string]LessonState) {
+	for lessonID, ls := range states {
+		l := s.Lessons[lessonID]
+		l.LessonID, l.Status, l.Seconds = lessonID, ls.Status, ls.Seconds
+		s.Lessons[lessonID] = l
+	}
+	for _, l := range s.Lessons {
+		s.Attempts += l.Attempts
+		s.Correct += l.Correct
+		s.Questions += l.Questions
+		s.Right += l.Right
+		s.Seconds += l.Seconds
+		if l.Status != NotStarted {
+			s.Started++
+		}
+		if l.Status == Done {
+			s.Completed++
+		}
+	}
+}
+
 // Accuracy is the share of right answers overall.
 func (s Stats) Accuracy() float64 { return ratio(s.Correct, s.Attempts) }
 
@@ -68,24 +92,7 @@ func (s *Store) Stats(ctx context.Context, user string, now time.Time) (Stats, e
 	if err != nil {
 		return st, err
 	}
-	for lessonID, ls := range states {
-		l := st.Lessons[lessonID]
-		l.LessonID, l.Status, l.Seconds = lessonID, ls.Status, ls.Seconds
-		st.Lessons[lessonID] = l
-	}
-	for _, l := range st.Lessons {
-		st.Attempts += l.Attempts
-		st.Correct += l.Correct
-		st.Questions += l.Questions
-		st.Right += l.Right
-		st.Seconds += l.Seconds
-		if l.Status != NotStarted {
-			st.Started++
-		}
-		if l.Status == Done {
-			st.Completed++
-		}
-	}
+	st.AddLessonStates(states)
 	if st.StreakDays, st.PracticedToday, err = s.streak(ctx, id, now); err != nil {
 		return st, fmt.Errorf("stats of %q: %w", user, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"serverside/internal/hostile"
 	"strings"
 	"testing"
 
@@ -111,30 +112,7 @@ func TestHTTPLabLogIsSanitised(t *testing.T) {
 
 // The build lab shows a hostile service's answer sanitised.
 func TestBuildLabShowsHostileServiceSanitised(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					if line, err := br.ReadString('\n'); err != nil || line == "\r\n" {
-						break
-					}
-				}
-				body := termsafe.Hostile()
-				fmt.Fprintf(c, "HTTP/1.1 200 OK\x1b]0;pwned\x07\r\nX-Evil: \x1b]52;c;eA==\x07\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
-			}()
-		}
-	}()
+	addr := hostile.RawService(t, hostile.EscapingReply)
 	lab := &lessons.Lab{ID: "b", Kind: "build", Line: 1, Raw: "id: b\nkind: build\nlab: rest-resource\n"}
 	s, cmd, err := newLabScreen(labShared(t), labLesson, lab)
 	if err != nil {
@@ -144,7 +122,7 @@ func TestBuildLabShowsHostileServiceSanitised(t *testing.T) {
 	s, _ = feed(t, s, started(t, cmd), nil)
 	s, _ = feed(t, s, tea.KeyPressMsg{Code: tea.KeyTab}, nil)
 	b := s.(buildLabScreen)
-	b.addr.SetValue(ln.Addr().String())
+	b.addr.SetValue(addr)
 	s, _ = feed(t, b, labEnter, func(s screen) bool { return s.(buildLabScreen).report != nil })
 	view := s.View()
 	if !strings.Contains(view, "X-Evil:") {

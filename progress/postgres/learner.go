@@ -368,24 +368,7 @@ func (l *learner) Stats(ctx context.Context, now time.Time) (progress.Stats, err
 	if err != nil {
 		return st, err
 	}
-	for id, ls := range states {
-		x := st.Lessons[id]
-		x.LessonID, x.Status, x.Seconds = id, ls.Status, ls.Seconds
-		st.Lessons[id] = x
-	}
-	for _, x := range st.Lessons {
-		st.Attempts += x.Attempts
-		st.Correct += x.Correct
-		st.Questions += x.Questions
-		st.Right += x.Right
-		st.Seconds += x.Seconds
-		if x.Status != progress.NotStarted {
-			st.Started++
-		}
-		if x.Status == progress.Done {
-			st.Completed++
-		}
-	}
+	st.AddLessonStates(states)
 	rows, err := l.s.pool.Query(ctx, `SELECT DISTINCT day FROM attempts WHERE user_id = $1 AND day <= $2 ORDER BY day DESC`,
 		uid, progress.Day(now, l.s.loc))
 	if err != nil {
