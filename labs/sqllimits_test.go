@@ -28,7 +28,7 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 	for _, q := range []string{
 		"SELECT zeroblob(999999999)",
 		"SELECT length(hex(randomblob(400000000)))",
-		"SELECT length(group_concat(randomblob(100000))) FROM (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 100) SELECT i FROM r)",
+		"SELECT length(group_concat(randomblob(100000))) FROM (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 3) SELECT i FROM r)",
 	} {
 		_, err := l.Query(t.Context(), q)
 		if err == nil || !strings.Contains(err.Error(), "too big") {
