@@ -138,9 +138,10 @@ func BenchmarkParse1MB(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	cpu := startCPU(b)
 	for b.Loop() {
-		l, probs := ParseLesson("big.md", "big.md", data)
-		if l == nil || HasErrors(probs) {
-			b.Fatalf("problems: %v", probs[:1])
+		// A megabyte lesson is past what a lesson may show (lint says so
+		// at its line); parsing it whole is what is measured.
+		if l, probs := ParseLesson("big.md", "big.md", data); l == nil {
+			b.Fatalf("no lesson: %v", probs)
 		}
 	}
 	cpu.report(b)

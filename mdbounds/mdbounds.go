@@ -52,8 +52,11 @@ var Default = Limits{
 	Headings:  200,
 	CodeLines: 500,
 	TableRows: 500,
-	Blocks:    1000,
-	Inlines:   8000,
+	// Blocks and inlines: about three times a long lesson (the 110 KB
+	// benchmark lesson fits with room to spare), so every real lesson shows whole
+	// while the pathological ones (20,000 paragraphs, 10,000 quotes) are cut.
+	Blocks:  4000,
+	Inlines: 32000,
 }
 
 // Kind names a limit.

@@ -234,19 +234,22 @@ func BenchmarkOpenLesson(b *testing.B) {
 // list items, paragraphs and code, with a question in the middle, so
 // that it renders to more than n lines.
 func longLessonSource(n int) string {
+	// Long paragraphs under few headings: a lesson this long stays within
+	// the bounds every lesson has (200 headings, 4,000 blocks; mdbounds),
+	// so the whole of it is rendered and scrolled.
 	var b strings.Builder
 	b.WriteString("---\nid: very-long\ntitle: A very long lesson\nminutes: 600\n---\n\n# A very long lesson\n\n")
+	sentence := "The server reads the request, finds the handler for its path, runs it, and writes the answer back on the same connection. "
 	lines, section := 0, 0
 	for lines < n {
 		section++
 		fmt.Fprintf(&b, "## Section %d\n\n", section)
-		for i := 1; i <= 20; i++ {
-			fmt.Fprintf(&b, "- Point %d of section %d: the server reads the request, then answers.\n", i, section)
+		for i := 1; i <= 10; i++ {
+			fmt.Fprintf(&b, "Point %d of section %d: %s**Why** it matters: %s\n\n", i, section, strings.Repeat(sentence, 3), sentence)
 		}
-		fmt.Fprintf(&b, "\nSection %d ends with a paragraph that says **why** it matters and links nowhere.\n\n", section)
 		fmt.Fprintf(&b, "```go\nfunc handler%d(w http.ResponseWriter, r *http.Request) {\n\tw.WriteHeader(http.StatusNoContent)\n}\n```\n\n", section)
-		lines += 2 + 20 + 2 + 6
-		if section == 150 {
+		lines += 2 + 10*7 + 6 // at 100 columns a paragraph wraps to about 6 lines
+		if section == 50 {
 			b.WriteString("```quiz\nid: middle\ntype: single\nprompt: Which side opens the connection?\nchoices:\n  - The client\n  - The server\nanswer: The client\nexplain: The client connects; the server listens.\n```\n\n")
 			lines += 10
 		}

@@ -129,6 +129,12 @@ func (s lessonScreen) lineOf(p place) int {
 	if p.anchor+1 < len(lines) {
 		end = lines[p.anchor+1]
 	}
+	if p.permille == 0 {
+		// The top of the section (a lesson just opened, a heading at the
+		// top) is its first line, however long the section: the middle
+		// of the first thousandth is lines down in a long one.
+		return start
+	}
 	// Rounded, so a place taken at one width gives back the same line.
 	return start + ((2*p.permille+1)*(end-start)+1000)/2000
 }
