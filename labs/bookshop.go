@@ -22,6 +22,7 @@ import (
 type scenario struct {
 	name, title string
 	guide       string // markdown: the routes, for the learner
+	starter     string // the request the lab screen opens with
 	tasks       []httpTask
 	handler     func(clock func() time.Time) http.Handler
 }
@@ -87,6 +88,16 @@ func ScenarioTasks(name string) ([]TaskStatus, error) {
 	return out, nil
 }
 
+// ScenarioStarter is the request, as text on the wire, that a lab screen
+// for the scenario opens with: one that works there. It is empty for an
+// unknown scenario.
+func ScenarioStarter(name string) string {
+	if s, ok := scenarioByName(name); ok {
+		return s.starter
+	}
+	return ""
+}
+
 // ScenarioGuide is a scenario's routes, in markdown, for the learner.
 func ScenarioGuide(name string) (string, error) {
 	s, ok := scenarioByName(name)
@@ -121,6 +132,7 @@ func bookshopScenario() *scenario {
 		name:    "bookshop",
 		title:   "Bookshop API",
 		guide:   BookshopGuide,
+		starter: "GET /books/1\nAccept: application/json\n",
 		handler: newBookshop,
 		tasks: []httpTask{
 			{ID: "get-304", Title: "Revalidate with an ETag",

@@ -43,6 +43,7 @@ func streamsScenario() *scenario {
 		name:    "streams",
 		title:   "Streams, long polls and ranges",
 		guide:   StreamsGuide,
+		starter: "GET /events?count=3\nAccept: text/event-stream\n",
 		handler: newStreams,
 		tasks: []httpTask{
 			{ID: "sse-stream", Title: "Read an event stream",
@@ -178,7 +179,11 @@ func (s *streams) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	rc := http.NewResponseController(w)
-	fmt.Fprintf(w, ": %d events follow, one every %s\nretry: 2000\n\n", count, streamGap)
+	plural := "s"
+	if count == 1 {
+		plural = ""
+	}
+	fmt.Fprintf(w, ": %d event%s follow, one every %s\nretry: 2000\n\n", count, plural, streamGap)
 	rc.Flush()
 	timer := time.NewTimer(streamGap)
 	defer timer.Stop()

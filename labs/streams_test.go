@@ -205,3 +205,16 @@ func TestStreamsGuideIsServedAndListed(t *testing.T) {
 		t.Errorf("ScenarioGuide(streams) = %q, %v", g, err)
 	}
 }
+
+// The lab screen opens with a request that works on the scenario it runs,
+// not on the bookshop.
+func TestScenarioStarterFitsTheScenario(t *testing.T) {
+	for name, want := range map[string]string{"bookshop": "GET /books/1\n", "streams": "GET /events"} {
+		if got := ScenarioStarter(name); !strings.HasPrefix(got, want) {
+			t.Errorf("ScenarioStarter(%q) = %q, want it to start with %q", name, got, want)
+		}
+	}
+	if got := ScenarioStarter("nope"); got != "" {
+		t.Errorf("an unknown scenario has a starter: %q", got)
+	}
+}
