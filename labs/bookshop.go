@@ -22,7 +22,7 @@ import (
 type scenario struct {
 	name, title string
 	guide       string // markdown: the routes, for the learner
-	starter     string // the request the lab screen opens with
+	starter     string // the request a lab screen starts with; it works on this scenario
 	tasks       []httpTask
 	handler     func(clock func() time.Time) http.Handler
 }
@@ -88,16 +88,6 @@ func ScenarioTasks(name string) ([]TaskStatus, error) {
 	return out, nil
 }
 
-// ScenarioStarter is the request, as text on the wire, that a lab screen
-// for the scenario opens with: one that works there. It is empty for an
-// unknown scenario.
-func ScenarioStarter(name string) string {
-	if s, ok := scenarioByName(name); ok {
-		return s.starter
-	}
-	return ""
-}
-
 // ScenarioGuide is a scenario's routes, in markdown, for the learner.
 func ScenarioGuide(name string) (string, error) {
 	s, ok := scenarioByName(name)
@@ -105,6 +95,15 @@ func ScenarioGuide(name string) (string, error) {
 		return "", fmt.Errorf("no HTTP scenario %q (known: %s)", name, strings.Join(ScenarioNames(), ", "))
 	}
 	return s.guide, nil
+}
+
+// ScenarioStarter is the request a lab on the scenario starts with, one that
+// the scenario answers (a request line and headers, as ParseRequest reads).
+func ScenarioStarter(name string) string {
+	if s, ok := scenarioByName(name); ok && s.starter != "" {
+		return s.starter
+	}
+	return "GET /\n"
 }
 
 // BookshopGuide describes the bookshop scenario's routes for the learner.
