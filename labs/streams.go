@@ -2,6 +2,8 @@ package labs
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,6 +23,7 @@ const StreamsGuide = `The streams server answers slowly on purpose: its response
 | GET /poll?after=N | long polling: waits (up to ?wait=S seconds, default 10, at most 25) for a message newer than N |
 | POST /messages | publish a message (any text body, at most 1 KiB): wakes every waiting /poll |
 | GET /files/report.csv | a 20,000-byte file with an ETag; honours Range, If-Range and HEAD |
+| GET /ws | a WebSocket opening handshake (RFC 6455): 101 with Sec-WebSocket-Accept, then the connection closes; a foreign Origin gets 403 |
 
 Every response closes its connection (Connection: close). With curl, -N shows events as they arrive.`
 
@@ -64,6 +67,14 @@ func streamsScenario() *scenario {
 			{ID: "long-poll", Title: "Be woken by news",
 				Do:   "GET /poll?after=0 in one terminal and, while it waits, POST /messages from another: the poll answers at once with the message.",
 				done: wokenPoll},
+			{ID: "ws-handshake", Title: "Open a WebSocket",
+				Do: "GET /ws with Connection: Upgrade, Upgrade: websocket, Sec-WebSocket-Version: 13 and Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ== : 101 Switching Protocols, with the Sec-WebSocket-Accept the RFC's example gives.",
+				done: anyExchange(func(e Exchange) bool {
+					return e.Path == "/ws" && e.Status == http.StatusSwitchingProtocols && e.ResponseHeader.Get("Sec-WebSocket-Accept") != ""
+				})},
+			{ID: "ws-foreign-origin", Title: "Be refused from another site",
+				Do:   "Send the same handshake with Origin: https://evil.example : 403, because the server only accepts pages from its own origin.",
+				done: anyExchange(func(e Exchange) bool { return e.Path == "/ws" && e.Status == http.StatusForbidden })},
 			{ID: "range-206", Title: "Ask for part of a file",
 				Do: "GET /files/report.csv with Range: bytes=0-99: 206 Partial Content and a Content-Range header.",
 				done: anyExchange(func(e Exchange) bool {
@@ -141,6 +152,7 @@ func newStreams(clock func() time.Time) http.Handler {
 	mux.HandleFunc("GET /poll", s.poll)
 	mux.HandleFunc("POST /messages", s.publish)
 	mux.HandleFunc("GET /files/"+reportFileName, s.file)
+	mux.HandleFunc("/ws", s.websocket)
 	return s
 }
 
@@ -292,4 +304,63 @@ func (s *streams) file(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", reportETag)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	http.ServeContent(w, r, reportFileName, s.start, bytes.NewReader(s.report))
+}
+
+// websocketGUID is the fixed string RFC 6455 §1.3 appends to the key.
+const websocketGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// websocketAccept is the Sec-WebSocket-Accept value for a key.
+func websocketAccept(key string) string {
+	sum := sha1.Sum([]byte(key + websocketGUID))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// websocket checks an opening handshake as RFC 6455 §4.2.1 asks and, when
+// it is right, answers 101 and closes: the lab is about the handshake, and
+// closing at once keeps binary frames out of the log.
+func (s *streams) websocket(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "a WebSocket handshake is a GET", http.StatusMethodNotAllowed)
+		return
+	}
+	if !headerHasToken(r.Header, "Upgrade", "websocket") || !headerHasToken(r.Header, "Connection", "upgrade") {
+		http.Error(w, "a WebSocket handshake needs Upgrade: websocket and Connection: Upgrade", http.StatusBadRequest)
+		return
+	}
+	if r.Header.Get("Sec-WebSocket-Version") != "13" {
+		w.Header().Set("Sec-WebSocket-Version", "13")
+		http.Error(w, "this server speaks WebSocket version 13: send Sec-WebSocket-Version: 13", http.StatusUpgradeRequired)
+		return
+	}
+	key := strings.TrimSpace(r.Header.Get("Sec-WebSocket-Key"))
+	if raw, err := base64.StdEncoding.DecodeString(key); err != nil || len(raw) != 16 {
+		http.Error(w, "Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters)", http.StatusBadRequest)
+		return
+	}
+	// Browsers always send Origin; tools such as curl send none. Accept a
+	// page served from this server only.
+	if origin := r.Header.Get("Origin"); origin != "" && origin != "http://"+r.Host {
+		http.Error(w, fmt.Sprintf("Origin %s is not this site (http://%s): refused, as cross-site WebSocket hijacking would otherwise work", origin, r.Host), http.StatusForbidden)
+		return
+	}
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		http.Error(w, "this connection cannot be upgraded", http.StatusInternalServerError)
+		return
+	}
+	defer conn.Close()
+	fmt.Fprintf(buf, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: %s\r\n\r\n", websocketAccept(key))
+	buf.Flush()
 }

@@ -215,3 +215,43 @@ func TestScenarioStarterFitsTheScenario(t *testing.T) {
 		}
 	}
 }
+
+func TestStreamsWebSocketHandshake(t *testing.T) {
+	// RFC 6455 §1.3's worked example.
+	if got := websocketAccept("dGhlIHNhbXBsZSBub25jZQ=="); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
+		t.Fatalf("accept for the RFC's key = %q", got)
+	}
+	l := startStreams(t, "ws-handshake", "ws-foreign-origin")
+	hs := []Header{{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Sec-WebSocket-Version", "13"}, {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}}
+	ex := send(t, l, "GET", "/ws", "", hs...)
+	if ex.Status != http.StatusSwitchingProtocols || ex.ResponseHeader.Get("Sec-WebSocket-Accept") != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
+		t.Fatalf("handshake: %d\n%s", ex.Status, ex.RawResponse)
+	}
+	if !taskDone(l, "ws-handshake") || taskDone(l, "ws-foreign-origin") {
+		t.Fatalf("tasks after a good handshake: %+v", l.Tasks())
+	}
+	// A page from this very server may connect.
+	if ex := send(t, l, "GET", "/ws", "", append(hs, Header{"Origin", l.BaseURL()})...); ex.Status != http.StatusSwitchingProtocols {
+		t.Errorf("same-origin handshake: status %d", ex.Status)
+	}
+	if ex := send(t, l, "GET", "/ws", "", append(hs, Header{"Origin", "https://evil.example"})...); ex.Status != http.StatusForbidden {
+		t.Errorf("foreign Origin: status %d, want 403", ex.Status)
+	}
+	if !taskDone(l, "ws-foreign-origin") {
+		t.Error("ws-foreign-origin not done after a 403")
+	}
+	bad := map[string][]Header{
+		"no upgrade":  hs[2:],
+		"bad key":     {hs[0], hs[1], hs[2], {"Sec-WebSocket-Key", "short"}},
+		"old version": {hs[0], hs[1], {"Sec-WebSocket-Version", "8"}, hs[3]},
+	}
+	want := map[string]int{"no upgrade": 400, "bad key": 400, "old version": 426}
+	for name, headers := range bad {
+		if ex := send(t, l, "GET", "/ws", "", headers...); ex.Status != want[name] {
+			t.Errorf("%s: status %d, want %d", name, ex.Status, want[name])
+		}
+	}
+	if ex := send(t, l, "POST", "/ws", "", hs...); ex.Status != http.StatusMethodNotAllowed {
+		t.Errorf("POST /ws: status %d, want 405", ex.Status)
+	}
+}
