@@ -97,6 +97,13 @@ func (l *SQLLab) reference(ctx context.Context, query string) (Result, error) {
 	if ref == nil {
 		return Result{}, errors.New("the SQL lab is closed")
 	}
+	// Inside a transaction that is always rolled back: a reference that
+	// builds something (an FTS5 index, a table) leaves nothing behind, so
+	// the next check runs it afresh and the learner never sees it.
+	if _, err := ref.query(ctx, "BEGIN", checkBounds, false); err != nil {
+		return Result{}, err
+	}
+	defer func() { _, _ = ref.query(context.WithoutCancel(ctx), "ROLLBACK", checkBounds, false) }()
 	return ref.query(ctx, query, checkBounds, false)
 }
 

@@ -97,14 +97,15 @@ func TestQueryRefusesFileAccess(t *testing.T) {
 	l := openSQL(t)
 	dir := t.TempDir()
 	cases := map[string]string{
-		"ATTACH '" + dir + "/x.db' AS x":        "ATTACH",
-		"VACUUM INTO '" + dir + "/copy.db'":     "VACUUM INTO",
-		"SELECT load_extension('/tmp/evil.so')": "load_extension",
-		"PRAGMA journal_mode = DELETE":          "PRAGMA journal_mode",
-		"PRAGMA wal_checkpoint":                 "PRAGMA wal_checkpoint",
-		"PRAGMA foreign_keys = OFF":             "foreign_keys",
-		"DETACH main":                           "DETACH",
-		"CREATE VIRTUAL TABLE v USING fts5(x)":  "virtual tables",
+		"ATTACH '" + dir + "/x.db' AS x":                            "ATTACH",
+		"VACUUM INTO '" + dir + "/copy.db'":                         "VACUUM INTO",
+		"SELECT load_extension('/tmp/evil.so')":                     "load_extension",
+		"PRAGMA journal_mode = DELETE":                              "PRAGMA journal_mode",
+		"PRAGMA wal_checkpoint":                                     "PRAGMA wal_checkpoint",
+		"PRAGMA foreign_keys = OFF":                                 "foreign_keys",
+		"DETACH main":                                               "DETACH",
+		"CREATE VIRTUAL TABLE v USING rtree(id, a, b)":              "virtual tables",
+		"CREATE VIRTUAL TABLE v USING fts5vocab(products_fts, row)": "virtual tables",
 	}
 	for q, want := range cases {
 		_, err := l.Query(t.Context(), q)
@@ -121,6 +122,19 @@ func TestQueryRefusesFileAccess(t *testing.T) {
 		t.Fatalf("table_info: %v", r.Rows)
 	}
 	mustQuery(t, l, "PRAGMA index_list(order_items)")
+}
+
+// FTS5 tables keep everything inside the database, so the full-text search
+// lesson can have learners build and query one; other modules stay refused.
+func TestFTS5TablesAreAllowed(t *testing.T) {
+	l := openSQL(t)
+	mustQuery(t, l, "CREATE VIRTUAL TABLE products_fts USING fts5(name, content='products', content_rowid='id')")
+	mustQuery(t, l, "INSERT INTO products_fts(products_fts) VALUES ('rebuild')")
+	r := mustQuery(t, l, "SELECT p.name FROM products_fts JOIN products p ON p.id = products_fts.rowid WHERE products_fts MATCH 'teapot'")
+	if len(r.Rows) != 1 || r.Rows[0][0] != "Teapot" {
+		t.Fatalf("MATCH 'teapot': %v", r.Rows)
+	}
+	mustQuery(t, l, "DROP TABLE products_fts")
 }
 
 func TestCloseRemovesTheDatabase(t *testing.T) {
