@@ -52,7 +52,7 @@ func (s *scenario) task(id string) (httpTask, bool) {
 }
 
 func scenarios() []*scenario {
-	return []*scenario{bookshopScenario()}
+	return []*scenario{bookshopScenario(), latencyScenario()}
 }
 
 func scenarioByName(name string) (*scenario, bool) {
