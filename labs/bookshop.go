@@ -52,7 +52,7 @@ func (s *scenario) task(id string) (httpTask, bool) {
 }
 
 func scenarios() []*scenario {
-	return []*scenario{bookshopScenario(), latencyScenario()}
+	return []*scenario{bookshopScenario(), latencyScenario(), lifecycleScenario()}
 }
 
 func scenarioByName(name string) (*scenario, bool) {
