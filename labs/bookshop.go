@@ -22,6 +22,7 @@ import (
 type scenario struct {
 	name, title string
 	guide       string // markdown: the routes, for the learner
+	starter     string // the request a lab screen starts with; it works on this scenario
 	tasks       []httpTask
 	handler     func(clock func() time.Time) http.Handler
 }
@@ -96,6 +97,15 @@ func ScenarioGuide(name string) (string, error) {
 	return s.guide, nil
 }
 
+// ScenarioStarter is the request a lab on the scenario starts with, one that
+// the scenario answers (a request line and headers, as ParseRequest reads).
+func ScenarioStarter(name string) string {
+	if s, ok := scenarioByName(name); ok && s.starter != "" {
+		return s.starter
+	}
+	return "GET /\n"
+}
+
 // BookshopGuide describes the bookshop scenario's routes for the learner.
 const BookshopGuide = `The bookshop is a small JSON API about books.
 
@@ -121,6 +131,7 @@ func bookshopScenario() *scenario {
 		name:    "bookshop",
 		title:   "Bookshop API",
 		guide:   BookshopGuide,
+		starter: "GET /books/1\nAccept: application/json\n",
 		handler: newBookshop,
 		tasks: []httpTask{
 			{ID: "get-304", Title: "Revalidate with an ETag",

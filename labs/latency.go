@@ -46,6 +46,7 @@ func latencyScenario() *scenario {
 		name:    "latency",
 		title:   "A service with a long tail",
 		guide:   LatencyGuide,
+		starter: "GET /work\n",
 		handler: func(clock func() time.Time) http.Handler { return newLatencyService(clock, sleepCtx) },
 		tasks: []httpTask{
 			{ID: "load-100", Title: "Put some load on it",

@@ -229,3 +229,23 @@ func TestLatencyLabTasks(t *testing.T) {
 		return true
 	})
 }
+
+// Every scenario's starter request is one the scenario answers with a 2xx.
+func TestScenarioStartersWork(t *testing.T) {
+	t.Parallel()
+	for _, name := range ScenarioNames() {
+		req, err := ParseRequest(ScenarioStarter(name))
+		if err != nil {
+			t.Fatalf("%s: starter does not parse: %v", name, err)
+		}
+		l, err := StartHTTP(t.Context(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex, err := l.Send(t.Context(), req)
+		l.Close()
+		if err != nil || ex.Status < 200 || ex.Status > 299 {
+			t.Errorf("%s: starter %q answered %d, %v", name, ScenarioStarter(name), ex.Status, err)
+		}
+	}
+}

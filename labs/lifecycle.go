@@ -42,6 +42,7 @@ func lifecycleScenario() *scenario {
 		name:    "lifecycle",
 		title:   "An instance shutting down gracefully",
 		guide:   LifecycleGuide,
+		starter: "GET /readyz\n",
 		handler: func(clock func() time.Time) http.Handler { return newLifecycle(clock) },
 		tasks: []httpTask{
 			{ID: "ready-before", Title: "Check readiness",

@@ -80,8 +80,6 @@ func newHTTPLabKeys() httpLabKeys {
 // timeouts the learner cycles through for requests sent from the screen.
 var httpLabTimeouts = []time.Duration{0, time.Second, 3 * time.Second}
 
-const httpLabStarter = "GET /books/1\nAccept: application/json\n"
-
 // httpLabScreen runs an HTTP scenario: the learner writes requests as they
 // look on the wire, sends them (or uses curl elsewhere), and reads every
 // exchange the server saw, raw.
@@ -130,7 +128,7 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 	ed := textarea.New()
 	ed.ShowLineNumbers = false
 	ed.Prompt = "│ "
-	ed.SetValue(httpLabStarter)
+	ed.SetValue(labs.ScenarioStarter(spec.Scenario))
 	ed.Focus()
 	tasks, _ := labs.ScenarioTasks(spec.Scenario)
 	if len(spec.Tasks) > 0 {
