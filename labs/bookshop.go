@@ -53,7 +53,7 @@ func (s *scenario) task(id string) (httpTask, bool) {
 }
 
 func scenarios() []*scenario {
-	return []*scenario{bookshopScenario(), streamsScenario()}
+	return []*scenario{bookshopScenario(), streamsScenario(), latencyScenario(), lifecycleScenario()}
 }
 
 func scenarioByName(name string) (*scenario, bool) {

@@ -110,7 +110,9 @@ func TestDecodeReturnsSpecs(t *testing.T) {
 func TestScenarioTasksAreDocumented(t *testing.T) {
 	for _, name := range ScenarioNames() {
 		tasks, err := ScenarioTasks(name)
-		if err != nil || len(tasks) < 8 {
+		// Every scenario has a few tasks (the bookshop has a dozen, the
+		// latency service four), each with words for the learner.
+		if err != nil || len(tasks) < 3 {
 			t.Fatalf("%s: %d tasks, %v", name, len(tasks), err)
 		}
 		for _, ts := range tasks {

@@ -17,11 +17,21 @@ func TestCourseMinimums(t *testing.T) {
 	if len(probs) > 0 {
 		t.Fatalf("the built-in course has problems: %v", probs)
 	}
-	if len(c.Modules) < 8 {
-		t.Errorf("want at least 8 modules, have %d", len(c.Modules))
+	// The second edition: testing and deploying became modules of their
+	// own, and real time, files, TLS today, more databases and security
+	// joined the others.
+	if len(c.Modules) < 10 {
+		t.Errorf("want at least 10 modules, have %d", len(c.Modules))
 	}
-	if n := len(c.Lessons()); n < 36 {
-		t.Errorf("want at least 36 lessons, have %d", n)
+	if n := len(c.Lessons()); n < 62 {
+		t.Errorf("want at least 62 lessons, have %d", n)
+	}
+	labs := 0
+	for _, l := range c.Lessons() {
+		labs += len(l.Labs)
+	}
+	if labs < 19 {
+		t.Errorf("want at least 19 lab blocks across the course, have %d", labs)
 	}
 	for _, m := range c.Modules {
 		if len(m.Lessons) == 0 {

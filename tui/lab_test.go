@@ -409,3 +409,18 @@ func TestProgramOpensAndClosesALab(t *testing.T) {
 		t.Fatalf("the lab server still listens on %s after quitting", addr)
 	}
 }
+
+// Each scenario's lab opens with a request that works on that scenario, not
+// the bookshop's.
+func TestHTTPLabStarterFitsTheScenario(t *testing.T) {
+	for scenario, want := range map[string]string{"bookshop": "GET /books/1", "latency": "GET /work", "lifecycle": "GET /readyz"} {
+		lab := &lessons.Lab{ID: "x", Kind: "http", Line: 1, Raw: "id: x\nkind: http\nscenario: " + scenario + "\n"}
+		s, _, err := newLabScreen(labShared(t), labLesson, lab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.(httpLabScreen).editor.Value(); !strings.HasPrefix(got, want+"\n") {
+			t.Errorf("%s lab starts with %q, want %q", scenario, got, want)
+		}
+	}
+}
