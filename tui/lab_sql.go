@@ -475,7 +475,7 @@ func (s sqlLabScreen) layout() sqlLayout {
 	// task list, the tables, a blank line.
 	if n := len(s.spec.Tasks); n > 0 {
 		used++ // the selected task's line, or the first of the list
-		want := len(strings.Split(wrapText(s.spec.Tasks[s.task].Prompt, w, "   "), "\n"))
+		want := len(strings.Split(wrapText(render.Text(s.spec.Tasks[s.task].Prompt, 0, nil), w, "   "), "\n"))
 		l.prompt = max(0, min(want, 3, room()))
 		used += l.prompt
 		l.feedback = max(0, min(len(s.feedbackLines(w, -1)), room()))
@@ -596,7 +596,7 @@ func (s sqlLabScreen) view() string {
 	}
 	if len(s.spec.Tasks) > 0 {
 		t := s.spec.Tasks[s.task]
-		prompt := strings.Split(wrapText(t.Prompt, w, "   "), "\n")
+		prompt := strings.Split(wrapText(render.Text(t.Prompt, 0, nil), w, "   "), "\n") // the prompt is markdown, shown as clean text
 		if len(prompt) > l.prompt && l.prompt > 0 {
 			prompt = prompt[:l.prompt]
 			prompt[l.prompt-1] = ansi.Truncate(prompt[l.prompt-1]+" …", w, "…")

@@ -163,3 +163,25 @@ func TestSQLLabMovesOnToTheNextTask(t *testing.T) {
 		t.Fatalf("a new visit selects task %d, want 1 (the first not done)", got)
 	}
 }
+
+// A task's prompt is markdown: the lab shows it as clean text, with no
+// backticks around `products_fts`.
+func TestSQLLabTaskPromptIsRenderedText(t *testing.T) {
+	c, _ := lessons.Default()
+	var fts *lessons.Lab
+	for _, l := range c.Lessons() {
+		for _, lab := range l.Labs {
+			if lab.ID == "fts5-lab" {
+				fts = lab
+			}
+		}
+	}
+	if fts == nil {
+		t.Fatal("no fts5-lab in the built-in course")
+	}
+	q := startSQLLab(t, labShared(t), fts, 100, 38)
+	view := ansi.Strip(q.View())
+	if strings.Contains(view, "`") || !strings.Contains(view, "external-content table products_fts") {
+		t.Fatalf("the task prompt is not clean text:\n%s", view)
+	}
+}
