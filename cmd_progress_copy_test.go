@@ -201,12 +201,17 @@ func TestCommandsOnPostgres(t *testing.T) {
 	}
 	delete(fileReport, "database")
 	delete(pgReport, "database")
-	delete(fileReport, "generated_at")
-	delete(pgReport, "generated_at")
+	delete(fileReport, "generated")
+	delete(pgReport, "generated")
 	fj, _ := json.Marshal(fileReport)
 	pj, _ := json.Marshal(pgReport)
 	if string(fj) != string(pj) {
-		t.Errorf("the report differs between the file and the server:\nfile %.400s\n  pg %.400s", fj, pj)
+		i := 0
+		for i < len(fj) && i < len(pj) && fj[i] == pj[i] {
+			i++
+		}
+		from := max(0, i-300)
+		t.Errorf("the report differs between the file and the server at byte %d:\nfile …%s\n  pg …%s", i, fj[from:min(len(fj), i+300)], pj[from:min(len(pj), i+300)])
 	}
 	if out := run("--user", "learner 1", "progress"); !strings.Contains(out, "Progress of learner 1") {
 		t.Errorf("progress on PostgreSQL:\n%s", out)

@@ -907,11 +907,20 @@ func (m Model) statusLine(top screen) string {
 
 // Run starts the TUI and returns when the learner quits.
 func Run(ctx context.Context, o Options) error {
-	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	var opts []tea.ProgramOption
 	if o.ColorProfile != nil {
 		opts = append(opts, tea.WithColorProfile(*o.ColorProfile))
 	}
 	p := tea.NewProgram(New(o), opts...)
+	// A signal (ctx cancelled: SIGINT, SIGHUP) ends the program the way a
+	// quit does, so the terminal reader stops before Run returns; killing
+	// the program through its context returned while the reader still ran
+	// (a data race under -race). If it does not end, kill it after all.
+	stop := context.AfterFunc(ctx, func() {
+		p.Quit()
+		time.AfterFunc(3*time.Second, p.Kill)
+	})
+	defer stop()
 	final, err := p.Run()
 	// A signal ends the program without the learner's quit: SIGTERM as a
 	// QuitMsg, SIGINT and SIGHUP by cancelling ctx.
