@@ -200,9 +200,12 @@ func lessonDoneCardByCard(t *testing.T, dir string, l *lessons.Lesson, db string
 	tm := startTmux(t, dir, args)
 
 	tm.waitFor("the course map", func(s string) bool { return strings.Contains(mapRow(s, l.Title), "○") })
+	// One j at a time, each waited for: a slow screen (-race, a busy
+	// machine) must not make the test press past the lesson.
 	for i := 0; i < 20 && !strings.Contains(mapRow(tm.capture(), l.Title), "▸"); i++ {
+		before := tm.capture()
 		tm.send("j")
-		time.Sleep(50 * time.Millisecond)
+		tm.poll(func(s string) bool { return s != before })
 	}
 	tm.send("Enter")
 	tm.waitFor("the lesson, rendered", func(s string) bool {

@@ -25,6 +25,7 @@ func openTestSQL(t *testing.T) *SQLLab {
 // shown value at most MaxCellBytes.
 func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 	l := openTestSQL(t)
+	l.timeout = time.Minute // the bounds, not the time limit, are under test
 	for _, q := range []string{
 		"SELECT zeroblob(999999999)",
 		"SELECT length(hex(randomblob(400000000)))",
@@ -84,6 +85,9 @@ func TestSQLLabBoundsValuesAndResults(t *testing.T) {
 // error that says so, not a silently cut comparison.
 func TestSQLCheckRefusesHugeResults(t *testing.T) {
 	l := openTestSQL(t)
+	// This is about the byte bound, not the time limit: under -race on a
+	// busy machine, 40 MB of values take longer than the 2 s a learner gets.
+	l.timeout = time.Minute
 	task := SQLTask{ID: "t", Reference: "SELECT 1"}
 	v, err := l.Check(t.Context(), task, "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM r WHERE i < 400) SELECT zeroblob(100000) FROM r")
 	if err != nil {
