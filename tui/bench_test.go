@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -304,5 +305,46 @@ func BenchmarkScrollKey(b *testing.B) {
 	}
 	if benchSink == before {
 		b.Fatal("j did not change the frame")
+	}
+}
+
+// BenchmarkSearchBigLesson is one key typed into the search of a 110 KB
+// lesson (the shared HTTP lesson eight times): the search re-runs on
+// every key, and the frame after it is drawn.
+func BenchmarkSearchBigLesson(b *testing.B) {
+	src, err := os.ReadFile("../render/testdata/http-lesson.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := strings.Repeat(string(src)+"\n", 8)
+	course, probs := lessons.Load(fstest.MapFS{
+		"01-big/01-big.md": {Data: []byte("---\nid: big\ntitle: Big\n---\n\n" + body)},
+	}, "bench")
+	for _, p := range probs {
+		if p.Severity == lessons.Error {
+			b.Fatalf("big lesson: %v", p)
+		}
+	}
+	o := benchOptions(b, course)
+	var m tea.Model = New(o)
+	m = benchUpdate(m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	m = benchUpdate(m, benchStates(b, o))
+	m, _ = openLesson(m, "big")
+	m = benchUpdate(m, benchKey('/'))
+	keys := []rune("request")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		// Type the word, then clear it, so every key changes the query.
+		if i%len(keys) == 0 && i > 0 {
+			b.StopTimer()
+			for range keys {
+				m = benchUpdate(m, tea.KeyPressMsg{Code: tea.KeyBackspace})
+			}
+			b.StartTimer()
+		}
+		m = benchUpdate(m, benchKey(keys[i%len(keys)]))
+		benchSink = benchView(m)
+		i++
 	}
 }
