@@ -200,12 +200,16 @@ func lessonDoneCardByCard(t *testing.T, dir string, l *lessons.Lesson, db string
 	tm := startTmux(t, dir, args)
 
 	tm.waitFor("the course map", func(s string) bool { return strings.Contains(mapRow(s, l.Title), "○") })
-	// One j at a time, each waited for: a slow screen (-race, a busy
-	// machine) must not make the test press past the lesson.
-	for i := 0; i < 20 && !strings.Contains(mapRow(tm.capture(), l.Title), "▸"); i++ {
-		before := tm.capture()
+	// Exactly as many j as the lesson is down the map, each waited for on
+	// the row it selects: a slow screen (-race, a busy machine, a server)
+	// must not make the test press past the lesson.
+	course, _ := lessons.Default()
+	order := course.Lessons()
+	tm.waitFor("the first lesson selected", func(s string) bool { return strings.Contains(mapRow(s, order[0].Title), "▸") })
+	for k := 1; k < len(order) && order[k-1].ID != l.ID; k++ {
 		tm.send("j")
-		tm.poll(func(s string) bool { return s != before })
+		title := order[k].Title
+		tm.waitFor("the selection on "+title, func(s string) bool { return strings.Contains(mapRow(s, title), "▸") })
 	}
 	tm.send("Enter")
 	tm.waitFor("the lesson, rendered", func(s string) bool {
