@@ -923,3 +923,14 @@ func TestStaleBannerInFull(t *testing.T) {
 		t.Errorf("the reason is cut:\n%s", view(m))
 	}
 }
+
+// On a new profile the map's footer says what c does now (start the first
+// lesson, as the welcome says), not "continue where you left off".
+func TestFirstRunFooterTellsTheTruth(t *testing.T) {
+	m := start(t, newTestModel(t, testStore(t), 80, 24))
+	lines := strings.Split(view(m), "\n")
+	footer := lines[len(lines)-1]
+	if !strings.Contains(footer, "c start the first lesson") || strings.Contains(footer, "left off") {
+		t.Fatalf("first-run footer: %q", footer)
+	}
+}

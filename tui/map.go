@@ -42,9 +42,9 @@ func (k mapKeys) FullHelp() [][]key.Binding {
 func newMapKeys() mapKeys {
 	return mapKeys{
 		Up: upKey(), Down: downKey(), Top: topKey(), Bottom: bottomKey(),
-		Open:     enterKey("open lesson"),
+		Open:     enterKey("open"),
 		Continue: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue where you left off")),
-		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review due questions")),
+		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review")),
 		Cram:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "cram this module now")),
 		Stats:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stats")),
 		Users:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "profiles")),
@@ -116,6 +116,12 @@ func (m mapScreen) Keys() helpKeyMap {
 	if m.confirm != nil {
 		// A question waiting for its answer takes only its own keys.
 		return quizHelp{short: []key.Binding{m.keys.Yes, m.keys.No}, full: [][]key.Binding{{m.keys.Yes, m.keys.No, quitKey()}}}
+	}
+	if m.firstRun() {
+		// Nothing to continue yet: say what c does now, as the welcome does.
+		k := m.keys
+		k.Continue.SetHelp("c", "start the first lesson")
+		return k
 	}
 	return m.keys
 }
