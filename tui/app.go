@@ -123,6 +123,7 @@ type (
 	openReviewMsg struct{}
 	openStatsMsg  struct{}
 	openUsersMsg  struct{}
+	openClassMsg  struct{}
 	openCramMsg   struct{ module string }
 	// openLabMsg opens a lab block of a lesson (see newLabScreen).
 	openLabMsg   struct{ lessonID, labID string }
@@ -535,7 +536,17 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		s := newStatsScreen(m.sh).SetSize(m.bodySize()).(statsScreen)
 		m.stack = append(m.stack, s)
 		return m, s.init()
+	case openClassMsg:
+		if m.sh.class == nil {
+			return m, nil
+		}
+		s := newClassScreen(m.sh).SetSize(m.bodySize()).(classScreen)
+		m.stack = append(m.stack, s)
+		return m, s.init()
 	case openUsersMsg:
+		if m.sh.profiles == nil {
+			return m, nil
+		}
 		s := newUsersScreen(m.sh).SetSize(m.bodySize()).(usersScreen)
 		m.stack = append(m.stack, s)
 		return m, s.init()
