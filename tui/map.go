@@ -507,3 +507,9 @@ func (m mapScreen) row(i, w int) string {
 		return " " + cursor + mark + " " + ts.Render(t) + strings.Repeat(" ", pad) + metaR
 	}
 }
+
+func (m mapScreen) init() tea.Cmd { return nil } // nothing to start: its data came with it
+func (m mapScreen) Typing() bool { return false } // no text field
+func (m mapScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (m mapScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View
+func (m mapScreen) Position() string { return "" } // no position to show
