@@ -70,15 +70,16 @@ func newLintCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// lintLabs asks the labs package to check every lab block, within one
-// time budget for all the queries the blocks run.
+// lintLabs asks the labs package to check every lab block (its keys, the
+// scenario, tasks or build lab it names, and for sql labs that every query
+// runs), within one time budget for all the queries the blocks run.
 func lintLabs(ctx context.Context, c *lessons.Course) []lessons.Problem {
 	ctx, cancel := context.WithTimeout(ctx, labs.LintQueryBudget)
 	defer cancel()
 	var out []lessons.Problem
 	for _, l := range c.Lessons() {
 		for _, lab := range l.Labs {
-			out = append(out, validateLab(ctx, c.DisplayPath(l.Path), lab)...)
+			out = append(out, labs.ValidateContext(ctx, c.DisplayPath(l.Path), lab)...)
 		}
 	}
 	return out

@@ -198,8 +198,3 @@ func fitLine(s string, width int) string {
 	}
 	return ansi.Truncate(s, width, "…")
 }
-
-// pad fills s with spaces to width columns.
-func pad(s string, width int) string {
-	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
-}

@@ -49,20 +49,6 @@ type moduleProgress struct {
 	Lessons []lessonProgress `json:"lessons"`
 }
 
-type lessonProgress struct {
-	ID        string  `json:"id"`
-	Title     string  `json:"title"`
-	Status    string  `json:"status"` // "not started", "in progress" or "done"
-	Questions int     `json:"questions"`
-	Answered  int     `json:"answered"`
-	Right     int     `json:"right"`
-	Score     float64 `json:"score"` // right / questions, 0..1 (0 for a lesson without questions)
-	Attempts  int     `json:"attempts"`
-	Accuracy  float64 `json:"accuracy"`
-	Seconds   int     `json:"seconds"`
-	LabTasks  int     `json:"lab_tasks"` // lab tasks done in this lesson (in the class report)
-}
-
 func newProgressCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -128,19 +114,6 @@ func summarizeProgress(c *lessons.Course, st progress.Stats, db string) progress
 	return sum
 }
 
-// lessonFigures is one lesson's line of the summary and the report.
-// Answers to questions no longer in the lesson still count as attempts but
-// not towards the score, which is capped at the lesson's questions.
-func lessonFigures(l *lessons.Lesson, ls progress.LessonStats) lessonProgress {
-	lp := lessonProgress{ID: l.ID, Title: safeLine(l.Title), Status: ls.Status.String(),
-		Questions: len(l.Questions), Answered: min(ls.Questions, len(l.Questions)), Right: min(ls.Right, len(l.Questions)),
-		Attempts: ls.Attempts, Accuracy: ls.Accuracy(), Seconds: ls.Seconds}
-	if lp.Questions > 0 {
-		lp.Score = float64(lp.Right) / float64(lp.Questions)
-	}
-	return lp
-}
-
 func writeSummary(w io.Writer, s progressSummary) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Progress of %s\n\n", safeLine(s.User))
@@ -172,46 +145,12 @@ func writeSummary(w io.Writer, s progressSummary) error {
 	return err
 }
 
-func ratioText(a, b int) string {
-	if b == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%%", 100*float64(a)/float64(b))
-}
-
-func fractionText(f float64, ok bool) string {
-	if !ok {
-		return "-"
-	}
-	return fmt.Sprintf("%.0f%%", 100*f)
-}
-
-func countOf(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
-}
-
 func joinCounts(v []int) string {
 	parts := make([]string, len(v))
 	for i, n := range v {
 		parts[i] = fmt.Sprint(n)
 	}
 	return strings.Join(parts, " ")
-}
-
-// readingTime prints a reading time as "1h 05m", "12m" or "40s".
-func readingTime(s int) string {
-	switch {
-	case s <= 0:
-		return "-"
-	case s < 60:
-		return fmt.Sprintf("%ds", s)
-	case s < 3600:
-		return fmt.Sprintf("%dm", s/60)
-	}
-	return fmt.Sprintf("%dh %02dm", s/3600, s%3600/60)
 }
 
 func newProgressExportCmd(g *globals) *cobra.Command {

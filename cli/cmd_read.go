@@ -1,27 +1,16 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"serverside/lessons"
 	"serverside/render"
-	"serverside/termsafe"
-)
-
-// Reading widths: long lines are hard to read, so a wide terminal gets
-// readWidthCap columns; a pipe or file gets readWidthDefault.
-const (
-	readWidthDefault = 80
-	readWidthCap     = 100
-	readWidthMin     = 20
 )
 
 func newReadCmd(g *globals) *cobra.Command {
@@ -85,37 +74,6 @@ func newReadCmd(g *globals) *cobra.Command {
 	cmd.Flags().IntVar(&width, "width", 0, "wrap lines to this many columns, 20 to 200 (default: the terminal's width up to 100, or 80)")
 	cmd.Flags().BoolVar(&plain, "plain", false, "print plain text with no escape sequences, even on a terminal")
 	return cmd
-}
-
-// findLesson finds a lesson by id, or by its path in the course. The error
-// says how to find the right id.
-func findLesson(c *lessons.Course, arg string) (*lessons.Lesson, error) {
-	if l := c.Find(arg); l != nil {
-		return l, nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "no lesson %q in this course: run `serverside list` to see the lesson ids", safeLine(arg))
-	if like := c.Similar(arg); len(like) > 0 {
-		fmt.Fprintf(&b, "\n  similar ids: %s", strings.Join(like, ", "))
-	}
-	if n := len(c.Broken); n > 0 {
-		fmt.Fprintf(&b, "\n  %s could not be loaded: run `serverside lint` to see why", count(n, "lesson file", "lesson files"))
-	}
-	return nil, errors.New(b.String())
-}
-
-// terminalWidth reports whether f (a writer or reader) is a terminal and, when it is and its
-// size can be read, its width in columns.
-func terminalWidth(file any) (int, bool) {
-	f, ok := file.(interface{ Fd() uintptr })
-	if !ok || !term.IsTerminal(f.Fd()) {
-		return 0, false
-	}
-	cols, _, err := term.GetSize(f.Fd())
-	if err != nil || cols <= 0 {
-		return 0, true
-	}
-	return cols, true
 }
 
 // renderLesson renders a lesson for `serverside read`: the markdown of
@@ -196,13 +154,3 @@ func startsWithTitle(l *lessons.Lesson) bool {
 	h := l.Headings[0]
 	return h.Level == 1 && h.Offset <= len(l.Body) && strings.Trim(l.Body[:h.Offset], " \t\n#") == ""
 }
-
-// markdownLine is a question's choice or item as one line of plain text:
-// its markdown rendered without markers.
-func markdownLine(md string) string {
-	return strings.ReplaceAll(render.Text(md, 0, nil), "\n", " ")
-}
-
-// safeLine makes a one-line string safe to print: control characters
-// dropped, newlines turned into spaces.
-func safeLine(s string) string { return termsafe.Line(s) }

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"serverside/lessons"
-	"serverside/render"
 	"serverside/tui"
 	"serverside/watch"
 )
@@ -20,18 +19,6 @@ import (
 type tuiStart struct {
 	lesson string
 	review bool
-}
-
-// themeFlag is --theme; NO_COLOR and TERM=dumb turn colour off whatever it says.
-func themeFromEnv(flag string) (render.Theme, error) {
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return render.Plain, nil
-	}
-	t, fixed, err := render.ParseTheme(flag)
-	if err != nil || !fixed {
-		return "", err
-	}
-	return t, nil
 }
 
 // tuiMemoryTarget is a soft heap limit for the interactive tutor: a

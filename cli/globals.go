@@ -21,6 +21,7 @@ import (
 	"serverside/lessons"
 	"serverside/progress"
 	"serverside/progress/postgres"
+	"serverside/render"
 )
 
 // globals holds the flags every command takes and resolves them.
@@ -284,4 +285,16 @@ func (g *globals) openCourseAndStore(ctx context.Context) (*lessons.Course, stor
 		return course, nil, err
 	}
 	return course, store, nil
+}
+
+// themeFlag is --theme; NO_COLOR and TERM=dumb turn colour off whatever it says.
+func themeFromEnv(flag string) (render.Theme, error) {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return render.Plain, nil
+	}
+	t, fixed, err := render.ParseTheme(flag)
+	if err != nil || !fixed {
+		return "", err
+	}
+	return t, nil
 }

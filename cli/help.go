@@ -304,33 +304,6 @@ func hangingWrap(s string, width int, first, rest string) string {
 	return strings.Join(lines, "\n")
 }
 
-// wordWrap breaks s into lines of at most width columns at spaces only (a
-// flag such as --output or a path is never split at its dashes or
-// slashes); a word longer than width gets a line of its own.
-func wordWrap(s string, width int) []string {
-	var lines []string
-	var cur strings.Builder
-	curW := 0
-	for _, w := range strings.Fields(s) {
-		ww := ansi.StringWidth(w)
-		if curW > 0 && curW+1+ww > width {
-			lines = append(lines, cur.String())
-			cur.Reset()
-			curW = 0
-		}
-		if curW > 0 {
-			cur.WriteByte(' ')
-			curW++
-		}
-		cur.WriteString(w)
-		curW += ww
-	}
-	if curW > 0 || len(lines) == 0 {
-		lines = append(lines, cur.String())
-	}
-	return lines
-}
-
 func longestWord(s string) int {
 	n := 0
 	for _, w := range strings.Fields(s) {
