@@ -8,7 +8,7 @@
 // learner's rows (the class report and flags are the exceptions, by design).
 // Writes are durable on return: the database runs in WAL mode with
 // synchronous=FULL, so a committed answer survives a crash or power loss.
-package progress
+package sqlite
 
 import (
 	"context"
