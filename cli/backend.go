@@ -9,6 +9,7 @@ import (
 
 	"serverside/progress"
 	"serverside/progress/postgres"
+	"serverside/progress/sqlite"
 )
 
 // openBackend opens the progress store a --db-like value names: a
@@ -28,7 +29,7 @@ func openBackend(ctx context.Context, spec string, mustExist bool) (progress.Bac
 			return nil, spec, fmt.Errorf("progress database %s does not exist: check the path", spec)
 		}
 	}
-	s, err := progress.Open(ctx, spec)
+	s, err := sqlite.Open(ctx, spec)
 	if err != nil {
 		return nil, spec, err
 	}

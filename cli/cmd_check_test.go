@@ -11,7 +11,7 @@ import (
 	"serverside/labs"
 	"serverside/labs/testdata/refserver"
 	"serverside/lessons"
-	"serverside/progress"
+	"serverside/progress/sqlite"
 	"serverside/tui"
 )
 
@@ -129,7 +129,7 @@ func TestCheckCmdRecordsProgress(t *testing.T) {
 	if err != nil || !strings.Contains(out, "All 8 stages pass") || !strings.Contains(out, "Kept in tess's progress") {
 		t.Fatalf("passing check: %v\n%s", err, out)
 	}
-	store, err := progress.Open(t.Context(), db)
+	store, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

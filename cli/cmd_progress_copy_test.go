@@ -13,6 +13,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/progress/sqlite"
 )
 
 // classProgress gives several learners answers across the whole built-in
@@ -21,7 +22,7 @@ import (
 func classProgress(t *testing.T, path string, learners int) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := progress.Open(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

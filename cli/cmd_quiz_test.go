@@ -12,6 +12,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/progress/sqlite"
 )
 
 // quizEnv is a test course and an empty progress database.
@@ -36,9 +37,9 @@ func (e quizEnv) quiz(t *testing.T, lessonID, input string) (string, error) {
 	return out, err
 }
 
-func (e quizEnv) open(t *testing.T) *progress.Store {
+func (e quizEnv) open(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := progress.Open(t.Context(), e.db)
+	s, err := sqlite.Open(t.Context(), e.db)
 	if err != nil {
 		t.Fatal(err)
 	}

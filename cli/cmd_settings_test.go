@@ -9,13 +9,13 @@ import (
 
 	"github.com/adrg/xdg"
 
-	"serverside/progress"
+	"serverside/progress/sqlite"
 )
 
 // createDB makes an empty progress database at path.
 func createDB(t *testing.T, path string) {
 	t.Helper()
-	s, err := progress.Open(t.Context(), path)
+	s, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 
 	"serverside/coursecache"
 	"serverside/lessons"
-	"serverside/progress"
 	"serverside/progress/postgres"
+	"serverside/progress/sqlite"
 	"serverside/render"
 )
 
@@ -231,7 +231,7 @@ func (g *globals) OpenStore(ctx context.Context) (store, error) {
 		}
 		return newNamedStore(s, postgres.Redact(p)), nil
 	}
-	return progress.Open(ctx, g.DBPath())
+	return sqlite.Open(ctx, g.DBPath())
 }
 
 // errNoProgressYet is the default database not existing yet: nothing has

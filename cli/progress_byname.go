@@ -9,6 +9,7 @@ import (
 
 	"serverside/fsrs"
 	"serverside/progress"
+	"serverside/progress/sqlite"
 	"serverside/tui"
 )
 
@@ -26,7 +27,7 @@ type namedStore struct {
 }
 
 // store is what the commands and the tutor need of the progress database:
-// the SQLite file (*progress.Store) or a server through namedStore.
+// the SQLite file (*sqlite.Store) or a server through namedStore.
 type store interface {
 	tui.Store
 	Path() string
@@ -40,7 +41,7 @@ type store interface {
 }
 
 var (
-	_ store = (*progress.Store)(nil)
+	_ store = (*sqlite.Store)(nil)
 	_ store = (*namedStore)(nil)
 )
 

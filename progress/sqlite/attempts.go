@@ -5,27 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"serverside/progress"
 	"time"
 
 	"serverside/fsrs"
 )
 
-// Attempt is one answer to one question.
-type Attempt struct {
-	ID           int64
-	User         string
-	LessonID     string
-	QuestionID   string
-	QuestionHash string // the question's content hash when answered, to spot stale answers
-	Answer       string // the answer as given, encoded by the caller (JSON text)
-	Correct      bool
-	HintsUsed    int
-	At           time.Time
-	Review       bool // given in the Review screen rather than in the lesson
-}
-
 // ratingFor is RatingFor (rules.go).
-func ratingFor(a Attempt) fsrs.Rating { return RatingFor(a) }
+func ratingFor(a progress.Attempt) fsrs.Rating { return progress.RatingFor(a) }
 
 // RecordAttempt stores an answer durably and, in the same transaction,
 // updates the question's review card. It returns the attempt with ID set
@@ -50,8 +37,8 @@ func ratingFor(a Attempt) fsrs.Rating { return RatingFor(a) }
 // further out than its due review would.
 //
 // Every answer is recorded either way, and counts for stats and the lesson.
-func (s *Store) RecordAttempt(ctx context.Context, a Attempt) (Attempt, error) {
-	if err := checkName(a.User); err != nil {
+func (s *Store) RecordAttempt(ctx context.Context, a progress.Attempt) (progress.Attempt, error) {
+	if err := progress.CheckName(a.User); err != nil {
 		return a, fmt.Errorf("record attempt: %w", err)
 	}
 	if a.LessonID == "" || a.QuestionID == "" {
@@ -94,23 +81,23 @@ func (s *Store) RecordAttempt(ctx context.Context, a Attempt) (Attempt, error) {
 
 // scheduleAnswer applies the rules documented on RecordAttempt
 // (ScheduleAnswer in rules.go).
-func (s *Store) scheduleAnswer(ctx context.Context, tx *sql.Tx, userID int64, a Attempt) error {
+func (s *Store) scheduleAnswer(ctx context.Context, tx *sql.Tx, userID int64, a progress.Attempt) error {
 	row, found, err := s.loadCard(ctx, tx, userID, a.LessonID, a.QuestionID)
 	if err != nil {
 		return err
 	}
-	next, save, err := ScheduleAnswer(s.scheduler, row.record(), found, a, time.Local)
+	next, save, err := progress.ScheduleAnswer(s.scheduler, row.record(), found, a, time.Local)
 	if err != nil || !save {
 		return err
 	}
 	return s.saveCard(ctx, tx, userID, cardRowOf(a.LessonID, a.QuestionID, next))
 }
 
-func (r cardRow) record() CardRecord {
-	return CardRecord{Card: r.card, LastDay: r.lastDay, LastRating: r.lastRating, Prev: r.prev, CreatedAt: r.createdAt}
+func (r cardRow) record() progress.CardRecord {
+	return progress.CardRecord{Card: r.card, LastDay: r.lastDay, LastRating: r.lastRating, Prev: r.prev, CreatedAt: r.createdAt}
 }
 
-func cardRowOf(lessonID, questionID string, c CardRecord) cardRow {
+func cardRowOf(lessonID, questionID string, c progress.CardRecord) cardRow {
 	return cardRow{lessonID: lessonID, questionID: questionID, card: c.Card,
 		lastDay: c.LastDay, lastRating: c.LastRating, prev: c.Prev, createdAt: c.CreatedAt}
 }
@@ -169,15 +156,15 @@ const latestSQL = `
 
 // LatestAttempts returns the user's latest attempt at each question of a
 // lesson, keyed by question ID, ignoring attempts cleared by a reset.
-func (s *Store) LatestAttempts(ctx context.Context, user, lessonID string) (map[string]Attempt, error) {
+func (s *Store) LatestAttempts(ctx context.Context, user, lessonID string) (map[string]progress.Attempt, error) {
 	rows, err := s.db.QueryContext(ctx, latestSQL, user, lessonID)
 	if err != nil {
 		return nil, fmt.Errorf("latest attempts of %q on %q: %w", user, lessonID, err)
 	}
 	defer rows.Close()
-	latest := make(map[string]Attempt)
+	latest := make(map[string]progress.Attempt)
 	for rows.Next() {
-		a := Attempt{User: user, LessonID: lessonID}
+		a := progress.Attempt{User: user, LessonID: lessonID}
 		var at int64
 		if err := rows.Scan(&a.ID, &a.QuestionID, &a.QuestionHash, &a.Answer, &a.Correct, &a.HintsUsed, &at, &a.Review); err != nil {
 			return nil, fmt.Errorf("latest attempts of %q on %q: %w", user, lessonID, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"serverside/progress"
 	"slices"
 	"strconv"
 	"sync"
@@ -145,7 +146,7 @@ func BenchmarkRecordAttempt(b *testing.B) {
 	}
 	defer s.Close()
 	reportMedian(b, func(i int) {
-		if _, err := s.RecordAttempt(ctx, Attempt{User: "ada", LessonID: "l" + strconv.Itoa(i%30),
+		if _, err := s.RecordAttempt(ctx, progress.Attempt{User: "ada", LessonID: "l" + strconv.Itoa(i%30),
 			QuestionID: "q" + strconv.Itoa(i%10), Answer: `{"choice":1}`, Correct: i%3 != 0}); err != nil {
 			b.Fatal(err)
 		}
@@ -206,7 +207,7 @@ func BenchmarkOpenLearner(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := range benchQuestions * benchAttempts {
-		if _, err := s.RecordAttempt(ctx, Attempt{User: "ada", LessonID: "l" + strconv.Itoa(i%benchQuestions/10),
+		if _, err := s.RecordAttempt(ctx, progress.Attempt{User: "ada", LessonID: "l" + strconv.Itoa(i%benchQuestions/10),
 			QuestionID: "q" + strconv.Itoa(i%10), Answer: `{"choice":1}`, Correct: i%3 != 0,
 			At: benchNow.Add(time.Duration(i) * time.Minute)}); err != nil {
 			b.Fatal(err)

@@ -7,12 +7,13 @@ import (
 
 	"serverside/progress"
 	"serverside/progress/progresstest"
+	"serverside/progress/sqlite"
 )
 
 // The embedded SQLite store passes the contract's conformance suite.
 func TestSQLiteConformance(t *testing.T) {
 	progresstest.Run(t, func(t *testing.T) progress.Backend {
-		s, err := progress.Open(context.Background(), filepath.Join(t.TempDir(), "progress.db"))
+		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "progress.db"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"serverside/progress"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,7 +58,7 @@ func childRecordForever(path string) int {
 		return 1
 	}
 	for i := 0; ; i++ {
-		a, err := s.RecordAttempt(ctx, Attempt{User: "ada", LessonID: "l", QuestionID: "q" + strconv.Itoa(i%50),
+		a, err := s.RecordAttempt(ctx, progress.Attempt{User: "ada", LessonID: "l", QuestionID: "q" + strconv.Itoa(i%50),
 			Answer: `{"i":` + strconv.Itoa(i) + `}`, Correct: i%3 != 0})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -208,7 +209,7 @@ func writeMix(path, worker string, n int) (err error) {
 	}()
 	for i := range n {
 		for _, user := range []string{"user-" + worker, "shared"} {
-			if _, err := s.RecordAttempt(ctx, Attempt{User: user, LessonID: "l" + strconv.Itoa(i%3),
+			if _, err := s.RecordAttempt(ctx, progress.Attempt{User: user, LessonID: "l" + strconv.Itoa(i%3),
 				QuestionID: "q" + strconv.Itoa(i%7), Answer: worker, Correct: i%2 == 0}); err != nil {
 				return err
 			}

@@ -7,90 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"serverside/progress"
 	"time"
-
-	"serverside/fsrs"
 )
-
-// ExportFormat and ExportVersion identify an export file. Import refuses
-// other formats and newer versions.
-const (
-	ExportFormat  = "serverside-progress"
-	ExportVersion = 2
-)
-
-// exportFile is the JSON layout of an export. Version 2 added lab_tasks;
-// version 1 files (without them) still import.
-type exportFile struct {
-	Format       string              `json:"format"`
-	Version      int                 `json:"version"`
-	ExportedAt   time.Time           `json:"exported_at"`
-	User         exportUser          `json:"user"`
-	Attempts     []exportAttempt     `json:"attempts"`
-	LessonStates []exportLessonState `json:"lesson_states"`
-	Cards        []exportCard        `json:"cards"`
-	Flags        []exportFlag        `json:"flags"`
-	LabTasks     []exportLabTask     `json:"lab_tasks"`
-}
-
-type exportLabTask struct {
-	LessonID string    `json:"lesson_id"`
-	LabID    string    `json:"lab_id"`
-	TaskID   string    `json:"task_id"`
-	DoneAt   time.Time `json:"done_at"`
-}
-
-type exportUser struct {
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
-type exportAttempt struct {
-	LessonID     string    `json:"lesson_id"`
-	QuestionID   string    `json:"question_id"`
-	QuestionHash string    `json:"question_hash"`
-	Answer       string    `json:"answer"`
-	Correct      bool      `json:"correct"`
-	HintsUsed    int       `json:"hints_used"`
-	At           time.Time `json:"at"`
-	Review       bool      `json:"review"`
-}
-
-type exportLessonState struct {
-	LessonID    string     `json:"lesson_id"`
-	Status      string     `json:"status"`
-	Scroll      int        `json:"scroll"`
-	StartedAt   *time.Time `json:"started_at,omitempty"`
-	CompletedAt *time.Time `json:"completed_at,omitempty"`
-	SeenAt      *time.Time `json:"seen_at,omitempty"`
-	Seconds     int        `json:"seconds"`
-}
-
-type exportCard struct {
-	LessonID   string    `json:"lesson_id"`
-	QuestionID string    `json:"question_id"`
-	State      int       `json:"state"`
-	Step       int       `json:"step"`
-	Stability  float64   `json:"stability"`
-	Difficulty float64   `json:"difficulty"`
-	Due        time.Time `json:"due"`
-	LastReview time.Time `json:"last_review"`
-	Reps       int       `json:"reps"`
-	Lapses     int       `json:"lapses"`
-	LastDay    string    `json:"last_day"`
-	LastRating int       `json:"last_rating"`
-	Prev       string    `json:"prev,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
-type exportFlag struct {
-	LessonID   string    `json:"lesson_id"`
-	QuestionID string    `json:"question_id"`
-	Comment    string    `json:"comment"`
-	At         time.Time `json:"at"`
-}
-
-var statusNames = map[LessonStatus]string{NotStarted: "not_started", InProgress: "in_progress", Done: "done"}
 
 func optTime(t time.Time) *time.Time {
 	if t.IsZero() {
@@ -116,9 +35,9 @@ func (s *Store) Export(ctx context.Context, user string, w io.Writer) error {
 	return nil
 }
 
-func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
-	f := exportFile{Format: ExportFormat, Version: ExportVersion, ExportedAt: s.now().UTC().Truncate(time.Millisecond),
-		Attempts: []exportAttempt{}, LessonStates: []exportLessonState{}, Cards: []exportCard{}, Flags: []exportFlag{}, LabTasks: []exportLabTask{}}
+func (s *Store) export(ctx context.Context, user string) (progress.ExportFile, error) {
+	f := progress.ExportFile{Format: progress.ExportFormat, Version: progress.ExportVersion, ExportedAt: s.now().UTC().Truncate(time.Millisecond),
+		Attempts: []progress.ExportAttempt{}, LessonStates: []progress.ExportLessonState{}, Cards: []progress.ExportCard{}, Flags: []progress.ExportFlag{}, LabTasks: []progress.ExportLabTask{}}
 	// One read transaction for a consistent snapshot.
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -133,11 +52,11 @@ func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
 	if err != nil {
 		return f, err
 	}
-	f.User = exportUser{Name: user, CreatedAt: fromMS(created).UTC()}
+	f.User = progress.ExportUser{Name: user, CreatedAt: fromMS(created).UTC()}
 
 	err = eachRow(ctx, tx, `SELECT lesson_id, question_id, question_hash, answer, correct, hints_used, at, review
 		FROM attempts WHERE user_id = ? AND reset_id IS NULL ORDER BY at, id`, []any{userID}, func(sc scanner) error {
-		var a exportAttempt
+		var a progress.ExportAttempt
 		var at int64
 		if err := sc.Scan(&a.LessonID, &a.QuestionID, &a.QuestionHash, &a.Answer, &a.Correct, &a.HintsUsed, &at, &a.Review); err != nil {
 			return err
@@ -151,13 +70,13 @@ func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
 	}
 	err = eachRow(ctx, tx, `SELECT `+lessonStateColumns+` FROM lesson_state WHERE user_id = ? ORDER BY lesson_id`,
 		[]any{userID}, func(sc scanner) error {
-			var l exportLessonState
-			var status LessonStatus
+			var l progress.ExportLessonState
+			var status progress.LessonStatus
 			var started, completed, seen sql.NullInt64
 			if err := sc.Scan(&l.LessonID, &status, &l.Scroll, &started, &completed, &seen, &l.Seconds); err != nil {
 				return err
 			}
-			l.Status = statusNames[status]
+			l.Status = progress.StatusName(status)
 			l.StartedAt, l.CompletedAt, l.SeenAt = optTime(fromNullMS(started)), optTime(fromNullMS(completed)), optTime(fromNullMS(seen))
 			f.LessonStates = append(f.LessonStates, l)
 			return nil
@@ -171,7 +90,7 @@ func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
 			if err != nil {
 				return err
 			}
-			f.Cards = append(f.Cards, exportCard{
+			f.Cards = append(f.Cards, progress.ExportCard{
 				LessonID: r.lessonID, QuestionID: r.questionID, State: int(r.card.State), Step: r.card.Step,
 				Stability: r.card.Stability, Difficulty: r.card.Difficulty, Due: r.card.Due.UTC(), LastReview: r.card.LastReview.UTC(),
 				Reps: r.card.Reps, Lapses: r.card.Lapses, LastDay: r.lastDay, LastRating: int(r.lastRating), Prev: r.prev,
@@ -184,7 +103,7 @@ func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
 	}
 	err = eachRow(ctx, tx, `SELECT lesson_id, question_id, comment, at FROM flags WHERE user_id = ? ORDER BY at, id`,
 		[]any{userID}, func(sc scanner) error {
-			var fl exportFlag
+			var fl progress.ExportFlag
 			var at int64
 			if err := sc.Scan(&fl.LessonID, &fl.QuestionID, &fl.Comment, &at); err != nil {
 				return err
@@ -198,7 +117,7 @@ func (s *Store) export(ctx context.Context, user string) (exportFile, error) {
 	}
 	err = eachRow(ctx, tx, `SELECT lesson_id, lab_id, task_id, done_at FROM lab_tasks WHERE user_id = ? ORDER BY done_at, lesson_id, lab_id, task_id`,
 		[]any{userID}, func(sc scanner) error {
-			var lt exportLabTask
+			var lt progress.ExportLabTask
 			var at int64
 			if err := sc.Scan(&lt.LessonID, &lt.LabID, &lt.TaskID, &at); err != nil {
 				return err
@@ -228,16 +147,6 @@ func eachRow(ctx context.Context, q querier, query string, args []any, fn func(s
 	return rows.Err()
 }
 
-// ImportResult says what an import added or changed.
-type ImportResult struct {
-	User         string
-	Attempts     int // answers added (duplicates skipped)
-	LessonStates int // lesson states added or merged
-	Cards        int // cards added or replaced by a more recently reviewed one
-	Flags        int // flags added
-	LabTasks     int // lab tasks added, or moved to an earlier first time
-}
-
 // Import merges an export file into the database, for the user named in the
 // file (created when missing). It is idempotent: importing the same file
 // twice adds nothing the second time. Answers are the same when user, lesson,
@@ -247,76 +156,23 @@ type ImportResult struct {
 // visit and its scroll, the larger reading time); a card is replaced only by
 // one reviewed more recently; flags dedupe like answers. Everything is one
 // transaction: a bad file changes nothing.
-func (s *Store) Import(ctx context.Context, r io.Reader) (ImportResult, error) {
-	f, err := DecodeExport(r)
+func (s *Store) Import(ctx context.Context, r io.Reader) (progress.ImportResult, error) {
+	f, err := progress.DecodeExport(r)
 	if err != nil {
-		return ImportResult{}, err
+		return progress.ImportResult{}, err
 	}
-	res := ImportResult{User: f.User.Name}
+	res := progress.ImportResult{User: f.User.Name}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		res = ImportResult{User: f.User.Name}
+		res = progress.ImportResult{User: f.User.Name}
 		return s.importFile(ctx, tx, f, &res)
 	})
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("import progress of %q: %w", f.User.Name, err)
+		return progress.ImportResult{}, fmt.Errorf("import progress of %q: %w", f.User.Name, err)
 	}
 	return res, nil
 }
 
-func (f exportFile) validate() error {
-	switch {
-	case f.Format != ExportFormat:
-		return fmt.Errorf("format is %q, want %q: this is not a serverside progress export", f.Format, ExportFormat)
-	case f.Version < 1:
-		return fmt.Errorf("version %d is not valid", f.Version)
-	case f.Version > ExportVersion:
-		return fmt.Errorf("version %d was written by a newer serverside (this one reads up to %d): upgrade serverside", f.Version, ExportVersion)
-	}
-	if err := checkName(f.User.Name); err != nil {
-		return fmt.Errorf("user: %w", err)
-	}
-	for i, a := range f.Attempts {
-		if a.LessonID == "" || a.QuestionID == "" || a.At.IsZero() || a.HintsUsed < 0 {
-			return fmt.Errorf("attempts[%d]: needs lesson_id, question_id, at, and hints_used >= 0", i)
-		}
-	}
-	for i, l := range f.LessonStates {
-		if l.LessonID == "" {
-			return fmt.Errorf("lesson_states[%d]: lesson_id is empty", i)
-		}
-		if _, ok := statusByName(l.Status); !ok {
-			return fmt.Errorf("lesson_states[%d]: status %q is not not_started, in_progress or done", i, l.Status)
-		}
-	}
-	for i, c := range f.Cards {
-		if c.LessonID == "" || c.QuestionID == "" || c.State < int(fsrs.New) || c.State > int(fsrs.Relearning) ||
-			c.Stability <= 0 || c.Difficulty < 1 || c.Difficulty > 10 || !fsrs.Rating(c.LastRating).Valid() {
-			return fmt.Errorf("cards[%d]: needs lesson_id, question_id, state 0-3, stability > 0, difficulty 1-10, last_rating 1-4", i)
-		}
-	}
-	for i, fl := range f.Flags {
-		if fl.LessonID == "" || fl.QuestionID == "" || fl.At.IsZero() {
-			return fmt.Errorf("flags[%d]: needs lesson_id, question_id and at", i)
-		}
-	}
-	for i, lt := range f.LabTasks {
-		if lt.LessonID == "" || lt.LabID == "" || lt.TaskID == "" || lt.DoneAt.IsZero() {
-			return fmt.Errorf("lab_tasks[%d]: needs lesson_id, lab_id, task_id and done_at", i)
-		}
-	}
-	return f.checkIDs()
-}
-
-func statusByName(name string) (LessonStatus, bool) {
-	for st, n := range statusNames {
-		if n == name {
-			return st, true
-		}
-	}
-	return 0, false
-}
-
-func (s *Store) importFile(ctx context.Context, tx *sql.Tx, f exportFile, res *ImportResult) error {
+func (s *Store) importFile(ctx context.Context, tx *sql.Tx, f progress.ExportFile, res *progress.ImportResult) error {
 	u, err := s.ensureUser(ctx, tx, f.User.Name)
 	if err != nil {
 		return err
@@ -352,7 +208,7 @@ func (s *Store) importFile(ctx context.Context, tx *sql.Tx, f exportFile, res *I
 		}
 	}
 	for _, l := range f.LessonStates {
-		status, _ := statusByName(l.Status)
+		status, _ := progress.StatusByName(l.Status)
 		r, err := tx.ExecContext(ctx, `
 			INSERT INTO lesson_state (user_id, lesson_id, status, scroll, started_at, completed_at, seen_at, seconds)
 			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"path/filepath"
 	"reflect"
+	"serverside/progress"
 	"slices"
 	"strings"
 	"testing"
@@ -30,9 +31,9 @@ func openClocked(t *testing.T) (*Store, *clock) {
 	return s, c
 }
 
-func record(t *testing.T, s *Store, user, lesson, q string, correct bool, hints int, at time.Time) Attempt {
+func record(t *testing.T, s *Store, user, lesson, q string, correct bool, hints int, at time.Time) progress.Attempt {
 	t.Helper()
-	a, err := s.RecordAttempt(context.Background(), Attempt{User: user, LessonID: lesson, QuestionID: q,
+	a, err := s.RecordAttempt(context.Background(), progress.Attempt{User: user, LessonID: lesson, QuestionID: q,
 		Answer: `"x"`, Correct: correct, HintsUsed: hints, At: at})
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +189,7 @@ func TestRate(t *testing.T) {
 	if r2, _ := card(t, s, "ada", "l", "q"); r2.lastRating != fsrs.Easy {
 		t.Errorf("Rate on a day without a review changed the card: %+v", r2)
 	}
-	if err := s.Rate(ctx, "ada", "l", "nope", fsrs.Easy, at); !errors.Is(err, ErrNoCard) {
+	if err := s.Rate(ctx, "ada", "l", "nope", fsrs.Easy, at); !errors.Is(err, progress.ErrNoCard) {
 		t.Errorf("Rate on an unanswered question: %v, want ErrNoCard", err)
 	}
 	if err := s.Rate(ctx, "ada", "l", "q", fsrs.Rating(9), at); err == nil {
@@ -284,13 +285,13 @@ func TestStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	l1 := st.Lessons["l1"]
-	if l1.Status != Done || l1.Attempts != 4 || l1.Correct != 3 || l1.Questions != 3 || l1.Right != 3 || l1.Seconds != 120 {
+	if l1.Status != progress.Done || l1.Attempts != 4 || l1.Correct != 3 || l1.Questions != 3 || l1.Right != 3 || l1.Seconds != 120 {
 		t.Errorf("l1 stats = %+v", l1)
 	}
-	if l2 := st.Lessons["l2"]; l2.Status != NotStarted || l2.Attempts != 1 || l2.Right != 0 || l2.Accuracy() != 0 {
+	if l2 := st.Lessons["l2"]; l2.Status != progress.NotStarted || l2.Attempts != 1 || l2.Right != 0 || l2.Accuracy() != 0 {
 		t.Errorf("l2 stats = %+v", l2)
 	}
-	if st.Lessons["l3"].Status != InProgress {
+	if st.Lessons["l3"].Status != progress.InProgress {
 		t.Errorf("l3 stats = %+v", st.Lessons["l3"])
 	}
 	if st.Attempts != 5 || st.Correct != 3 || st.Started != 2 || st.Completed != 1 || st.Seconds != 120 || st.Accuracy() != 0.6 {
@@ -330,7 +331,7 @@ func TestResetAndUndo(t *testing.T) {
 	_ = s.CompleteLesson(ctx, "ada", "l1")
 	_ = s.SaveScroll(ctx, "ada", "l2", 9)
 
-	snapshot := func(user string) (map[string]LessonState, []Card, int) {
+	snapshot := func(user string) (map[string]progress.LessonState, []progress.Card, int) {
 		t.Helper()
 		states, err := s.LessonStates(ctx, user)
 		if err != nil {
@@ -384,10 +385,10 @@ func TestResetAndUndo(t *testing.T) {
 		t.Errorf("after undoing both resets:\nstates %v\nwant   %v\ncards %v\nwant  %v\nattempts %d want %d",
 			states, beforeStates, cards, beforeCards, n, beforeN)
 	}
-	if err := s.UndoReset(ctx, "ada"); !errors.Is(err, ErrNothingToUndo) {
+	if err := s.UndoReset(ctx, "ada"); !errors.Is(err, progress.ErrNothingToUndo) {
 		t.Errorf("third undo: %v, want ErrNothingToUndo", err)
 	}
-	if err := s.UndoReset(ctx, "nobody"); !errors.Is(err, ErrNothingToUndo) {
+	if err := s.UndoReset(ctx, "nobody"); !errors.Is(err, progress.ErrNothingToUndo) {
 		t.Errorf("undo for unknown user: %v, want ErrNothingToUndo", err)
 	}
 	if err := s.ResetLesson(ctx, "ada", ""); err == nil {
@@ -419,7 +420,7 @@ func TestExportImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	var raw map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &raw); err != nil || raw["format"] != ExportFormat || raw["version"] != float64(ExportVersion) {
+	if err := json.Unmarshal(buf.Bytes(), &raw); err != nil || raw["format"] != progress.ExportFormat || raw["version"] != float64(progress.ExportVersion) {
 		t.Fatalf("export header: %v %v", raw["format"], err)
 	}
 	file := buf.Bytes()
@@ -434,14 +435,14 @@ func TestExportImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (ImportResult{User: "ada", Attempts: 3, LessonStates: 1, Cards: 3, Flags: 1, LabTasks: 1}); res != want {
+	if want := (progress.ImportResult{User: "ada", Attempts: 3, LessonStates: 1, Cards: 3, Flags: 1, LabTasks: 1}); res != want {
 		t.Errorf("first import = %+v, want %+v", res, want)
 	}
 	res, err = dst.Import(ctx, bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (ImportResult{User: "ada"}); res != want {
+	if want := (progress.ImportResult{User: "ada"}); res != want {
 		t.Errorf("second import = %+v, want nothing added", res)
 	}
 	for _, lesson := range []string{"l1", "l2"} {
@@ -473,7 +474,7 @@ func TestExportImport(t *testing.T) {
 	}
 	// Back into the source: nothing is new.
 	res, err = s.Import(ctx, bytes.NewReader(file))
-	if err != nil || res != (ImportResult{User: "ada"}) {
+	if err != nil || res != (progress.ImportResult{User: "ada"}) {
 		t.Errorf("import into the source = %+v, %v; want nothing added", res, err)
 	}
 	if err := s.Export(ctx, "nobody", &buf); err == nil {
@@ -525,13 +526,13 @@ func TestReport(t *testing.T) {
 	if len(rep.Users) != 3 || rep.Users[0].User != "ada" || rep.Users[1].User != "bob" || rep.Users[2].User != "grace" {
 		t.Fatalf("report users = %+v", rep.Users)
 	}
-	if l := rep.Users[0].Lessons["l1"]; l.Status != Done || l.Attempts != 3 || l.Correct != 1 || l.Questions != 2 || l.Right != 1 {
+	if l := rep.Users[0].Lessons["l1"]; l.Status != progress.Done || l.Attempts != 3 || l.Correct != 1 || l.Questions != 2 || l.Right != 1 {
 		t.Errorf("ada l1 = %+v", l)
 	}
-	if l := rep.Users[1].Lessons["l1"]; l.Status != InProgress || l.Attempts != 0 {
+	if l := rep.Users[1].Lessons["l1"]; l.Status != progress.InProgress || l.Attempts != 0 {
 		t.Errorf("bob l1 = %+v", l)
 	}
-	if l := rep.Users[2].Lessons["l2"]; l.Status != NotStarted || l.Right != 1 {
+	if l := rep.Users[2].Lessons["l2"]; l.Status != progress.NotStarted || l.Right != 1 {
 		t.Errorf("grace l2 = %+v", l)
 	}
 	if len(rep.Flags) != 1 || rep.Flags[0].Comment != "unclear" {
@@ -576,7 +577,7 @@ func TestCramDoesNotWreckSchedule(t *testing.T) {
 			id      string
 			correct bool
 		}{{"known", true}, {"forgot", false}} {
-			a, err := s.RecordAttempt(ctx, Attempt{User: "ada", LessonID: "l", QuestionID: q.id, Answer: `"c"`,
+			a, err := s.RecordAttempt(ctx, progress.Attempt{User: "ada", LessonID: "l", QuestionID: q.id, Answer: `"c"`,
 				Correct: q.correct, Review: true, At: cramDay.Add(time.Duration(i) * time.Minute)})
 			if err != nil {
 				t.Fatal(err)

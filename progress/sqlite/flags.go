@@ -4,22 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"serverside/progress"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
-
-// Flag is a learner's note that a question looks wrong.
-type Flag struct {
-	ID         int64
-	User       string
-	LessonID   string
-	QuestionID string
-	Comment    string
-	At         time.Time
-}
-
-const maxCommentLen = 2000
 
 // Flag records that the user thinks a question is wrong or unclear. The
 // comment may be empty.
@@ -28,8 +16,8 @@ func (s *Store) Flag(ctx context.Context, user, lessonID, questionID, comment st
 	if lessonID == "" || questionID == "" {
 		return fmt.Errorf("flag for %q: lesson ID %q and question ID %q must both be set", user, lessonID, questionID)
 	}
-	if n := utf8.RuneCountInString(comment); n > maxCommentLen {
-		return fmt.Errorf("flag %s/%s for %q: comment is %d characters, the limit is %d", lessonID, questionID, user, n, maxCommentLen)
+	if n := utf8.RuneCountInString(comment); n > progress.MaxCommentLen {
+		return fmt.Errorf("flag %s/%s for %q: comment is %d characters, the limit is %d", lessonID, questionID, user, n, progress.MaxCommentLen)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		u, err := s.ensureUser(ctx, tx, user)
@@ -47,7 +35,7 @@ func (s *Store) Flag(ctx context.Context, user, lessonID, questionID, comment st
 }
 
 // Flags lists every user's flags, by lesson and question, oldest first.
-func (s *Store) Flags(ctx context.Context) ([]Flag, error) {
+func (s *Store) Flags(ctx context.Context) ([]progress.Flag, error) {
 	flags, err := queryFlags(ctx, s.db, `ORDER BY f.lesson_id, f.question_id, f.at, f.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list flags: %w", err)
@@ -55,7 +43,7 @@ func (s *Store) Flags(ctx context.Context) ([]Flag, error) {
 	return flags, nil
 }
 
-func queryFlags(ctx context.Context, q querier, where string, args ...any) ([]Flag, error) {
+func queryFlags(ctx context.Context, q querier, where string, args ...any) ([]progress.Flag, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT f.id, u.name, f.lesson_id, f.question_id, f.comment, f.at
 		FROM flags f JOIN users u ON u.id = f.user_id `+where, args...)
@@ -63,9 +51,9 @@ func queryFlags(ctx context.Context, q querier, where string, args ...any) ([]Fl
 		return nil, err
 	}
 	defer rows.Close()
-	var flags []Flag
+	var flags []progress.Flag
 	for rows.Next() {
-		var f Flag
+		var f progress.Flag
 		var at int64
 		if err := rows.Scan(&f.ID, &f.User, &f.LessonID, &f.QuestionID, &f.Comment, &at); err != nil {
 			return nil, err

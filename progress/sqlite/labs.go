@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"serverside/progress"
 	"time"
 )
 
@@ -55,36 +55,10 @@ func (s *Store) LabTasks(ctx context.Context, user, lessonID, labID string) (map
 	return out, rows.Err()
 }
 
-// LabBuild is the last check of a build lab: where it ran and how it went.
-type LabBuild struct {
-	Addr   string
-	Passed bool
-	// Stages is each stage's outcome, in order; stages after a failure
-	// did not run.
-	Stages []LabStage
-	// Failure is the failing stage's report, as shown, or "".
-	Failure   string
-	CheckedAt time.Time
-}
-
-// LabStage is one stage's outcome in a LabBuild.
-type LabStage struct {
-	ID     string `json:"id"`
-	Ran    bool   `json:"ran"`
-	Passed bool   `json:"passed"`
-}
-
-// Bounds of a stored LabBuild: a report longer than this is cut, saying so.
-const (
-	maxBuildFailure = 16 << 10
-	maxBuildAddr    = 256
-	maxBuildStages  = 100
-)
-
 // SaveLabBuild keeps b as the user's last check of a build lab, replacing
 // the one before; CheckedAt zero means now.
-func (s *Store) SaveLabBuild(ctx context.Context, user, lessonID, labID string, b LabBuild) error {
-	b, stages, err := PrepareLabBuild(lessonID, labID, b, s.now())
+func (s *Store) SaveLabBuild(ctx context.Context, user, lessonID, labID string, b progress.LabBuild) error {
+	b, stages, err := progress.PrepareLabBuild(lessonID, labID, b, s.now())
 	if err != nil {
 		return fmt.Errorf("build lab check for %q: %w", user, err)
 	}
@@ -106,49 +80,25 @@ func (s *Store) SaveLabBuild(ctx context.Context, user, lessonID, labID string, 
 	return nil
 }
 
-// PrepareLabBuild checks and bounds a build lab check before any backend
-// stores it: a report longer than 16 KiB is cut, saying so; CheckedAt zero
-// becomes now. It returns the stages as the JSON text backends store.
-func PrepareLabBuild(lessonID, labID string, b LabBuild, now time.Time) (LabBuild, string, error) {
-	if lessonID == "" || labID == "" {
-		return b, "", fmt.Errorf("lesson %q and lab %q must both be set", lessonID, labID)
-	}
-	if len(b.Addr) > maxBuildAddr || len(b.Stages) > maxBuildStages {
-		return b, "", fmt.Errorf("%s/%s: an address of %d bytes and %d stages is more than a check has", lessonID, labID, len(b.Addr), len(b.Stages))
-	}
-	if len(b.Failure) > maxBuildFailure {
-		b.Failure = strings.ToValidUTF8(b.Failure[:maxBuildFailure], "") + "\n… (cut: the report was longer than 16 KiB)"
-	}
-	if b.CheckedAt.IsZero() {
-		b.CheckedAt = now
-	}
-	b.CheckedAt = time.UnixMilli(b.CheckedAt.UnixMilli())
-	if b.Stages == nil {
-		b.Stages = []LabStage{}
-	}
-	stages, err := json.Marshal(b.Stages)
-	return b, string(stages), err
-}
-
 // LabBuild returns the user's last check of a build lab; ok is false when
 // there was none.
-func (s *Store) LabBuild(ctx context.Context, user, lessonID, labID string) (b LabBuild, ok bool, err error) {
+func (s *Store) LabBuild(ctx context.Context, user, lessonID, labID string) (b progress.LabBuild, ok bool, err error) {
 	id, found, err := s.userID(ctx, user)
 	if err != nil || !found {
-		return LabBuild{}, false, err
+		return progress.LabBuild{}, false, err
 	}
 	var stages string
 	var at int64
 	err = s.db.QueryRowContext(ctx, `SELECT addr, passed, stages, failure, checked_at FROM lab_builds
 		WHERE user_id = ? AND lesson_id = ? AND lab_id = ?`, id, lessonID, labID).Scan(&b.Addr, &b.Passed, &stages, &b.Failure, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return LabBuild{}, false, nil
+		return progress.LabBuild{}, false, nil
 	}
 	if err != nil {
-		return LabBuild{}, false, fmt.Errorf("build lab check %s/%s for %q: %w", lessonID, labID, user, err)
+		return progress.LabBuild{}, false, fmt.Errorf("build lab check %s/%s for %q: %w", lessonID, labID, user, err)
 	}
 	if err := json.Unmarshal([]byte(stages), &b.Stages); err != nil {
-		return LabBuild{}, false, fmt.Errorf("build lab check %s/%s for %q: its stages are not readable: %w", lessonID, labID, user, err)
+		return progress.LabBuild{}, false, fmt.Errorf("build lab check %s/%s for %q: its stages are not readable: %w", lessonID, labID, user, err)
 	}
 	b.CheckedAt = fromMS(at)
 	return b, true, nil

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"serverside/progress"
 	"strings"
 	"testing"
 )
@@ -51,12 +52,12 @@ func TestLabBuildKeepsTheLastCheck(t *testing.T) {
 	if _, ok, err := s.LabBuild(ctx, "ada", "rest", "build"); ok || err != nil {
 		t.Fatalf("before any check: %v %v", ok, err)
 	}
-	first := LabBuild{Addr: "127.0.0.1:8080", Stages: []LabStage{{"health", true, true}, {"create", true, false}, {"list", false, false}},
+	first := progress.LabBuild{Addr: "127.0.0.1:8080", Stages: []progress.LabStage{{ID: "health", Ran: true, Passed: true}, {ID: "create", Ran: true, Passed: false}, {ID: "list", Ran: false, Passed: false}},
 		Failure: "While creating a book:\n…"}
 	if err := s.SaveLabBuild(ctx, "ada", "rest", "build", first); err != nil {
 		t.Fatal(err)
 	}
-	second := LabBuild{Addr: "127.0.0.1:9000", Passed: true, Stages: []LabStage{{"health", true, true}}, Failure: strings.Repeat("x", 20<<10)}
+	second := progress.LabBuild{Addr: "127.0.0.1:9000", Passed: true, Stages: []progress.LabStage{{ID: "health", Ran: true, Passed: true}}, Failure: strings.Repeat("x", 20<<10)}
 	if err := s.SaveLabBuild(ctx, "ada", "rest", "build", second); err != nil {
 		t.Fatal(err)
 	}

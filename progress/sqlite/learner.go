@@ -4,14 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"serverside/progress"
 	"time"
 
 	"serverside/fsrs"
 )
 
 // Learner binds the SQLite store to one learner (see Backend.Learner).
-func (s *Store) Learner(name string) (Learner, error) {
-	if err := checkName(name); err != nil {
+func (s *Store) Learner(name string) (progress.Learner, error) {
+	if err := progress.CheckName(name); err != nil {
 		return nil, fmt.Errorf("learner: %w", err)
 	}
 	return storeLearner{s: s, name: name}, nil
@@ -26,16 +27,16 @@ type storeLearner struct {
 
 func (l storeLearner) Name() string { return l.name }
 
-func (l storeLearner) Record(ctx context.Context, a Attempt) (Attempt, error) {
+func (l storeLearner) Record(ctx context.Context, a progress.Attempt) (progress.Attempt, error) {
 	a.User = l.name
 	return l.s.RecordAttempt(ctx, a)
 }
 
-func (l storeLearner) Latest(ctx context.Context, lessonID string) (map[string]Attempt, error) {
+func (l storeLearner) Latest(ctx context.Context, lessonID string) (map[string]progress.Attempt, error) {
 	return l.s.LatestAttempts(ctx, l.name, lessonID)
 }
 
-func (l storeLearner) LessonStates(ctx context.Context) (map[string]LessonState, error) {
+func (l storeLearner) LessonStates(ctx context.Context) (map[string]progress.LessonState, error) {
 	return l.s.LessonStates(ctx, l.name)
 }
 
@@ -59,7 +60,7 @@ func (l storeLearner) LastPosition(ctx context.Context) (string, int, bool, erro
 	return l.s.LastPosition(ctx, l.name)
 }
 
-func (l storeLearner) Due(ctx context.Context, now time.Time, newCap int) ([]Card, error) {
+func (l storeLearner) Due(ctx context.Context, now time.Time, newCap int) ([]progress.Card, error) {
 	return l.s.Due(ctx, l.name, now, newCap)
 }
 
@@ -79,7 +80,7 @@ func (l storeLearner) Forecast(ctx context.Context, now time.Time, days int) ([]
 	return l.s.Forecast(ctx, l.name, now, days)
 }
 
-func (l storeLearner) Stats(ctx context.Context, now time.Time) (Stats, error) {
+func (l storeLearner) Stats(ctx context.Context, now time.Time) (progress.Stats, error) {
 	return l.s.Stats(ctx, l.name, now)
 }
 
@@ -103,11 +104,11 @@ func (l storeLearner) LabTasks(ctx context.Context, lessonID, labID string) (map
 	return l.s.LabTasks(ctx, l.name, lessonID, labID)
 }
 
-func (l storeLearner) SaveLabBuild(ctx context.Context, lessonID, labID string, b LabBuild) error {
+func (l storeLearner) SaveLabBuild(ctx context.Context, lessonID, labID string, b progress.LabBuild) error {
 	return l.s.SaveLabBuild(ctx, l.name, lessonID, labID, b)
 }
 
-func (l storeLearner) LabBuild(ctx context.Context, lessonID, labID string) (LabBuild, bool, error) {
+func (l storeLearner) LabBuild(ctx context.Context, lessonID, labID string) (progress.LabBuild, bool, error) {
 	return l.s.LabBuild(ctx, l.name, lessonID, labID)
 }
 

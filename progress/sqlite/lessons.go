@@ -4,46 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"serverside/progress"
 
 	"fmt"
-	"time"
 )
-
-// LessonStatus is how far a learner has got with a lesson.
-type LessonStatus int
-
-const (
-	NotStarted LessonStatus = iota
-	InProgress
-	Done
-)
-
-func (s LessonStatus) String() string {
-	switch s {
-	case NotStarted:
-		return "not started"
-	case InProgress:
-		return "in progress"
-	case Done:
-		return "done"
-	}
-	return fmt.Sprintf("LessonStatus(%d)", int(s))
-}
-
-// LessonState is a learner's place in one lesson.
-type LessonState struct {
-	LessonID    string
-	Status      LessonStatus
-	Scroll      int // the reader's scroll offset, to resume where they left off
-	StartedAt   time.Time
-	CompletedAt time.Time // first completion; zero until Done
-	SeenAt      time.Time // last opened or scrolled
-	Seconds     int       // time spent reading
-}
 
 // LessonStates returns the user's state of every lesson they have opened,
 // keyed by lesson ID. Lessons missing from the map are NotStarted.
-func (s *Store) LessonStates(ctx context.Context, user string) (map[string]LessonState, error) {
+func (s *Store) LessonStates(ctx context.Context, user string) (map[string]progress.LessonState, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT ls.lesson_id, ls.status, ls.scroll, ls.started_at, ls.completed_at, ls.seen_at, ls.seconds
 		FROM lesson_state ls JOIN users u ON u.id = ls.user_id
@@ -52,9 +20,9 @@ func (s *Store) LessonStates(ctx context.Context, user string) (map[string]Lesso
 		return nil, fmt.Errorf("lesson states of %q: %w", user, err)
 	}
 	defer rows.Close()
-	states := make(map[string]LessonState)
+	states := make(map[string]progress.LessonState)
 	for rows.Next() {
-		var st LessonState
+		var st progress.LessonState
 		var started, completed, seen sql.NullInt64
 		if err := rows.Scan(&st.LessonID, &st.Status, &st.Scroll, &started, &completed, &seen, &st.Seconds); err != nil {
 			return nil, fmt.Errorf("lesson states of %q: %w", user, err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"serverside/progress"
 	"testing"
 	"time"
 )
@@ -79,7 +80,7 @@ func TestMigrateFromSkeleton(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := states["http-basics"]; st.Status != Done || st.Scroll != 40 || st.Seconds != 300 ||
+	if st := states["http-basics"]; st.Status != progress.Done || st.Scroll != 40 || st.Seconds != 300 ||
 		!st.CompletedAt.Equal(time.UnixMilli(1767261800000)) {
 		t.Errorf("ada's lesson state = %+v", st)
 	}

@@ -4,29 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"serverside/progress"
 )
-
-// Report is the class view for an instructor: every user's work per lesson,
-// and every flag.
-type Report struct {
-	Users []UserReport // by name
-	Flags []Flag
-}
-
-// UserReport is one user's row of the report.
-type UserReport struct {
-	User    string
-	Lessons map[string]LessonStats // by lesson ID; lessons never opened nor answered are missing
-	// LabTasks counts the lab tasks done, by lesson ID.
-	LabTasks map[string]int
-}
 
 // Report builds the class report. Scores are reported as counts (questions
 // answered, questions whose latest answer is right) because the store does
 // not know how many questions a lesson has; the caller divides by the
 // course's count.
-func (s *Store) Report(ctx context.Context) (Report, error) {
-	var rep Report
+func (s *Store) Report(ctx context.Context) (progress.Report, error) {
+	var rep progress.Report
 	// One read transaction, so the parts agree with each other.
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -42,18 +28,18 @@ func (s *Store) Report(ctx context.Context) (Report, error) {
 			return err
 		}
 		ids = append(ids, id)
-		rep.Users = append(rep.Users, UserReport{User: name, Lessons: map[string]LessonStats{}, LabTasks: map[string]int{}})
+		rep.Users = append(rep.Users, progress.UserReport{User: name, Lessons: map[string]progress.LessonStats{}, LabTasks: map[string]int{}})
 		return nil
 	})
 	if err != nil {
 		return rep, fmt.Errorf("report: %w", err)
 	}
-	byID := make(map[int64]*UserReport, len(ids))
+	byID := make(map[int64]*progress.UserReport, len(ids))
 	for i, id := range ids {
 		byID[id] = &rep.Users[i]
 	}
 
-	err = lessonStatsQuery(ctx, tx, reportWhere, nil, func(userID int64, l LessonStats) {
+	err = lessonStatsQuery(ctx, tx, reportWhere, nil, func(userID int64, l progress.LessonStats) {
 		if u := byID[userID]; u != nil {
 			u.Lessons[l.LessonID] = l
 		}
@@ -64,7 +50,7 @@ func (s *Store) Report(ctx context.Context) (Report, error) {
 	err = eachRow(ctx, tx, `SELECT user_id, lesson_id, status, seconds FROM lesson_state`, nil, func(sc scanner) error {
 		var userID int64
 		var lessonID string
-		var status LessonStatus
+		var status progress.LessonStatus
 		var seconds int
 		if err := sc.Scan(&userID, &lessonID, &status, &seconds); err != nil {
 			return err

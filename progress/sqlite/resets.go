@@ -5,11 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"serverside/progress"
 )
-
-// ErrNothingToUndo is returned by UndoReset when the user has no reset left
-// to undo.
-var ErrNothingToUndo = errors.New("there is no reset to undo")
 
 const lessonStateColumns = `lesson_id, status, scroll, started_at, completed_at, seen_at, seconds`
 
@@ -95,14 +92,14 @@ func (s *Store) UndoReset(ctx context.Context, user string) error {
 			return err
 		}
 		if !ok {
-			return ErrNothingToUndo
+			return progress.ErrNothingToUndo
 		}
 		var resetID int64
 		var lessonID string
 		err = tx.QueryRowContext(ctx, `SELECT id, lesson_id FROM resets WHERE user_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1`,
 			userID).Scan(&resetID, &lessonID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNothingToUndo
+			return progress.ErrNothingToUndo
 		}
 		if err != nil {
 			return err

@@ -5,23 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"serverside/progress"
 	"time"
 
 	"serverside/fsrs"
 )
 
-// Card is a question's review schedule for one learner.
-type Card struct {
-	LessonID   string
-	QuestionID string
-	fsrs.Card
-	// LastRating is the rating of the review that last changed the schedule.
-	LastRating fsrs.Rating
-}
-
 // nextDay is the start of the local day after t's. Review is day-granular:
 // a card due at any time today is due all day.
-func nextDay(t time.Time) time.Time { return NextDay(t, time.Local) }
+func nextDay(t time.Time) time.Time { return progress.NextDay(t, time.Local) }
 
 // Due returns the user's cards due for review by the end of now's local
 // day, across every lesson: first the cards already reviewed since their
@@ -29,7 +21,7 @@ func nextDay(t time.Time) time.Time { return NextDay(t, time.Local) }
 // for their first review, oldest first. Cards that got their first review
 // today count against newCap, so the cap is per day. A negative newCap means
 // no cap.
-func (s *Store) Due(ctx context.Context, user string, now time.Time, newCap int) ([]Card, error) {
+func (s *Store) Due(ctx context.Context, user string, now time.Time, newCap int) ([]progress.Card, error) {
 	cards, err := s.due(ctx, user, now, newCap)
 	if err != nil {
 		return nil, fmt.Errorf("due reviews of %q: %w", user, err)
@@ -61,13 +53,13 @@ const forecastSQL = `
 	WHERE user_id = (SELECT id FROM users WHERE name = ?) AND due < ?
 	ORDER BY due`
 
-func (s *Store) due(ctx context.Context, user string, now time.Time, newCap int) ([]Card, error) {
+func (s *Store) due(ctx context.Context, user string, now time.Time, newCap int) ([]progress.Card, error) {
 	rows, err := s.db.QueryContext(ctx, dueQuery, user, ms(nextDay(now)))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var due []Card
+	var due []progress.Card
 	for rows.Next() {
 		r, err := scanCard(rows)
 		if err != nil {
@@ -85,15 +77,12 @@ func (s *Store) due(ctx context.Context, user string, now time.Time, newCap int)
 			return nil, err
 		}
 	}
-	return PickDue(due, introduced, newCap), nil
+	return progress.PickDue(due, introduced, newCap), nil
 }
 
-func (r cardRow) public() Card {
-	return Card{LessonID: r.lessonID, QuestionID: r.questionID, Card: r.card, LastRating: r.lastRating}
+func (r cardRow) public() progress.Card {
+	return progress.Card{LessonID: r.lessonID, QuestionID: r.questionID, Card: r.card, LastRating: r.lastRating}
 }
-
-// ErrNoCard is returned by Rate when the question has never been answered.
-var ErrNoCard = errors.New("the question has no review card yet: answer it first")
 
 // Rate lets the learner grade today's review themselves, typically "Easy"
 // after a right answer. When the card's schedule changed today, that review
@@ -103,7 +92,7 @@ var ErrNoCard = errors.New("the question has no review card yet: answer it first
 // due), Rate changes nothing, for the same reason that answer did not.
 func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error {
 	if !rating.Valid() {
-		_, _, err := Rerate(s.scheduler, CardRecord{}, rating, now, time.Local)
+		_, _, err := progress.Rerate(s.scheduler, progress.CardRecord{}, rating, now, time.Local)
 		return fmt.Errorf("rate %s/%s for %q: %w", lessonID, questionID, user, err)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -112,16 +101,16 @@ func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rat
 			return err
 		}
 		if !ok {
-			return ErrNoCard
+			return progress.ErrNoCard
 		}
 		row, found, err := s.loadCard(ctx, tx, id, lessonID, questionID)
 		if err != nil {
 			return err
 		}
 		if !found {
-			return ErrNoCard
+			return progress.ErrNoCard
 		}
-		next, save, err := Rerate(s.scheduler, row.record(), rating, now, time.Local)
+		next, save, err := progress.Rerate(s.scheduler, row.record(), rating, now, time.Local)
 		if err != nil || !save {
 			return err
 		}
@@ -148,7 +137,7 @@ func (s *Store) Forecast(ctx context.Context, user string, now time.Time, days i
 	if days <= 0 {
 		return nil, nil
 	}
-	ends := ForecastDays(now, days, time.Local)
+	ends := progress.ForecastDays(now, days, time.Local)
 	rows, err := s.db.QueryContext(ctx, forecastSQL, user, ms(ends[days-1]))
 	if err != nil {
 		return nil, fmt.Errorf("forecast for %q: %w", user, err)
@@ -165,5 +154,5 @@ func (s *Store) Forecast(ctx context.Context, user string, now time.Time, days i
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("forecast for %q: %w", user, err)
 	}
-	return Forecast(dues, ends), nil
+	return progress.Forecast(dues, ends), nil
 }

@@ -4,86 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"serverside/progress"
 	"time"
 )
-
-// LessonStats sums up one learner's work on one lesson.
-type LessonStats struct {
-	LessonID  string
-	Status    LessonStatus
-	Attempts  int // answers given (not counting reset ones)
-	Correct   int // of those, right ones
-	Questions int // distinct questions answered
-	Right     int // questions whose latest answer is right
-	Seconds   int // reading time
-}
-
-// Accuracy is the share of right answers, 0 when nothing was answered.
-func (l LessonStats) Accuracy() float64 { return ratio(l.Correct, l.Attempts) }
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
-
-// Stats is one learner's summary.
-type Stats struct {
-	User    string
-	Lessons map[string]LessonStats // by lesson ID: every lesson opened or answered
-	// Totals over Lessons.
-	Started, Completed                  int
-	Attempts, Correct, Questions, Right int
-	Seconds                             int
-	// StreakDays counts consecutive local days with at least one answer,
-	// ending today, or yesterday when nothing was answered yet today. Resets
-	// do not erase practice: reset answers still count for the streak.
-	StreakDays     int
-	PracticedToday bool
-	DueNow         int   // cards due by the end of today (no new-card cap)
-	Forecast       []int // cards due on each of the next 7 days, today first
-}
-
-// AddLessonStates puts each lesson's status and reading time beside its
-// answer counts in Lessons, and sums every lesson into the totals: the
-// same arithmetic for every backend, after it has read both.
-func (s *Stats) AddLessonStates(states map[string]LessonState) {
-	for lessonID, ls := range states {
-		l := s.Lessons[lessonID]
-		l.LessonID, l.Status, l.Seconds = lessonID, ls.Status, ls.Seconds
-		s.Lessons[lessonID] = l
-	}
-	for _, l := range s.Lessons {
-		s.Attempts += l.Attempts
-		s.Correct += l.Correct
-		s.Questions += l.Questions
-		s.Right += l.Right
-		s.Seconds += l.Seconds
-		if l.Status != NotStarted {
-			s.Started++
-		}
-		if l.Status == Done {
-			s.Completed++
-		}
-	}
-}
-
-// Accuracy is the share of right answers overall.
-func (s Stats) Accuracy() float64 { return ratio(s.Correct, s.Attempts) }
 
 // forecastDays is how far Stats looks ahead.
 const forecastDays = 7
 
 // Stats summarises the user's progress at now. An unknown user has empty
 // stats.
-func (s *Store) Stats(ctx context.Context, user string, now time.Time) (Stats, error) {
-	st := Stats{User: user, Lessons: map[string]LessonStats{}, Forecast: make([]int, forecastDays)}
+func (s *Store) Stats(ctx context.Context, user string, now time.Time) (progress.Stats, error) {
+	st := progress.Stats{User: user, Lessons: map[string]progress.LessonStats{}, Forecast: make([]int, forecastDays)}
 	id, ok, err := s.userID(ctx, user)
 	if err != nil || !ok {
 		return st, wrapErr(err, "stats of %q", user)
 	}
-	if err := s.lessonStats(ctx, statsWhere, []any{id}, func(_ int64, l LessonStats) {
+	if err := s.lessonStats(ctx, statsWhere, []any{id}, func(_ int64, l progress.LessonStats) {
 		st.Lessons[l.LessonID] = l
 	}); err != nil {
 		return st, fmt.Errorf("stats of %q: %w", user, err)
@@ -113,17 +49,17 @@ func wrapErr(err error, format string, args ...any) error {
 // lessonStats aggregates question_stats per (user, lesson), calling fn once
 // per pair in primary-key order. It fills the answer counts only; Status and
 // Seconds come from lesson_state.
-func (s *Store) lessonStats(ctx context.Context, where string, args []any, fn func(userID int64, l LessonStats)) error {
+func (s *Store) lessonStats(ctx context.Context, where string, args []any, fn func(userID int64, l progress.LessonStats)) error {
 	return lessonStatsQuery(ctx, s.db, where, args, fn)
 }
 
-func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, fn func(userID int64, l LessonStats)) error {
+func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, fn func(userID int64, l progress.LessonStats)) error {
 	rows, err := q.QueryContext(ctx, lessonStatsSQL(where), args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var cur LessonStats
+	var cur progress.LessonStats
 	var curUser int64
 	have := false
 	for rows.Next() {
@@ -138,7 +74,7 @@ func lessonStatsQuery(ctx context.Context, q querier, where string, args []any, 
 			if have {
 				fn(curUser, cur)
 			}
-			cur, curUser, have = LessonStats{LessonID: lessonID}, userID, true
+			cur, curUser, have = progress.LessonStats{LessonID: lessonID}, userID, true
 		}
 		cur.Attempts += n
 		cur.Correct += correct
@@ -216,6 +152,6 @@ func (s *Store) streak(ctx context.Context, userID int64, now time.Time) (days i
 	if err := rows.Err(); err != nil {
 		return 0, false, err
 	}
-	days, today = Streak(practiced, now, time.Local)
+	days, today = progress.Streak(practiced, now, time.Local)
 	return days, today, nil
 }

@@ -1,7 +1,9 @@
-// Package progress keeps each learner's progress in one SQLite file: who the
+// Package sqlite keeps each learner's progress in one SQLite file: who the
 // learners are, every answer they gave, where they are in each lesson, their
-// spaced-review cards, flags on questions, and resets they can undo. It owns
-// every line of SQL in serverside. It stores lesson and question IDs as
+// spaced-review cards, flags on questions, and resets they can undo. It is
+// the progress.Backend a single machine uses, and owns every line of SQLite
+// SQL and its migrations; the types and scheduling rules are package
+// progress's. It stores lesson and question IDs as
 // strings and knows nothing of how lessons are parsed or shown.
 //
 // Every method takes the learner's name and reads or writes only that
@@ -22,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"serverside/progress"
 	"sort"
 	"strconv"
 	"strings"
@@ -128,7 +131,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // storeScheduler is FSRS with day-granular scheduling: no minute learning
 // steps, because a question's schedule changes at most once a day (see
 // RecordAttempt), so a card answered today is next due on a later day.
-func storeScheduler() fsrs.Scheduler { return Scheduler() }
+func storeScheduler() fsrs.Scheduler { return progress.Scheduler() }
 
 func fileURI(abs string) string {
 	return (&url.URL{Scheme: "file", OmitHost: true, Path: filepath.ToSlash(abs)}).String()
@@ -388,6 +391,9 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // Close closes the database.
+// The SQLite store is a Backend.
+var _ progress.Backend = (*Store)(nil)
+
 func (s *Store) Close() error {
 	s.stmts.Range(func(_, v any) bool {
 		_ = v.(*sql.Stmt).Close()
@@ -514,4 +520,4 @@ func fromNullMS(v sql.NullInt64) time.Time {
 }
 
 // day is the learner's local calendar day of t.
-func day(t time.Time) string { return Day(t, time.Local) }
+func day(t time.Time) string { return progress.Day(t, time.Local) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"serverside/progress"
 	"testing"
 	"time"
 )
@@ -98,9 +99,9 @@ func TestRecordAttemptAndLatest(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
-	rec := func(user, q string, correct bool, at time.Time) Attempt {
+	rec := func(user, q string, correct bool, at time.Time) progress.Attempt {
 		t.Helper()
-		a, err := s.RecordAttempt(ctx, Attempt{User: user, LessonID: "http", QuestionID: q,
+		a, err := s.RecordAttempt(ctx, progress.Attempt{User: user, LessonID: "http", QuestionID: q,
 			QuestionHash: "h1", Answer: `{"choice":0}`, Correct: correct, At: at})
 		if err != nil {
 			t.Fatal(err)
@@ -133,7 +134,7 @@ func TestRecordAttemptAndLatest(t *testing.T) {
 	if err != nil || len(none) != 0 {
 		t.Errorf("unknown user's latest = %+v, %v; want empty", none, err)
 	}
-	for _, bad := range []Attempt{
+	for _, bad := range []progress.Attempt{
 		{User: "", LessonID: "l", QuestionID: "q"},
 		{User: "ada", LessonID: "", QuestionID: "q"},
 		{User: "ada", LessonID: "l", QuestionID: ""},
@@ -176,7 +177,7 @@ func TestLessonStates(t *testing.T) {
 	}
 	st := states["http"]
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.Local)
-	if st.Status != InProgress || st.Scroll != 42 || st.Seconds != 45 || !st.StartedAt.Equal(t0) ||
+	if st.Status != progress.InProgress || st.Scroll != 42 || st.Seconds != 45 || !st.StartedAt.Equal(t0) ||
 		!st.SeenAt.Equal(t0.Add(time.Minute)) || !st.CompletedAt.IsZero() {
 		t.Errorf("state after start/scroll/time = %+v", st)
 	}
@@ -195,7 +196,7 @@ func TestLessonStates(t *testing.T) {
 	}
 	states, _ = s.LessonStates(ctx, "ada")
 	st = states["http"]
-	if st.Status != Done || !st.CompletedAt.Equal(firstDone) || !st.StartedAt.Equal(t0) || st.Scroll != 42 {
+	if st.Status != progress.Done || !st.CompletedAt.Equal(firstDone) || !st.StartedAt.Equal(t0) || st.Scroll != 42 {
 		t.Errorf("state after completing twice = %+v; want Done, first completion kept", st)
 	}
 	if other, _ := s.LessonStates(ctx, "grace"); len(other) != 0 {

@@ -5,67 +5,35 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
-
-	"serverside/termsafe"
+	"serverside/progress"
 )
 
-// User is one learner.
-type User struct {
-	ID        int64
-	Name      string
-	CreatedAt time.Time
-}
-
-// maxNameLen bounds user names so reports stay readable.
-const maxNameLen = 64
-
-// checkName returns a clear error when name cannot be a user name.
-func checkName(name string) error {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return errors.New("user name is empty: pass a name such as your login")
-	case name != strings.TrimSpace(name):
-		return fmt.Errorf("user name %q has leading or trailing spaces: remove them", name)
-	case !utf8.ValidString(name):
-		return fmt.Errorf("user name %q is not valid UTF-8", name)
-	case utf8.RuneCountInString(name) > maxNameLen:
-		return fmt.Errorf("user name %q is longer than %d characters: use a shorter one", name, maxNameLen)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0 || strings.IndexFunc(name, termsafe.Unsafe) >= 0:
-		return fmt.Errorf("user name %q contains control characters: use letters, digits and punctuation", name)
-	}
-	return nil
-}
-
 // EnsureUser returns the user called name, creating it when missing.
-func (s *Store) EnsureUser(ctx context.Context, name string) (User, error) {
-	if err := checkName(name); err != nil {
-		return User{}, err
+func (s *Store) EnsureUser(ctx context.Context, name string) (progress.User, error) {
+	if err := progress.CheckName(name); err != nil {
+		return progress.User{}, err
 	}
-	var u User
+	var u progress.User
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		u, err = s.ensureUser(ctx, tx, name)
 		return err
 	})
 	if err != nil {
-		return User{}, fmt.Errorf("ensure user %q: %w", name, err)
+		return progress.User{}, fmt.Errorf("ensure user %q: %w", name, err)
 	}
 	return u, nil
 }
 
-func (s *Store) ensureUser(ctx context.Context, tx *sql.Tx, name string) (User, error) {
-	if err := checkName(name); err != nil {
-		return User{}, err
+func (s *Store) ensureUser(ctx context.Context, tx *sql.Tx, name string) (progress.User, error) {
+	if err := progress.CheckName(name); err != nil {
+		return progress.User{}, err
 	}
-	u := User{Name: name}
+	u := progress.User{Name: name}
 	var created int64
 	row, err := s.txQueryRow(ctx, tx, `SELECT id, created_at FROM users WHERE name = ?`, name)
 	if err != nil {
-		return User{}, err
+		return progress.User{}, err
 	}
 	err = row.Scan(&u.ID, &created)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -77,7 +45,7 @@ func (s *Store) ensureUser(ctx context.Context, tx *sql.Tx, name string) (User, 
 		}
 	}
 	if err != nil {
-		return User{}, err
+		return progress.User{}, err
 	}
 	u.CreatedAt = fromMS(created)
 	return u, nil
@@ -94,15 +62,15 @@ func (s *Store) userID(ctx context.Context, name string) (id int64, ok bool, err
 }
 
 // Users lists every user by name.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
+func (s *Store) Users(ctx context.Context) ([]progress.User, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, name, created_at FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
-	var users []User
+	var users []progress.User
 	for rows.Next() {
-		var u User
+		var u progress.User
 		var created int64
 		if err := rows.Scan(&u.ID, &u.Name, &created); err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
