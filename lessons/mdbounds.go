@@ -1,16 +1,19 @@
-// Package mdbounds keeps markdown that came from outside the program within
-// what a terminal renderer can show in bounded time and memory. A lesson of a
+// The markdown limits: they keep markdown that came from outside the
+// program within what a terminal renderer can show in bounded time and
+// memory. A lesson of a
 // few hundred bytes can otherwise nest blockquotes, lists or emphasis deep
 // enough to take gigabytes to render, and a long one can hold tens of
 // thousands of headings, code lines or table rows.
 //
-// It is one mechanism with two uses: Apply rewrites a document before it is
-// rendered, flattening or cutting what goes past a limit and leaving a
-// visible marker where it did; Check reports the same places, for lint. Both
+// It is one mechanism with two uses: ApplyLimits rewrites a document before
+// it is rendered, flattening or cutting what goes past a limit and leaving a
+// visible marker where it did; CheckLimits reports the same places, for lint
+// (every lesson is checked when it is parsed). Both
 // measure goldmark's syntax tree, so they see the structure the renderer
 // would build, lazy continuation lines included. Parsing is linear in the
 // input; the renderer is what is not.
-package mdbounds
+
+package lessons
 
 import (
 	"bytes"
@@ -25,8 +28,8 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// Limits are how much of each kind of structure a document may have.
-type Limits struct {
+// MarkdownLimits are how much of each kind of structure a document may have.
+type MarkdownLimits struct {
 	Bytes     int // of markdown, in all
 	Depth     int // blockquotes, list items and definitions inside each other
 	Inline    int // emphasis and strikethrough inside each other
@@ -43,9 +46,9 @@ type Limits struct {
 	Inlines int
 }
 
-// Default are the limits lessons are rendered with. Real lessons stay far
+// DefaultLimits are the limits lessons are rendered with. Real lessons stay far
 // inside them (the built-in course's longest has well under a tenth of each).
-var Default = Limits{
+var DefaultLimits = MarkdownLimits{
 	Bytes:     1 << 20,
 	Depth:     10,
 	Inline:    10,
@@ -59,55 +62,55 @@ var Default = Limits{
 	Inlines: 32000,
 }
 
-// Kind names a limit.
-type Kind string
+// LimitKind names a limit.
+type LimitKind string
 
 const (
-	Bytes     Kind = "bytes"
-	Depth     Kind = "depth"
-	Inline    Kind = "inline"
-	Headings  Kind = "headings"
-	CodeLines Kind = "code-lines"
-	TableRows Kind = "table-rows"
-	Blocks    Kind = "blocks"
-	Inlines   Kind = "inlines"
+	LimitBytes     LimitKind = "bytes"
+	LimitDepth     LimitKind = "depth"
+	LimitInline    LimitKind = "inline"
+	LimitHeadings  LimitKind = "headings"
+	LimitCodeLines LimitKind = "code-lines"
+	LimitTableRows LimitKind = "table-rows"
+	LimitBlocks    LimitKind = "blocks"
+	LimitInlines   LimitKind = "inlines"
 )
 
 // Excess is one place where a document goes past a limit.
 type Excess struct {
-	Kind   Kind
+	Kind   LimitKind
 	Offset int // byte offset in the document where it starts
 	Line   int // 1-based line of Offset
 	Col    int // 1-based byte column of Offset
 	// Count is how far past: the nesting depth, the number of headings,
 	// lines or rows, or the document's size in bytes.
 	Count int
-	// Places is how many places of this kind Check folded into this one.
+	// Places is how many places of this kind CheckLimits folded into this one.
 	Places int
 }
 
 // Message says what the renderer does here and what an author can do.
-func (e Excess) Message(lim Limits) string {
+func (e Excess) Message(lim MarkdownLimits) string {
 	more := ""
 	if e.Places > 1 {
 		more = fmt.Sprintf(" (and %d more places like it)", e.Places-1)
 	}
 	switch e.Kind {
-	case Bytes:
+	case LimitBytes:
 		return fmt.Sprintf("the lesson text is %d bytes: only the first %d are shown; split it into several lessons", e.Count, lim.Bytes)
-	case Depth:
+	case LimitDepth:
 		return fmt.Sprintf("blockquotes and lists nest %d levels deep here%s: at most %d are shown and the rest is flattened into one line; nest less", e.Count, more, lim.Depth)
-	case Inline:
+	case LimitInline:
 		return fmt.Sprintf("emphasis nests %d levels deep here%s: at most %d are shown and the rest as plain text; remove the extra * _ or ~", e.Count, more, lim.Inline)
-	case Headings:
+	case LimitHeadings:
 		return fmt.Sprintf("this is heading %d: a lesson shows at most %d headings, and from here on they are shown as plain text; split the lesson", e.Count, lim.Headings)
-	case CodeLines:
+	case LimitCodeLines:
 		return fmt.Sprintf("this code block has %d lines%s: only the first %d are shown; shorten it or point to a file", e.Count, more, lim.CodeLines)
-	case TableRows:
+	case LimitTableRows:
 		return fmt.Sprintf("this table has %d rows%s: only the first %d are shown; shorten it", e.Count, more, lim.TableRows)
-	case Blocks:
+	case LimitBlocks:
 		return fmt.Sprintf("the lesson is too long to show (more than %d paragraphs, headings, list items, quotes, code lines and table rows, nested ones counting more): from here on it is cut; split it into several lessons or nest less", lim.Blocks)
-	case Inlines:
+	case LimitInlines:
 		return fmt.Sprintf("the lesson has more than %d emphasised words, code spans, links, images and table cells: from here on it is cut; split it into several lessons", lim.Inlines)
 	}
 	return string(e.Kind)
@@ -125,25 +128,25 @@ const (
 func markCode(n int) string  { return fmt.Sprintf("⋯ (%d more lines not shown)", n) }
 func markTable(n int) string { return fmt.Sprintf("| ⋯ (%d more rows not shown) |", n) }
 
-// parser parses as glamour does: CommonMark with GitHub's extensions and
+// limitsParser parses as glamour does: CommonMark with GitHub's extensions and
 // definition lists. Its Parse is safe for concurrent use.
-var parser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList)).Parser()
+var limitsParser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList)).Parser()
 
-// passes is how many times Apply parses and rewrites before it gives up on
+// passes is how many times ApplyLimits parses and rewrites before it gives up on
 // rewriting and cuts at what is left.
 const passes = 3
 
-// Apply returns md within lim: what goes past a limit is flattened or cut,
+// ApplyLimits returns md within lim: what goes past a limit is flattened or cut,
 // with a marker saying so. A document within the limits comes back as it
 // is.
-func Apply(md string, lim Limits) string {
+func ApplyLimits(md string, lim MarkdownLimits) string {
 	md, _ = apply(md, lim)
 	return md
 }
 
-// apply is Apply; converged says the rewrites alone brought md within lim,
+// apply is ApplyLimits; converged says the rewrites alone brought md within lim,
 // without the last resort of cutting it short.
-func apply(md string, lim Limits) (_ string, converged bool) {
+func apply(md string, lim MarkdownLimits) (_ string, converged bool) {
 	md = cutBytes(md, lim)
 	for range passes {
 		src := []byte(md)
@@ -168,17 +171,17 @@ func apply(md string, lim Limits) (_ string, converged bool) {
 	return md, false
 }
 
-// Check reports where md goes past lim, one Excess per kind at its first
+// CheckLimits reports where md goes past lim, one Excess per kind at its first
 // place (Places says how many there are), in document order.
-func Check(md []byte, lim Limits) []Excess {
+func CheckLimits(md []byte, lim MarkdownLimits) []Excess {
 	var out []Excess
 	if len(md) > lim.Bytes {
 		at := lineStart(md, lim.Bytes)
-		out = append(out, Excess{Kind: Bytes, Offset: at, Count: len(md), Places: 1})
+		out = append(out, Excess{Kind: LimitBytes, Offset: at, Count: len(md), Places: 1})
 		md = md[:at]
 	}
 	w := measure(md, lim)
-	first := map[Kind]int{}
+	first := map[LimitKind]int{}
 	for _, e := range w.found {
 		if i, ok := first[e.Kind]; ok {
 			out[i].Places++
@@ -197,7 +200,7 @@ func Check(md []byte, lim Limits) []Excess {
 	return out
 }
 
-func cutBytes(md string, lim Limits) string {
+func cutBytes(md string, lim MarkdownLimits) string {
 	if len(md) <= lim.Bytes {
 		return md
 	}
@@ -214,7 +217,7 @@ type edit struct {
 // within the limits.
 type walker struct {
 	src      []byte
-	lim      Limits
+	lim      MarkdownLimits
 	edits    []edit
 	found    []Excess
 	depth    int // containers open around the current node
@@ -227,9 +230,9 @@ type walker struct {
 	stopped  bool
 }
 
-func measure(src []byte, lim Limits) *walker {
+func measure(src []byte, lim MarkdownLimits) *walker {
 	w := &walker{src: src, lim: lim, escaped: map[int]bool{}}
-	doc := parser.Parse(text.NewReader(src))
+	doc := limitsParser.Parse(text.NewReader(src))
 	walk(doc, w.enter, w.leave, func() bool { return w.stopped })
 	return w
 }
@@ -270,7 +273,7 @@ func isEmphasis(n ast.Node) bool {
 	return n.Kind() == ast.KindEmphasis || n.Kind() == extast.KindStrikethrough
 }
 
-func (w *walker) excess(k Kind, off, count int) {
+func (w *walker) excess(k LimitKind, off, count int) {
 	w.found = append(w.found, Excess{Kind: k, Offset: off, Count: count})
 }
 
@@ -286,7 +289,7 @@ func (w *walker) spend(n ast.Node, cost int) bool {
 	if w.blocks <= w.lim.Blocks {
 		return true
 	}
-	w.cutRest(Blocks, lineStart(w.src, startOf(n)), w.blocks)
+	w.cutRest(LimitBlocks, lineStart(w.src, startOf(n)), w.blocks)
 	return false
 }
 
@@ -297,11 +300,11 @@ func (w *walker) spendInline(n ast.Node) bool {
 	if w.inlines <= w.lim.Inlines {
 		return true
 	}
-	w.cutRest(Inlines, startOf(n), w.inlines)
+	w.cutRest(LimitInlines, startOf(n), w.inlines)
 	return false
 }
 
-func (w *walker) cutRest(k Kind, at, count int) {
+func (w *walker) cutRest(k LimitKind, at, count int) {
 	w.excess(k, at, count)
 	w.edits = append(w.edits, edit{at, len(w.src), "\n\n" + markBlocks + "\n"})
 	w.stopped = true
@@ -408,7 +411,7 @@ func (w *walker) flatten(n ast.Node) {
 		}
 	}, func() bool { return false })
 	end := blockEnd(w.src, max(start, endOf(n)))
-	w.excess(Depth, start, deepest)
+	w.excess(LimitDepth, start, deepest)
 	w.edits = append(w.edits, edit{start, end, markDepth + " " + escape(strings.Join(words, " "))})
 }
 
@@ -439,7 +442,7 @@ func (w *walker) plain(n ast.Node) {
 			d--
 		}
 	}, func() bool { return false })
-	w.excess(Inline, max(startOf(n), 0), deepest)
+	w.excess(LimitInline, max(startOf(n), 0), deepest)
 	if start, end, ok := w.span(n); ok {
 		w.edits = append(w.edits, edit{start, end, markInline + " " + escape(words.String())})
 		return
@@ -514,7 +517,7 @@ func (w *walker) demote(n *ast.Heading) {
 	mark := ""
 	if w.headings == w.lim.Headings+1 && !bytes.HasPrefix(w.src[p:], []byte(markHeadings)) {
 		mark = markHeadings + " "
-		w.excess(Headings, p, w.headings)
+		w.excess(LimitHeadings, p, w.headings)
 	}
 	if p < len(w.src) && w.src[p] == '#' {
 		// A blank line after it, or the lines run into one paragraph.
@@ -551,7 +554,7 @@ func (w *walker) code(n ast.Node) bool {
 		keep := w.lim.CodeLines - 1
 		cut := lines.At(keep).Start
 		end := blockEnd(w.src, lines.At(lines.Len()-1).Stop)
-		w.excess(CodeLines, startOf(n), lines.Len())
+		w.excess(LimitCodeLines, startOf(n), lines.Len())
 		w.edits = append(w.edits, edit{cut, end, markCode(lines.Len() - keep)})
 	}
 	w.spend(n, max(1, min(lines.Len(), w.lim.CodeLines))*w.weight())
@@ -572,7 +575,7 @@ func (w *walker) table(n *extast.Table) bool {
 	}
 	cut := startOf(c)
 	end := blockEnd(w.src, endOf(n))
-	w.excess(TableRows, startOf(n), rows)
+	w.excess(LimitTableRows, startOf(n), rows)
 	w.edits = append(w.edits, edit{cut, end, markTable(rows - keep)})
 	return true
 }
@@ -679,16 +682,6 @@ func applyEdits(src []byte, edits []edit) string {
 	}
 	b.Write(src[min(at, len(src)):])
 	return b.String()
-}
-
-func lineIndex(b []byte) []int {
-	starts := []int{0}
-	for i, c := range b {
-		if c == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
-	return starts
 }
 
 func position(lines []int, off int) (line, col int) {

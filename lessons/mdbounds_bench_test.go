@@ -1,4 +1,4 @@
-package mdbounds
+package lessons
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 // BenchmarkApplyCourse is what the bounds add to rendering each lesson of
 // the built-in course (they parse it once more; glamour then renders it).
 func BenchmarkApplyCourse(b *testing.B) {
-	files, err := filepath.Glob("../lessons/course/*/*.md")
+	files, err := filepath.Glob("course/*/*.md")
 	if err != nil || len(files) == 0 {
 		b.Fatal("no course files", err)
 	}
@@ -24,7 +24,7 @@ func BenchmarkApplyCourse(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for _, d := range docs {
-			Apply(d, Default)
+			ApplyLimits(d, DefaultLimits)
 		}
 	}
 }
