@@ -13,6 +13,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/progress/postgres/pgtest"
 	"serverside/progress/sqlite"
 )
 
@@ -146,7 +147,7 @@ func TestProgressCopyRoundTrip(t *testing.T) {
 		t.Log("PostgreSQL leg skipped: set SERVERSIDE_TEST_POSTGRES to run it")
 		return
 	}
-	pg = freshPostgresSchema(t, pg)
+	pg = pgtest.FreshSchema(t, pg)
 	runCopy(t, a, pg)
 	sameExports(t, "file to PostgreSQL", want, exports(t, pg))
 	runCopy(t, pg, c)
@@ -173,7 +174,7 @@ func TestCommandsOnPostgres(t *testing.T) {
 	if base == "" {
 		t.Skip("PostgreSQL tests skipped: set SERVERSIDE_TEST_POSTGRES to run them")
 	}
-	pg := freshPostgresSchema(t, base)
+	pg := pgtest.FreshSchema(t, base)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "class.db")
 	classProgress(t, file, 2)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"serverside/lessons"
+	"serverside/progress/postgres/pgtest"
 )
 
 // The end-to-end test runs the real binary in a detached tmux session,
@@ -188,7 +189,7 @@ func TestEndToEndOnPostgres(t *testing.T) {
 	}
 	course, _ := lessons.Default()
 	l := course.Lesson("life-of-a-request")
-	lessonDoneCardByCard(t, t.TempDir(), l, freshPostgresSchema(t, base))
+	lessonDoneCardByCard(t, t.TempDir(), l, pgtest.FreshSchema(t, base))
 }
 
 // lessonDoneCardByCard answers every card of l in the tutor in tmux,

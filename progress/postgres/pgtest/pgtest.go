@@ -1,4 +1,7 @@
-package cli
+// Package pgtest gives tests outside progress/postgres an empty PostgreSQL
+// schema of their own, so only the PostgreSQL adapter's packages import
+// pgx.
+package pgtest
 
 import (
 	"context"
@@ -10,9 +13,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// freshPostgresSchema makes an empty schema on the test server and returns
+// FreshSchema makes an empty schema on the test server at base and returns
 // a URL whose connections use it; it is dropped when the test ends.
-func freshPostgresSchema(t *testing.T, base string) string {
+func FreshSchema(t testing.TB, base string) string {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
