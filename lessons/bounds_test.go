@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"serverside/mdbounds"
 )
 
 // Past the heading limit the reader shows headings as text, so they are
@@ -21,8 +19,8 @@ func TestHeadingsPastTheLimitLeaveTheContents(t *testing.T) {
 	if l == nil {
 		t.Fatalf("the lesson should load: %v", probs)
 	}
-	if len(l.Headings) != mdbounds.Default.Headings {
-		t.Errorf("%d headings in the contents, want %d", len(l.Headings), mdbounds.Default.Headings)
+	if len(l.Headings) != DefaultLimits.Headings {
+		t.Errorf("%d headings in the contents, want %d", len(l.Headings), DefaultLimits.Headings)
 	}
 	found := false
 	for _, p := range probs {

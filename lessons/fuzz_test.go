@@ -49,8 +49,8 @@ func FuzzParseLesson(f *testing.F) {
 	f.Add([]byte("---\r\nid: a\r\ntitle: A\r\n---\r\n\r\nText \xc2\x85 \xc2\xa0 \xc2 \x7f.\r\n"))
 	f.Add([]byte("---\nid: a\ntitle: A\n---\n\n~~~quiz\nid: x\n~~~\n\n    ```quiz\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if clean(string(src)) != cleanByRunes(string(src)) {
-			t.Fatalf("clean(%q) = %v, but rune by rune it is %v", src, clean(string(src)), cleanByRunes(string(src)))
+		if IsClean(string(src)) != cleanByRunes(string(src)) {
+			t.Fatalf("IsClean(%q) = %v, but rune by rune it is %v", src, IsClean(string(src)), cleanByRunes(string(src)))
 		}
 		l, probs := ParseLesson("f.md", "m/f.md", src)
 		checkProblems(t, src, probs)
@@ -61,12 +61,12 @@ func FuzzParseLesson(f *testing.F) {
 			t.Fatalf("a lesson without id or title: %+v", l)
 		}
 		for _, s := range []string{l.Body, l.Title, l.Summary} {
-			if !clean(s) {
+			if !IsClean(s) {
 				t.Fatalf("control characters reached lesson text: %q", s)
 			}
 		}
 		for _, q := range l.Questions {
-			if q.Offset < 0 || q.Offset > len(l.Body) || q.Hash == "" || !clean(q.Prompt) || !clean(q.Explain) {
+			if q.Offset < 0 || q.Offset > len(l.Body) || q.Hash == "" || !IsClean(q.Prompt) || !IsClean(q.Explain) {
 				t.Fatalf("question %+v does not fit the body of %d bytes", q, len(l.Body))
 			}
 			for _, c := range q.Correct {
@@ -90,7 +90,7 @@ func FuzzParseLesson(f *testing.F) {
 	})
 }
 
-// cleanByRunes is clean written the obvious way, to check the fast one.
+// cleanByRunes is IsClean written the obvious way, to check the fast one.
 func cleanByRunes(s string) bool {
 	if !utf8.ValidString(s) {
 		return false

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
-
-	"serverside/termsafe"
 )
 
 // Sanitize removes control characters from lesson text so that nothing an
@@ -14,7 +12,7 @@ import (
 // terminals read as CSI or OSC), DEL and invalid UTF-8. Newlines and tabs
 // stay. Each removed character becomes U+FFFD so the damage stays visible.
 func Sanitize(s string) string {
-	if clean(s) {
+	if IsClean(s) {
 		return s
 	}
 	var b strings.Builder
@@ -36,22 +34,56 @@ func Sanitize(s string) string {
 	return b.String()
 }
 
-// clean reports whether s is valid UTF-8 without control characters, the
-// common case.
-func clean(s string) bool { return termsafe.Clean(s) }
+// IsControl reports runes that must never reach a terminal as they are,
+// from lesson text or any other outside text: the C0 controls but newline
+// and tab, DEL, the C1 controls (some terminals read U+009B as CSI and
+// U+009D as OSC) and the bidirectional embedding, override and isolate
+// controls (U+202A–U+202E, U+2066–U+2069), which make a terminal show text
+// in another order than it is (a name "evil\u202Etxt.exe" shows as
+// "evilexe.txt"). It is the one rule: termsafe.Unsafe, which every writer's
+// sanitiser applies, is this function, kept here because lessons imports
+// nothing of the project and applies it when it parses.
+func IsControl(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || r == 0x7f:
+		return true
+	case r >= 0x80 && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
 
-// IsControl reports runes that must never reach a terminal from lesson
-// text: the C0 controls but newline and tab, DEL, the C1 controls (which
-// some terminals read as CSI or OSC) and the bidi embedding, override and
-// isolate controls (which show text in another order than it is). It is
-// termsafe.Unsafe, the rule every outside text meets.
-func IsControl(r rune) bool { return termsafe.Unsafe(r) }
+// IsClean reports whether s is valid UTF-8 with no rune IsControl reports
+// (so no escape sequence either), the common case, checked byte by byte
+// for ASCII. termsafe.Clean is this function.
+func IsClean(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c != '\n' && c != '\t' && (c < 0x20 || c == 0x7f) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 || IsControl(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
 
 // checkControlChars reports every raw control character in the file, at its
 // line and column, so an author can find and remove it. A CR that ends a
 // line (Windows line endings) is allowed.
 func (p *lessonParser) checkControlChars(src []byte) {
-	if clean(string(src)) || cleanWithCRLF(src) {
+	if IsClean(string(src)) || cleanWithCRLF(src) {
 		return
 	}
 	line, col := 1, 1
@@ -96,7 +128,7 @@ func cleanWithCRLF(src []byte) bool {
 			return false
 		}
 	}
-	return clean(strings.ReplaceAll(string(src), "\r\n", "\n"))
+	return IsClean(strings.ReplaceAll(string(src), "\r\n", "\n"))
 }
 
 func controlName(r rune) string {

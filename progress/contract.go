@@ -1,3 +1,10 @@
+// Package progress is the contract between the tutor and where a
+// learner's progress is kept: the types (Attempt, Card, LessonState, Stats,
+// Flag, Report, LabBuild, the export file), a Backend across learners and a
+// Learner bound to one, and the pure scheduling rules (rules.go) every
+// backend applies. It holds no SQL and imports no database driver: the
+// adapters are progress/sqlite and progress/postgres, and
+// progress/progresstest is the suite both pass.
 package progress
 
 import (
@@ -9,8 +16,8 @@ import (
 )
 
 // Backend is a progress store as a whole: what an instructor, an import or
-// a server needs, across learners. The embedded SQLite Store is one; a
-// PostgreSQL store for a class is to be another. Every Backend passes the
+// a server needs, across learners. progress/sqlite's Store is one,
+// progress/postgres's store for a class another. Every Backend passes the
 // conformance suite in progress/progresstest, so the screens and commands
 // built on it cannot tell them apart.
 type Backend interface {
@@ -83,5 +90,3 @@ type Learner interface {
 	// Backend.Import reads back.
 	Export(ctx context.Context, w io.Writer) error
 }
-
-var _ Backend = (*Store)(nil)

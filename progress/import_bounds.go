@@ -83,8 +83,8 @@ func (f exportFile) checkBounds() error {
 	}
 	for i, fl := range f.Flags {
 		err := first(id("lesson_id", fl.LessonID), id("question_id", fl.QuestionID))
-		if n := utf8.RuneCountInString(fl.Comment); err == nil && n > maxCommentLen {
-			err = fmt.Errorf("comment is %d characters, at most %d", n, maxCommentLen)
+		if n := utf8.RuneCountInString(fl.Comment); err == nil && n > MaxCommentLen {
+			err = fmt.Errorf("comment is %d characters, at most %d", n, MaxCommentLen)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", question("flags", i, fl.LessonID, fl.QuestionID), err)

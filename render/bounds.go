@@ -6,6 +6,6 @@ package render
 const MaxWidth = 200
 
 // clampWidth keeps a requested width within [10, MaxWidth]. The
-// document's own bounds (mdbounds) are applied in layout, under every
-// render.
+// document's own bounds (lessons.DefaultLimits) are applied in layout,
+// under every render.
 func clampWidth(width int) int { return min(max(width, 10), MaxWidth) }

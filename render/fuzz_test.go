@@ -19,7 +19,7 @@ var allowed = regexp.MustCompile("\x1b\\[[0-9;:]*m|\x1b\\]8;[^\x07\x1b]*(\x07|\x
 // heap bound: no input may make the renderer run away, and nothing but
 // SGR and OSC 8 may reach the terminal.
 func FuzzRenderLesson(f *testing.F) {
-	for _, glob := range []string{"../lessons/testdata/*/*.md", "../lessons/course/*/*.md", "../testdata/hostile/*.md"} {
+	for _, glob := range []string{"../lessons/testdata/*/*.md", "../lessons/course/*/*.md", "../cli/testdata/hostile/*.md"} {
 		files, _ := filepath.Glob(glob)
 		for _, name := range files {
 			src, err := os.ReadFile(name)

@@ -14,7 +14,7 @@ package render
 import (
 	"fmt"
 	"runtime"
-	"serverside/mdbounds"
+	"serverside/lessons"
 	"strings"
 	"sync"
 
@@ -104,10 +104,10 @@ func layout(md string, p *palette, o Options, paint func(Mark, string) string, w
 	// Markdown decodes character references such as "&#x1b;" at render
 	// time, after lesson text was sanitised: neutralise them first, and
 	// keep only the escapes the renderer itself writes afterwards.
-	// What goes past mdbounds.Default (nesting, headings, code and table
+	// What goes past lessons.DefaultLimits (nesting, headings, code and table
 	// lines, size) is flattened or cut with a marker first, so one render
 	// stays within time and memory whatever md holds.
-	md = NeutralizeCharRefs(mdbounds.Apply(md, mdbounds.Default))
+	md = NeutralizeCharRefs(lessons.ApplyLimits(md, lessons.DefaultLimits))
 	src := []byte(md)
 	doc := markdown().Parser().Parse(text.NewReader(src), parser.WithContext(parser.NewContext()))
 	r := &renderer{src: src, p: p, opts: o, paint: paint, resolve: func(string, bool) (Target, bool) { return Target{}, false }}

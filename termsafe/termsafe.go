@@ -7,34 +7,24 @@
 // SGR (colours and emphasis) and OSC 8 hyperlinks survive Styled; nothing
 // escapes Text or Line.
 //
-// The package imports nothing of the project so that every other package
-// can use it.
+// Which runes are unsafe is decided once, in lessons (IsControl, IsClean),
+// which applies the rule when it parses a lesson and imports nothing of the
+// project; this package imports only that, so every other package can use
+// it.
 package termsafe
 
 import (
 	"strings"
 	"unicode/utf8"
+
+	"serverside/lessons"
 )
 
 // Unsafe reports runes that must never reach a terminal as they are: the C0
-// controls but newline and tab, DEL, the C1 controls (some terminals read
-// U+009B as CSI and U+009D as OSC) and the bidirectional embedding,
-// override and isolate controls (U+202A–U+202E, U+2066–U+2069), which make
-// a terminal show text in another order than it is (a name "evil\u202Etxt.exe"
-// shows as "evilexe.txt").
-func Unsafe(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f:
-		return true
-	case r >= 0x80 && r <= 0x9f:
-		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
-}
+// controls but newline and tab, DEL, the C1 controls and the bidirectional
+// controls. The rule is lessons.IsControl, where a lesson's parser applies
+// it too.
+func Unsafe(r rune) bool { return lessons.IsControl(r) }
 
 // Styled makes styled text (glamour's or lipgloss's output, with outside
 // text inside it) safe for a terminal: it keeps text, newlines, tabs, SGR
@@ -59,25 +49,8 @@ func Line(s string) string {
 }
 
 // Clean reports whether s needs no change by Text: valid UTF-8 with no
-// unsafe rune (so no escape sequence either).
-func Clean(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c != '\n' && c != '\t' && (c < 0x20 || c == 0x7f) {
-				return false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size <= 1 || Unsafe(r) {
-			return false
-		}
-		i += size
-	}
-	return true
-}
+// unsafe rune (so no escape sequence either). It is lessons.IsClean.
+func Clean(s string) bool { return lessons.IsClean(s) }
 
 func filter(s string, keepStyle bool) string {
 	if Clean(s) {

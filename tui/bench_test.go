@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"serverside/lessons"
-	"serverside/progress"
+	"serverside/progress/sqlite"
 	"serverside/render"
 )
 
@@ -30,7 +30,7 @@ var benchSink string
 
 func benchOptions(b *testing.B, course *lessons.Course) Options {
 	b.Helper()
-	store, err := progress.Open(context.Background(), filepath.Join(b.TempDir(), "progress.db"))
+	store, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "progress.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -248,6 +248,6 @@ func plural(n int) string {
 func padRight(s string, w int) string { return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) }
 func padLeft(s string, w int) string  { return strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) + s }
 
-func (c classScreen) Typing() bool { return false } // no text field
-func (c classScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View
-func (c classScreen) Position() string { return "" } // no position to show
+func (c classScreen) Typing() bool     { return false } // no text field
+func (c classScreen) refresh() tea.Cmd { return nil }   // nothing depends on the theme beyond View
+func (c classScreen) Position() string { return "" }    // no position to show

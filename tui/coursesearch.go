@@ -482,6 +482,6 @@ func clipSpans(spans []search.Span, start, end, shift int) []search.Span {
 	return out
 }
 
-func (c courseSearchScreen) init() tea.Cmd { return nil } // nothing to start: its data came with it
-func (c courseSearchScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (c courseSearchScreen) init() tea.Cmd    { return nil } // nothing to start: its data came with it
+func (c courseSearchScreen) onQuit() tea.Cmd  { return nil } // nothing to save or close
 func (c courseSearchScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View

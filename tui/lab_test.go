@@ -19,7 +19,7 @@ import (
 
 	"serverside/labs/testdata/refserver"
 	"serverside/lessons"
-	"serverside/progress"
+	"serverside/progress/sqlite"
 	"serverside/render"
 )
 
@@ -382,7 +382,7 @@ func TestProgramOpensAndClosesALab(t *testing.T) {
 	if err != nil || len(probs) > 0 {
 		t.Fatalf("course: %v %v", err, probs)
 	}
-	store, err := progress.Open(t.Context(), filepath.Join(t.TempDir(), "p.db"))
+	store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

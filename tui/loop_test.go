@@ -15,11 +15,12 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/progress/sqlite"
 	"serverside/render"
 )
 
 // newTestModel is a TUI on the test course at a size, with its states loaded.
-func newTestModel(t *testing.T, store *progress.Store, w, h int) tea.Model {
+func newTestModel(t *testing.T, store *sqlite.Store, w, h int) tea.Model {
 	t.Helper()
 	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
 	return run(t, m, tea.WindowSizeMsg{Width: w, Height: h})
@@ -27,7 +28,7 @@ func newTestModel(t *testing.T, store *progress.Store, w, h int) tea.Model {
 
 // answerRight records a right answer to every question of the lesson but
 // the ones named in except, as another screen or command would have.
-func answerRight(t *testing.T, store *progress.Store, l *lessons.Lesson, except ...string) {
+func answerRight(t *testing.T, store *sqlite.Store, l *lessons.Lesson, except ...string) {
 	t.Helper()
 	skip := map[string]bool{}
 	for _, id := range except {
@@ -44,7 +45,7 @@ func answerRight(t *testing.T, store *progress.Store, l *lessons.Lesson, except 
 	}
 }
 
-func status(t *testing.T, store *progress.Store, id string) progress.LessonStatus {
+func status(t *testing.T, store *sqlite.Store, id string) progress.LessonStatus {
 	t.Helper()
 	st, err := store.LessonStates(context.Background(), "tess")
 	if err != nil {

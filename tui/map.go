@@ -508,8 +508,8 @@ func (m mapScreen) row(i, w int) string {
 	}
 }
 
-func (m mapScreen) init() tea.Cmd { return nil } // nothing to start: its data came with it
-func (m mapScreen) Typing() bool { return false } // no text field
-func (m mapScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
-func (m mapScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View
-func (m mapScreen) Position() string { return "" } // no position to show
+func (m mapScreen) init() tea.Cmd    { return nil }   // nothing to start: its data came with it
+func (m mapScreen) Typing() bool     { return false } // no text field
+func (m mapScreen) onQuit() tea.Cmd  { return nil }   // nothing to save or close
+func (m mapScreen) refresh() tea.Cmd { return nil }   // nothing depends on the theme beyond View
+func (m mapScreen) Position() string { return "" }    // no position to show

@@ -16,6 +16,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/progress/sqlite"
 	"serverside/render"
 	"serverside/watch"
 )
@@ -29,9 +30,9 @@ func testCourse(t *testing.T) *lessons.Course {
 	return c
 }
 
-func testStore(t *testing.T) *progress.Store {
+func testStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := progress.Open(context.Background(), filepath.Join(t.TempDir(), "progress.db"))
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "progress.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,7 +129,7 @@ func (l *learner) Export(ctx context.Context, w io.Writer) error {
 }
 
 // Import merges an export file exactly as the SQLite store does (see
-// progress.Store.Import): idempotent, field-by-field for lesson states, a
+// sqlite.Store.Import): idempotent, field-by-field for lesson states, a
 // card replaced only by one reviewed more recently, the earliest time of a
 // lab task; all in one transaction, so a bad file changes nothing.
 func (s *Store) Import(ctx context.Context, r io.Reader) (progress.ImportResult, error) {

@@ -424,16 +424,13 @@ func lessonStats(ctx context.Context, q querier, where string, args []any, fn fu
 	return nil
 }
 
-// maxCommentLen bounds a flag's comment, as in the SQLite store.
-const maxCommentLen = 2000
-
 func (l *learner) Flag(ctx context.Context, lessonID, questionID, comment string) error {
 	comment = strings.TrimSpace(comment)
 	if lessonID == "" || questionID == "" {
 		return fmt.Errorf("flag for %q: lesson ID %q and question ID %q must both be set", l.name, lessonID, questionID)
 	}
-	if n := utf8.RuneCountInString(comment); n > maxCommentLen {
-		return fmt.Errorf("flag %s/%s for %q: comment is %d characters, the limit is %d", lessonID, questionID, l.name, n, maxCommentLen)
+	if n := utf8.RuneCountInString(comment); n > progress.MaxCommentLen {
+		return fmt.Errorf("flag %s/%s for %q: comment is %d characters, the limit is %d", lessonID, questionID, l.name, n, progress.MaxCommentLen)
 	}
 	err := l.s.write(ctx, func(tx pgx.Tx) error {
 		uid, err := l.s.lockUser(ctx, tx, l.name)

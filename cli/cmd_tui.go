@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
+
+	"serverside/progress"
+	"serverside/tui"
+	"serverside/watch"
+)
+
+// tuiStart says which screen the TUI opens on.
+type tuiStart struct {
+	lesson string
+	review bool
+}
+
+// tuiMemoryTarget is a soft heap limit for the interactive tutor: a
+// terminal program should stay small, and the garbage collector keeps the
+// short-lived garbage of rendering near this instead of doubling the heap.
+// GOMEMLIMIT in the environment overrides it.
+const tuiMemoryTarget = 16 << 20
+
+func runTUI(ctx context.Context, g *globals, start tuiStart) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(tuiMemoryTarget)
+	}
+	theme, err := themeFromEnv(g.theme)
+	if err != nil {
+		return err
+	}
+	// The course and the store are independent and each takes a good part
+	// of start-up: open the store while the course loads.
+	type opened struct {
+		store store
+		err   error
+	}
+	storeCh := make(chan opened, 1)
+	openStore := func() {
+		s, err := g.OpenStore(ctx)
+		storeCh <- opened{s, err}
+	}
+	// A course from --lessons may not load (an empty or wrong folder): then
+	// nothing is created, so the store waits for it. The built-in one loads.
+	early := g.lessonsDir == ""
+	if early {
+		go openStore()
+	}
+	// So is finding the terminal's colour profile, which under tmux runs
+	// `tmux info`.
+	profileCh := make(chan colorprofile.Profile, 1)
+	go func() { profileCh <- colorprofile.Detect(os.Stdout, os.Environ()) }()
+	course, err := g.loadWatched(ctx)
+	if err != nil && !early {
+		return err
+	}
+	if !early {
+		openStore()
+	}
+	o := <-storeCh
+	if o.store != nil {
+		defer o.store.Close()
+	}
+	if err != nil {
+		return err
+	}
+	if o.err != nil {
+		return o.err
+	}
+	store := o.store
+	user := g.UserName()
+	if _, err := store.EnsureUser(ctx, user); err != nil {
+		return fmt.Errorf("progress database %s: %w", store.Path(), err)
+	}
+	learner, err := store.Learner(user)
+	if err != nil {
+		return err
+	}
+	profile := <-profileCh
+	return tui.Run(ctx, tui.Options{Course: course, Progress: learner, Theme: theme,
+		Profiles: localProfiles{store: store, db: g.DBPath()}, Labs: tui.LocalLabs,
+		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay,
+		ColorProfile: &profile})
+}
+
+// localProfiles are the profiles of this machine's progress database: the
+// learner at the terminal may switch between them, and the one chosen last
+// is where the next launch starts.
+type localProfiles struct {
+	store store
+	db    string
+}
+
+func (p localProfiles) Users(ctx context.Context) ([]progress.User, error) { return p.store.Users(ctx) }
+
+func (p localProfiles) Switch(ctx context.Context, name string) (tui.Progress, error) {
+	if _, err := p.store.EnsureUser(ctx, name); err != nil {
+		return nil, err
+	}
+	l, err := p.store.Learner(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := rememberProfile(p.db, name); err != nil {
+		return nil, fmt.Errorf("remembering the profile: %w", err)
+	}
+	return l, nil
+}
+
+func newReviewCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "review",
+		Short: "Start the tutor on the questions due for review",
+		Long: "review opens the tutor on a review session: the questions you have answered before\n" +
+			"that spaced repetition says are due today, across every lesson.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(cmd.Context(), g, tuiStart{review: true})
+		},
+	}
+}
+
+// loadWatched loads the course; a course from --lessons is also watched, so
+// an author's saves show at once.
+func (g *globals) loadWatched(ctx context.Context) (tui.CourseSource, error) {
+	if g.lessonsDir == "" {
+		c, _, err := g.LoadCourse()
+		if err != nil {
+			return nil, err
+		}
+		return tui.StaticCourse(c), nil
+	}
+	hub, err := watch.Start(ctx, g.lessonsDir, watch.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("%w\n  pass --lessons a folder of lesson files, or leave it out to use the built-in course", err)
+	}
+	if first := hub.Current(); first.Err != nil {
+		return nil, first.Err
+	}
+	return hub, nil
+}
