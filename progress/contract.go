@@ -42,6 +42,11 @@ type Backend interface {
 // Learner is one learner's progress: every call reads or writes that
 // learner's rows and no other's, so a screen handed a Learner cannot touch
 // another learner's progress by passing a different name.
+//
+// "Today" (once-a-day scheduling, the new-question cap, the streak, the
+// forecast) is the learner's day in the zone of the times passed (now,
+// Attempt.At), never the zone of the machine the store runs on: pass times
+// in the learner's zone.
 type Learner interface {
 	// Name is the learner's name.
 	Name() string

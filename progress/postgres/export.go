@@ -165,7 +165,7 @@ func (s *Store) importFile(ctx context.Context, tx pgx.Tx, f progress.ExportFile
 			SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
 			WHERE NOT EXISTS (SELECT 1 FROM attempts
 				WHERE user_id = $1 AND lesson_id = $2 AND question_id = $3 AND at = $8 AND answer = $5)`,
-			uid, a.LessonID, a.QuestionID, a.QuestionHash, a.Answer, a.Correct, a.HintsUsed, at, a.Review, progress.Day(at, s.loc))
+			uid, a.LessonID, a.QuestionID, a.QuestionHash, a.Answer, a.Correct, a.HintsUsed, at, a.Review, progress.Day(at, at.Location()))
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func (l *learner) Record(ctx context.Context, a progress.Attempt) (progress.Atte
 			INSERT INTO attempts (user_id, lesson_id, question_id, question_hash, answer, correct, hints_used, at, review, day)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			uid, a.LessonID, a.QuestionID, a.QuestionHash, a.Answer, a.Correct, a.HintsUsed, a.At, a.Review,
-			progress.Day(a.At, l.s.loc)).Scan(&a.ID); err != nil {
+			progress.Day(a.At, a.At.Location())).Scan(&a.ID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
@@ -76,7 +76,7 @@ func (l *learner) Record(ctx context.Context, a progress.Attempt) (progress.Atte
 		if err != nil {
 			return err
 		}
-		next, save, err := progress.ScheduleAnswer(l.s.scheduler, rec, found, a, l.s.loc)
+		next, save, err := progress.ScheduleAnswer(l.s.scheduler, rec, found, a, a.At.Location())
 		if err != nil || !save {
 			return err
 		}
@@ -251,7 +251,7 @@ func (l *learner) LastPosition(ctx context.Context) (string, int, bool, error) {
 func (l *learner) due(ctx context.Context, now time.Time, newCap int) ([]progress.Card, error) {
 	rows, err := l.s.pool.Query(ctx, `SELECT lesson_id, question_id, `+cardColumns+` FROM cards
 		WHERE user_id = (SELECT id FROM users WHERE name = $1) AND due < $2 ORDER BY due`,
-		l.name, progress.NextDay(now, l.s.loc))
+		l.name, progress.NextDay(now, now.Location()))
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func (l *learner) due(ctx context.Context, now time.Time, newCap int) ([]progres
 	if newCap >= 0 {
 		if err := l.s.pool.QueryRow(ctx, `SELECT count(*) FROM cards
 			WHERE user_id = (SELECT id FROM users WHERE name = $1) AND reps = 2 AND last_day = $2`,
-			l.name, progress.Day(now, l.s.loc)).Scan(&introduced); err != nil {
+			l.name, progress.Day(now, now.Location())).Scan(&introduced); err != nil {
 			return nil, err
 		}
 	}
@@ -291,7 +291,7 @@ func (l *learner) DueCount(ctx context.Context, now time.Time, newCap int) (int,
 
 func (l *learner) Rate(ctx context.Context, lessonID, questionID string, rating fsrs.Rating, now time.Time) error {
 	if !rating.Valid() {
-		_, _, err := progress.Rerate(l.s.scheduler, progress.CardRecord{}, rating, now, l.s.loc)
+		_, _, err := progress.Rerate(l.s.scheduler, progress.CardRecord{}, rating, now, now.Location())
 		return fmt.Errorf("rate %s/%s for %q: %w", lessonID, questionID, l.name, err)
 	}
 	err := l.s.write(ctx, func(tx pgx.Tx) error {
@@ -309,7 +309,7 @@ func (l *learner) Rate(ctx context.Context, lessonID, questionID string, rating 
 		if !found {
 			return progress.ErrNoCard
 		}
-		next, save, err := progress.Rerate(l.s.scheduler, rec, rating, now, l.s.loc)
+		next, save, err := progress.Rerate(l.s.scheduler, rec, rating, now, now.Location())
 		if err != nil || !save {
 			return err
 		}
@@ -337,7 +337,7 @@ func (l *learner) Forecast(ctx context.Context, now time.Time, days int) ([]int,
 	if days <= 0 {
 		return nil, nil
 	}
-	ends := progress.ForecastDays(now, days, l.s.loc)
+	ends := progress.ForecastDays(now, days, now.Location())
 	rows, err := l.s.pool.Query(ctx, `SELECT due FROM cards
 		WHERE user_id = (SELECT id FROM users WHERE name = $1) AND due < $2 ORDER BY due`, l.name, ends[days-1])
 	if err != nil {
@@ -370,7 +370,7 @@ func (l *learner) Stats(ctx context.Context, now time.Time) (progress.Stats, err
 	}
 	st.AddLessonStates(states)
 	rows, err := l.s.pool.Query(ctx, `SELECT DISTINCT day FROM attempts WHERE user_id = $1 AND day <= $2 ORDER BY day DESC`,
-		uid, progress.Day(now, l.s.loc))
+		uid, progress.Day(now, now.Location()))
 	if err != nil {
 		return st, l.wrap(err, "stats")
 	}
@@ -378,7 +378,7 @@ func (l *learner) Stats(ctx context.Context, now time.Time) (progress.Stats, err
 	if err != nil {
 		return st, l.wrap(err, "stats")
 	}
-	st.StreakDays, st.PracticedToday = progress.Streak(days, now, l.s.loc)
+	st.StreakDays, st.PracticedToday = progress.Streak(days, now, now.Location())
 	if st.Forecast, err = l.Forecast(ctx, now, forecastDays); err != nil {
 		return st, err
 	}

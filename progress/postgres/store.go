@@ -58,7 +58,6 @@ type Store struct {
 	pool      *pgxpool.Pool
 	where     string // host:port/database, for messages (never the password)
 	scheduler fsrs.Scheduler
-	loc       *time.Location
 	now       func() time.Time
 }
 
@@ -79,7 +78,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("progress database %s: %s", where, redactErr(err, dsn))
 	}
-	s := &Store{pool: pool, where: where, scheduler: progress.Scheduler(), loc: time.Local, now: time.Now}
+	s := &Store{pool: pool, where: where, scheduler: progress.Scheduler(), now: time.Now}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := pool.Ping(pingCtx); err != nil {
@@ -234,8 +233,9 @@ type querier interface {
 }
 
 // msTime keeps times to the millisecond, as the SQLite store and the export
-// file do, so a round trip between backends compares equal.
-func msTime(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()) }
+// file do, so a round trip between backends compares equal. The zone stays
+// t's: the learner's, whose day an answer is recorded on.
+func msTime(t time.Time) time.Time { return time.UnixMilli(t.UnixMilli()).In(t.Location()) }
 
 func nullTime(t time.Time) *time.Time {
 	if t.IsZero() {

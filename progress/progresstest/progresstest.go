@@ -41,6 +41,7 @@ func Run(t *testing.T, open Open) {
 		{"LabTasks", testLabTasks},
 		{"ExportImport", testExportImport},
 		{"ConcurrentLearners", testConcurrentLearners},
+		{"LearnersDay", testLearnersDay},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
@@ -552,6 +553,35 @@ func testConcurrentLearners(t *testing.T, open Open) {
 		if err != nil || st.Attempts != answers || st.Correct != (answers+1)/2 {
 			t.Errorf("%s stats: %+v %v", l.Name(), st, err)
 		}
+	}
+}
+
+// testLearnersDay: "today" (the streak, practised today) is the learner's
+// day, in the zone of the times the learner's calls pass, not the zone of
+// the machine the store runs on: a classroom's server may sit anywhere.
+func testLearnersDay(t *testing.T, open Open) {
+	west := time.FixedZone("UTC-11", -11*3600)
+	// Monday 22:00 in the west is Tuesday 09:00 in UTC.
+	monday := time.Date(2026, 3, 2, 22, 0, 0, 0, west)
+	later := monday.Add(2 * time.Hour) // Tuesday 00:00 west, Tuesday 11:00 UTC
+	b := open(t)
+	// A learner in the west answered on their Monday: two hours later it
+	// is their Tuesday, so the streak stands at one day and wants an
+	// answer today.
+	w := learner(t, b, "ada")
+	answer(t, w, "l", "q", true, 0, monday)
+	st, err := w.Stats(context.Background(), later)
+	must(t, err)
+	if st.StreakDays != 1 || st.PracticedToday {
+		t.Errorf("in the west: streak %d, practised today %v; want 1, false", st.StreakDays, st.PracticedToday)
+	}
+	// The same instants for a learner on UTC are both Tuesday.
+	u := learner(t, b, "bo")
+	answer(t, u, "l", "q", true, 0, monday.UTC())
+	st, err = u.Stats(context.Background(), later.UTC())
+	must(t, err)
+	if st.StreakDays != 1 || !st.PracticedToday {
+		t.Errorf("on UTC: streak %d, practised today %v; want 1, true", st.StreakDays, st.PracticedToday)
 	}
 }
 

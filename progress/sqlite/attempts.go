@@ -50,7 +50,9 @@ func (s *Store) RecordAttempt(ctx context.Context, a progress.Attempt) (progress
 	if a.At.IsZero() {
 		a.At = s.now()
 	}
-	a.At = time.UnixMilli(a.At.UnixMilli())
+	// Stored to the millisecond; the zone stays the caller's, so the day
+	// recorded is the learner's.
+	a.At = time.UnixMilli(a.At.UnixMilli()).In(a.At.Location())
 
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		u, err := s.ensureUser(ctx, tx, a.User)
@@ -86,7 +88,7 @@ func (s *Store) scheduleAnswer(ctx context.Context, tx *sql.Tx, userID int64, a 
 	if err != nil {
 		return err
 	}
-	next, save, err := progress.ScheduleAnswer(s.scheduler, row.record(), found, a, time.Local)
+	next, save, err := progress.ScheduleAnswer(s.scheduler, row.record(), found, a, a.At.Location())
 	if err != nil || !save {
 		return err
 	}

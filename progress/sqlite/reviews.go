@@ -13,7 +13,7 @@ import (
 
 // nextDay is the start of the local day after t's. Review is day-granular:
 // a card due at any time today is due all day.
-func nextDay(t time.Time) time.Time { return progress.NextDay(t, time.Local) }
+func nextDay(t time.Time) time.Time { return progress.NextDay(t, t.Location()) }
 
 // Due returns the user's cards due for review by the end of now's local
 // day, across every lesson: first the cards already reviewed since their
@@ -92,7 +92,7 @@ func (r cardRow) public() progress.Card {
 // due), Rate changes nothing, for the same reason that answer did not.
 func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error {
 	if !rating.Valid() {
-		_, _, err := progress.Rerate(s.scheduler, progress.CardRecord{}, rating, now, time.Local)
+		_, _, err := progress.Rerate(s.scheduler, progress.CardRecord{}, rating, now, now.Location())
 		return fmt.Errorf("rate %s/%s for %q: %w", lessonID, questionID, user, err)
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -110,7 +110,7 @@ func (s *Store) Rate(ctx context.Context, user, lessonID, questionID string, rat
 		if !found {
 			return progress.ErrNoCard
 		}
-		next, save, err := progress.Rerate(s.scheduler, row.record(), rating, now, time.Local)
+		next, save, err := progress.Rerate(s.scheduler, row.record(), rating, now, now.Location())
 		if err != nil || !save {
 			return err
 		}
@@ -137,7 +137,7 @@ func (s *Store) Forecast(ctx context.Context, user string, now time.Time, days i
 	if days <= 0 {
 		return nil, nil
 	}
-	ends := progress.ForecastDays(now, days, time.Local)
+	ends := progress.ForecastDays(now, days, now.Location())
 	rows, err := s.db.QueryContext(ctx, forecastSQL, user, ms(ends[days-1]))
 	if err != nil {
 		return nil, fmt.Errorf("forecast for %q: %w", user, err)

@@ -152,6 +152,6 @@ func (s *Store) streak(ctx context.Context, userID int64, now time.Time) (days i
 	if err := rows.Err(); err != nil {
 		return 0, false, err
 	}
-	days, today = progress.Streak(practiced, now, time.Local)
+	days, today = progress.Streak(practiced, now, now.Location())
 	return days, today, nil
 }

@@ -520,4 +520,4 @@ func fromNullMS(v sql.NullInt64) time.Time {
 }
 
 // day is the learner's local calendar day of t.
-func day(t time.Time) string { return progress.Day(t, time.Local) }
+func day(t time.Time) string { return progress.Day(t, t.Location()) }
