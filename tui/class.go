@@ -16,24 +16,12 @@ import (
 	"serverside/termsafe"
 )
 
-type classKeys struct {
-	Back, Help key.Binding
-	Scroll     scrollKeys
-}
-
-func (k classKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Scroll.Down, k.Scroll.Up, k.Back, k.Help}
-}
-func (k classKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Scroll.Up, k.Scroll.Down, k.Scroll.PageUp, k.Scroll.PageDown}, {k.Back, k.Help, quitKey()}}
-}
-
 // classScreen is the instructor's live view of the room: who is online,
 // where each learner is, how far they got, their last answer, and the
 // questions learners flagged. It follows the class as answers arrive.
 type classScreen struct {
 	sh            *shared
-	keys          classKeys
+	keys          pageKeys
 	width, height int
 	snap          *ClassSnapshot
 	err           error
@@ -55,7 +43,7 @@ type (
 
 func newClassScreen(sh *shared) classScreen {
 	ctx, stop := context.WithCancel(sh.store.ctx)
-	return classScreen{sh: sh, keys: classKeys{Back: backKey(), Help: helpKey(), Scroll: newScrollKeys()},
+	return classScreen{sh: sh, keys: newPageKeys(),
 		stop: stop, changes: sh.class.Subscribe(ctx)}
 }
 

@@ -16,22 +16,27 @@ import (
 // forecastDays is how far ahead the review forecast looks.
 const forecastDays = 14
 
-type statsKeys struct {
+// pageKeys are the keys of a page that only scrolls (stats, the class).
+type pageKeys struct {
 	Back, Help key.Binding
 	Scroll     scrollKeys
 }
 
-func (k statsKeys) ShortHelp() []key.Binding {
+func (k pageKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Scroll.Down, k.Scroll.Up, k.Back, k.Help}
 }
-func (k statsKeys) FullHelp() [][]key.Binding {
+func (k pageKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Scroll.Up, k.Scroll.Down, k.Scroll.PageUp, k.Scroll.PageDown}, {k.Back, k.Help, quitKey()}}
+}
+
+func newPageKeys() pageKeys {
+	return pageKeys{Back: backKey(), Help: helpKey(), Scroll: newScrollKeys()}
 }
 
 // statsScreen sums up the learner's progress.
 type statsScreen struct {
 	sh            *shared
-	keys          statsKeys
+	keys          pageKeys
 	width, height int
 	stats         *progress.Stats
 	forecast      []int
@@ -45,7 +50,7 @@ type statsMsg struct {
 }
 
 func newStatsScreen(sh *shared) statsScreen {
-	return statsScreen{sh: sh, keys: statsKeys{Back: backKey(), Help: helpKey(), Scroll: newScrollKeys()}}
+	return statsScreen{sh: sh, keys: newPageKeys()}
 }
 
 func (s statsScreen) init() tea.Cmd {
