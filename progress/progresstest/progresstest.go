@@ -41,6 +41,8 @@ func Run(t *testing.T, open Open) {
 		{"LabTasks", testLabTasks},
 		{"ExportImport", testExportImport},
 		{"ConcurrentLearners", testConcurrentLearners},
+		{"Keys", testKeys},
+		{"KeysConcurrent", testKeysConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
