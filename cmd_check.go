@@ -179,9 +179,13 @@ func recordCheck(ctx context.Context, g *globals, labID string, rep labs.Report)
 	}
 	defer store.Close()
 	user := g.UserName()
+	learner, err := store.Learner(user)
+	if err != nil {
+		return "", err
+	}
 	var titles []string
 	for _, b := range blocks {
-		if err := tui.RecordBuildCheck(ctx, store, user, b.lesson, b.lab, rep); err != nil {
+		if err := tui.RecordBuildCheck(ctx, learner, b.lesson, b.lab, rep); err != nil {
 			return "", fmt.Errorf("saving the check: %w", err)
 		}
 		titles = append(titles, fmt.Sprintf("%q", b.title))

@@ -143,7 +143,11 @@ func TestCheckCmdRecordsProgress(t *testing.T) {
 		t.Fatalf("last check: %+v %v %v", last, ok, err)
 	}
 	// The same as the lab screen records it.
-	var _ tui.BuildRecorder = store
+	l, err := store.Learner("tess")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var _ tui.BuildRecorder = l
 }
 
 // A course without the lab records nothing, and says so.

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 
-	"serverside/lessons"
+	"serverside/progress"
 	"serverside/render"
 	"serverside/tui"
 	"serverside/watch"
@@ -69,7 +69,7 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	// `tmux info`.
 	profileCh := make(chan colorprofile.Profile, 1)
 	go func() { profileCh <- colorprofile.Detect(os.Stdout, os.Environ()) }()
-	course, updates, err := g.loadWatched(ctx)
+	course, err := g.loadWatched(ctx)
 	if err != nil && !early {
 		return err
 	}
@@ -91,11 +91,39 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if _, err := store.EnsureUser(ctx, user); err != nil {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
+	learner, err := store.Learner(user)
+	if err != nil {
+		return err
+	}
 	profile := <-profileCh
-	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
-		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
-		ColorProfile:    &profile,
-		RememberProfile: func(name string) error { return rememberProfile(g.DBPath(), name) }})
+	return tui.Run(ctx, tui.Options{Course: course, Progress: learner, Theme: theme,
+		Profiles: localProfiles{store: store, db: g.DBPath()}, Labs: tui.LocalLabs,
+		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay,
+		ColorProfile: &profile})
+}
+
+// localProfiles are the profiles of this machine's progress database: the
+// learner at the terminal may switch between them, and the one chosen last
+// is where the next launch starts.
+type localProfiles struct {
+	store store
+	db    string
+}
+
+func (p localProfiles) Users(ctx context.Context) ([]progress.User, error) { return p.store.Users(ctx) }
+
+func (p localProfiles) Switch(ctx context.Context, name string) (tui.Progress, error) {
+	if _, err := p.store.EnsureUser(ctx, name); err != nil {
+		return nil, err
+	}
+	l, err := p.store.Learner(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := rememberProfile(p.db, name); err != nil {
+		return nil, fmt.Errorf("remembering the profile: %w", err)
+	}
+	return l, nil
 }
 
 func newReviewCmd(g *globals) *cobra.Command {
@@ -113,17 +141,20 @@ func newReviewCmd(g *globals) *cobra.Command {
 
 // loadWatched loads the course; a course from --lessons is also watched, so
 // an author's saves show at once.
-func (g *globals) loadWatched(ctx context.Context) (*lessons.Course, <-chan watch.Update, error) {
+func (g *globals) loadWatched(ctx context.Context) (tui.CourseSource, error) {
 	if g.lessonsDir == "" {
 		c, _, err := g.LoadCourse()
-		return c, nil, err
+		if err != nil {
+			return nil, err
+		}
+		return tui.StaticCourse(c), nil
 	}
-	first, updates, err := watch.Course(ctx, g.lessonsDir, watch.Options{})
+	hub, err := watch.Start(ctx, g.lessonsDir, watch.Options{})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w\n  pass --lessons a folder of lesson files, or leave it out to use the built-in course", err)
+		return nil, fmt.Errorf("%w\n  pass --lessons a folder of lesson files, or leave it out to use the built-in course", err)
 	}
-	if first.Err != nil {
-		return nil, nil, first.Err
+	if first := hub.Current(); first.Err != nil {
+		return nil, first.Err
 	}
-	return first.Course, updates, nil
+	return hub, nil
 }

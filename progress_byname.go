@@ -9,11 +9,10 @@ import (
 
 	"serverside/fsrs"
 	"serverside/progress"
-	"serverside/tui"
 )
 
 // namedStore serves the screens and commands that still name the learner
-// on every call (tui.Store, the CLI's store) from any progress.Backend,
+// on every call (the CLI's store) from any progress.Backend,
 // through one bound Learner per name: so the tutor and the commands run on
 // a PostgreSQL server exactly as on the SQLite file, which already has
 // these methods itself.
@@ -28,14 +27,37 @@ type namedStore struct {
 // store is what the commands and the tutor need of the progress database:
 // the SQLite file (*progress.Store) or a server through namedStore.
 type store interface {
-	tui.Store
+	// Learner binds the store to one learner, for the tutor and for what
+	// records one learner's work (a build lab's check).
+	Learner(name string) (progress.Learner, error)
+	RecordAttempt(ctx context.Context, a progress.Attempt) (progress.Attempt, error)
+	LatestAttempts(ctx context.Context, user, lessonID string) (map[string]progress.Attempt, error)
+	LessonStates(ctx context.Context, user string) (map[string]progress.LessonState, error)
+	StartLesson(ctx context.Context, user, lessonID string) error
+	SaveScroll(ctx context.Context, user, lessonID string, scroll int) error
+	CompleteLesson(ctx context.Context, user, lessonID string) error
+	AddTime(ctx context.Context, user, lessonID string, seconds int) error
+	Due(ctx context.Context, user string, now time.Time, newCap int) ([]progress.Card, error)
+	DueCount(ctx context.Context, user string, now time.Time, newCap int) (int, error)
+	LastPosition(ctx context.Context, user string) (lessonID string, scroll int, ok bool, err error)
+	Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error
+	CardDue(ctx context.Context, user, lessonID, questionID string) (due time.Time, rating fsrs.Rating, ok bool, err error)
+	Flag(ctx context.Context, user, lessonID, questionID, comment string) error
+	Stats(ctx context.Context, user string, now time.Time) (progress.Stats, error)
+	Forecast(ctx context.Context, user string, now time.Time, days int) ([]int, error)
+	Users(ctx context.Context) ([]progress.User, error)
+	EnsureUser(ctx context.Context, name string) (progress.User, error)
+	ResetLesson(ctx context.Context, user, lessonID string) error
+	ResetAll(ctx context.Context, user string) error
+	CompleteLabTask(ctx context.Context, user, lessonID, labID, taskID string) error
+	LabTasks(ctx context.Context, user, lessonID, labID string) (map[string]time.Time, error)
 	Path() string
 	Close() error
 	Export(ctx context.Context, user string, w io.Writer) error
 	Import(ctx context.Context, r io.Reader) (progress.ImportResult, error)
 	Report(ctx context.Context) (progress.Report, error)
 	UndoReset(ctx context.Context, user string) error
-	tui.BuildRecorder
+	SaveLabBuild(ctx context.Context, user, lessonID, labID string, b progress.LabBuild) error
 	LabBuild(ctx context.Context, user, lessonID, labID string) (progress.LabBuild, bool, error)
 }
 

@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/charmbracelet/colorprofile"
 	"strings"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"serverside/fsrs"
 	"serverside/lessons"
 	"serverside/progress"
 	"serverside/render"
@@ -27,61 +25,6 @@ import (
 	"serverside/termsafe"
 	"serverside/watch"
 )
-
-// Store is what the TUI needs from the progress database. progress.Store
-// implements it; tests may pass anything else that does.
-type Store interface {
-	RecordAttempt(ctx context.Context, a progress.Attempt) (progress.Attempt, error)
-	LatestAttempts(ctx context.Context, user, lessonID string) (map[string]progress.Attempt, error)
-	LessonStates(ctx context.Context, user string) (map[string]progress.LessonState, error)
-	StartLesson(ctx context.Context, user, lessonID string) error
-	SaveScroll(ctx context.Context, user, lessonID string, scroll int) error
-	CompleteLesson(ctx context.Context, user, lessonID string) error
-	AddTime(ctx context.Context, user, lessonID string, seconds int) error
-	Due(ctx context.Context, user string, now time.Time, newCap int) ([]progress.Card, error)
-	DueCount(ctx context.Context, user string, now time.Time, newCap int) (int, error)
-	LastPosition(ctx context.Context, user string) (lessonID string, scroll int, ok bool, err error)
-	Rate(ctx context.Context, user, lessonID, questionID string, rating fsrs.Rating, now time.Time) error
-	CardDue(ctx context.Context, user, lessonID, questionID string) (due time.Time, rating fsrs.Rating, ok bool, err error)
-	Flag(ctx context.Context, user, lessonID, questionID, comment string) error
-	Stats(ctx context.Context, user string, now time.Time) (progress.Stats, error)
-	Forecast(ctx context.Context, user string, now time.Time, days int) ([]int, error)
-	Users(ctx context.Context) ([]progress.User, error)
-	EnsureUser(ctx context.Context, name string) (progress.User, error)
-	ResetLesson(ctx context.Context, user, lessonID string) error
-	ResetAll(ctx context.Context, user string) error
-	CompleteLabTask(ctx context.Context, user, lessonID, labID, taskID string) error
-	LabTasks(ctx context.Context, user, lessonID, labID string) (map[string]time.Time, error)
-}
-
-// Options configure a TUI session.
-type Options struct {
-	Course *lessons.Course
-	Store  Store
-	User   string
-	// Theme fixes the look; empty means ask the terminal (dark when it
-	// doesn't answer).
-	Theme render.Theme
-	// OpenLesson, when set, opens this lesson at start.
-	OpenLesson string
-	// Review opens the review screen at start.
-	Review bool
-	// NewPerDay caps how many questions enter review for the first time
-	// each day; negative means no cap.
-	NewPerDay int
-	// Updates, when set, brings the course again each time its files
-	// change (--lessons DIR is watched).
-	Updates <-chan watch.Update
-	// StatusTTL is how long a status message stays; zero means 4s.
-	StatusTTL time.Duration
-	// ColorProfile, when set, is the terminal's colour profile, found
-	// while the course loaded; nil lets Bubble Tea ask when it starts
-	// (under tmux that runs `tmux info`, on the path to the first frame).
-	ColorProfile *colorprofile.Profile
-	// RememberProfile, when set, records the profile the learner switched
-	// to, so the next launch starts with it.
-	RememberProfile func(name string) error
-}
 
 // screen is one full-screen view. Screens are values: Update returns the
 // new value. Only the root switches screens, in answer to messages.
@@ -97,12 +40,20 @@ type screen interface {
 // shared is what every screen reads: the course, the store and the look.
 // It is only changed by the root's Update.
 type shared struct {
-	course  *lessons.Course
-	store   Store
-	user    string
+	course *lessons.Course
+	// progress is the learner's progress; user is their name, for the
+	// status line and for what the labs remember per learner.
+	progress Progress
+	user     string
+	profiles Profiles
+	labPol   LabPolicy
+	class    Class
+	loc      *time.Location
+	// store is the session's context and the bound on each progress call.
+	store   storeCall
 	theme   render.Theme
 	styles  Styles
-	renders *renderCache
+	renders *RenderCache
 	cards   map[cardKey]string // drawn question cards, made when first needed
 	index   *search.Index      // the course search's index, built when first needed
 	// states is the user's lesson states, refreshed after changes.
@@ -113,7 +64,6 @@ type shared struct {
 	loaded    bool           // states have been read at least once
 	newPerDay int
 	statusTTL time.Duration
-	remember  func(name string) error
 	last      string
 	lastAt    int
 	// labs is what the labs remember this run (lab_progress.go).
@@ -188,25 +138,56 @@ type (
 	lessonDoneMsg struct{ id string }
 )
 
-// New builds the root model.
-func New(o Options) Model {
+// New builds the root model for one learner's session. ctx is the
+// session's: when it ends, reads and writes of progress still under way
+// are cancelled and the course stops reloading.
+func New(ctx context.Context, o Options) Model {
 	theme := o.Theme
 	if theme == "" {
 		theme = render.Dark
 	}
+	// Subscribe before reading the course, so a reload in between arrives
+	// (see watch.Hub.Subscribe).
+	var updates <-chan watch.Update
+	var current watch.Update
+	if o.Course != nil {
+		updates = o.Course.Subscribe(ctx)
+		current = o.Course.Current()
+	}
+	course := current.Course
+	if course == nil {
+		// The folder is unreadable right now (an author mid-save): start
+		// empty and say why; the next good reload fills the map.
+		course = &lessons.Course{}
+	}
+	renders := o.Renders
+	if renders == nil {
+		renders = NewRenderCache()
+	}
+	name := ""
+	if o.Progress != nil {
+		name = o.Progress.Name()
+	}
 	sh := &shared{
-		course:    o.Course,
-		store:     o.Store,
-		user:      o.User,
+		course:    course,
+		progress:  o.Progress,
+		user:      name,
+		profiles:  o.Profiles,
+		labPol:    o.Labs,
+		class:     o.Class,
+		loc:       cmp.Or(o.Location, time.Local),
+		store:     storeCall{ctx: ctx, timeout: cmp.Or(o.StoreTimeout, defaultStoreTimeout)},
 		theme:     theme,
 		styles:    NewStyles(theme),
-		renders:   newRenderCache(),
+		renders:   renders,
 		states:    map[string]progress.LessonState{},
 		newPerDay: o.NewPerDay,
 		statusTTL: cmp.Or(o.StatusTTL, statusTTL),
-		remember:  o.RememberProfile,
 	}
-	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: o.Updates}
+	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: updates}
+	if current.Err != nil {
+		m.status, m.statusErr = "course folder: "+current.Err.Error(), true
+	}
 	m.help.Styles = sh.styles.Help
 	m.stack = []screen{newMapScreen(sh)}
 	if o.OpenLesson != "" && sh.course.Lesson(o.OpenLesson) != nil {
@@ -331,15 +312,20 @@ func (m Model) applyReload(u watch.Update) (Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// now is the time in the learner's zone: "today" for review and stats is
+// the learner's day, not the server's.
+func (sh *shared) now() time.Time { return time.Now().In(sh.loc) }
+
 func loadStates(sh *shared) tea.Cmd {
-	store, user, cap := sh.store, sh.user, sh.newPerDay
+	store, sc, cap, now := sh.progress, sh.store, sh.newPerDay, sh.now()
 	return func() tea.Msg {
-		ctx := context.Background()
-		st, err := store.LessonStates(ctx, user)
+		ctx, cancel := sc.with()
+		defer cancel()
+		st, err := store.LessonStates(ctx)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading progress: %w", err)}
 		}
-		cards, err := store.Due(ctx, user, time.Now(), cap)
+		cards, err := store.Due(ctx, now, cap)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading reviews: %w", err)}
 		}
@@ -347,7 +333,7 @@ func loadStates(sh *shared) tea.Cmd {
 		for _, c := range cards {
 			dueBy[c.LessonID]++
 		}
-		last, at, _, err := store.LastPosition(ctx, user)
+		last, at, _, err := store.LastPosition(ctx)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading progress: %w", err)}
 		}
@@ -403,8 +389,8 @@ func isInput(msg tea.Msg) bool {
 
 // nextDue is how many days until the learner's next review falls due: 0
 // later today, -1 when none within a year.
-func nextDue(store Store, user string) (int, error) {
-	fc, err := store.Forecast(context.Background(), user, time.Now(), 366)
+func nextDue(ctx context.Context, store Progress, now time.Time) (int, error) {
+	fc, err := store.Forecast(ctx, now, 366)
 	if err != nil {
 		return -1, fmt.Errorf("reading the review forecast: %w", err)
 	}
@@ -496,14 +482,16 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, m.prefetch(msg.last)
 		}
 	case openReviewMsg:
-		store, user, cap := m.sh.store, m.sh.user, m.sh.newPerDay
+		store, sc, cap, now := m.sh.progress, m.sh.store, m.sh.newPerDay, m.sh.now()
 		m.loading = true
 		return m, func() tea.Msg {
-			cards, err := store.Due(context.Background(), user, time.Now(), cap)
+			ctx, cancel := sc.with()
+			defer cancel()
+			cards, err := store.Due(ctx, now, cap)
 			if err != nil {
 				return reviewMsg{err: fmt.Errorf("reading reviews: %w", err)}
 			}
-			next, err := nextDue(store, user)
+			next, err := nextDue(ctx, store, now)
 			return reviewMsg{cards: cards, next: next, err: err}
 		}
 	case openLabMsg:
@@ -552,20 +540,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.stack = append(m.stack, s)
 		return m, s.init()
 	case switchUserMsg:
-		m.sh.user = msg.name
+		m.sh.progress, m.sh.user = msg.progress, msg.progress.Name()
 		m.sh.states, m.sh.due, m.sh.last, m.sh.loaded = map[string]progress.LessonState{}, 0, "", false
 		m.stack = m.stack[:1]
-		m.status, m.statusErr = "Now studying as "+msg.name+".", false
-		cmds := []tea.Cmd{loadStates(m.sh), m.clearStatusLater()}
-		if remember, name := m.sh.remember, msg.name; remember != nil {
-			cmds = append(cmds, func() tea.Msg {
-				if err := remember(name); err != nil {
-					return errMsg{fmt.Errorf("remembering the profile: %w", err)}
-				}
-				return nil
-			})
-		}
-		return m, tea.Batch(cmds...)
+		m.status, m.statusErr = "Now studying as "+m.sh.user+".", false
+		return m, tea.Batch(loadStates(m.sh), m.clearStatusLater())
 	case openCramMsg:
 		mod := m.sh.course.Module(msg.module)
 		var items []quizItem
@@ -659,7 +638,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		cmd := m.broadcast(msg)
 		if msg.err == nil {
 			if l := m.sh.course.Lesson(msg.attempt.LessonID); l != nil {
-				cmd = tea.Batch(cmd, completeIfDone(m.sh.store, m.sh.user, l, false))
+				cmd = tea.Batch(cmd, completeIfDone(m.sh, l, false))
 			}
 		}
 		return m, cmd
@@ -681,12 +660,14 @@ func (m Model) broadcast(msg tea.Msg) tea.Cmd {
 
 // completeIfDone marks the lesson done when lessons.Done says it is, from
 // the answers on record (and readToEnd, for a lesson without questions).
-func completeIfDone(store Store, user string, l *lessons.Lesson, readToEnd bool) tea.Cmd {
-	id := l.ID
+func completeIfDone(sh *shared, l *lessons.Lesson, readToEnd bool) tea.Cmd {
+	id, store, sc := l.ID, sh.progress, sh.store
 	return func() tea.Msg {
+		ctx, cancel := sc.write()
+		defer cancel()
 		st := lessons.Standing{ReadToEnd: readToEnd}
 		if len(l.Questions) > 0 {
-			latest, err := store.LatestAttempts(context.Background(), user, id)
+			latest, err := store.Latest(ctx, id)
 			if err != nil {
 				return errMsg{fmt.Errorf("reading answers: %w", err)}
 			}
@@ -698,7 +679,7 @@ func completeIfDone(store Store, user string, l *lessons.Lesson, readToEnd bool)
 		if !lessons.Done(l, st) {
 			return nil
 		}
-		if err := store.CompleteLesson(context.Background(), user, id); err != nil {
+		if err := store.CompleteLesson(ctx, id); err != nil {
 			return errMsg{fmt.Errorf("saving progress: %w", err)}
 		}
 		return lessonDoneMsg{id: id}
@@ -905,13 +886,34 @@ func (m Model) statusLine(top screen) string {
 	return st.StatusBar.Width(m.width).Render(left + strings.Repeat(" ", gap) + right)
 }
 
-// Run starts the TUI and returns when the learner quits.
+// Run starts the TUI on this terminal and returns when the learner quits
+// or ctx ends.
 func Run(ctx context.Context, o Options) error {
 	var opts []tea.ProgramOption
 	if o.ColorProfile != nil {
 		opts = append(opts, tea.WithColorProfile(*o.ColorProfile))
 	}
-	p := tea.NewProgram(New(o), opts...)
+	return NewProgram(ctx, o, opts...).Run()
+}
+
+// Program is one running tutor: on this terminal (Run), or one session of
+// a classroom, whose input, output and size come from the SSH session.
+type Program struct {
+	*tea.Program
+	ctx context.Context
+}
+
+// NewProgram builds the tutor for one session; opts are further Bubble Tea
+// options (input, output, environment, window size).
+func NewProgram(ctx context.Context, o Options, opts ...tea.ProgramOption) *Program {
+	return &Program{Program: tea.NewProgram(New(ctx, o), opts...), ctx: ctx}
+}
+
+// Run runs the tutor until the learner quits or the session's context
+// ends, then saves what the learner left open (their place, reading time)
+// and closes open labs.
+func (p *Program) Run() error {
+	ctx := p.ctx
 	// A signal (ctx cancelled: SIGINT, SIGHUP) ends the program the way a
 	// quit does, so the terminal reader stops before Run returns; killing
 	// the program through its context returned while the reader still ran
@@ -921,7 +923,7 @@ func Run(ctx context.Context, o Options) error {
 		time.AfterFunc(3*time.Second, p.Kill)
 	})
 	defer stop()
-	final, err := p.Run()
+	final, err := p.Program.Run()
 	// A signal ends the program without the learner's quit: SIGTERM as a
 	// QuitMsg, SIGINT and SIGHUP by cancelling ctx.
 	if m, ok := final.(Model); ok && !m.quitting {

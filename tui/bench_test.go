@@ -38,7 +38,7 @@ func benchOptions(b *testing.B, course *lessons.Course) Options {
 	if _, err := store.EnsureUser(context.Background(), "bench"); err != nil {
 		b.Fatal(err)
 	}
-	return Options{Course: course, Store: store, User: "bench", Theme: render.Dark, NewPerDay: 20}
+	return Options{Course: StaticCourse(course), Progress: testLearner(b, store, "bench"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark, NewPerDay: 20}
 }
 
 func benchDefaultCourse(b *testing.B) *lessons.Course {
@@ -59,7 +59,7 @@ func benchDefaultCourse(b *testing.B) *lessons.Course {
 // returns its message, so a benchmark can feed it without the SQL.
 func benchStates(b *testing.B, o Options) tea.Msg {
 	b.Helper()
-	msg := loadStates(New(o).sh)()
+	msg := loadStates(New(context.Background(), o).sh)()
 	if _, ok := msg.(statesMsg); !ok {
 		b.Fatalf("loading progress gave %T (%v), want statesMsg", msg, msg)
 	}
@@ -103,7 +103,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		var m tea.Model = New(o)
+		var m tea.Model = New(context.Background(), o)
 		_ = m.Init()
 		m = benchUpdate(m, tea.WindowSizeMsg{Width: 100, Height: 30})
 		m = benchUpdate(m, states)
@@ -120,7 +120,7 @@ func BenchmarkFirstFrameLoadingStates(b *testing.B) {
 	o := benchOptions(b, course)
 	b.ReportAllocs()
 	for b.Loop() {
-		var m tea.Model = New(o)
+		var m tea.Model = New(context.Background(), o)
 		_ = m.Init()
 		m = benchUpdate(m, tea.WindowSizeMsg{Width: 100, Height: 30})
 		m = benchUpdate(m, loadStates(m.(Model).sh)())
@@ -197,7 +197,7 @@ func BenchmarkOpenLesson(b *testing.B) {
 	o := benchOptions(b, course)
 	states := benchStates(b, o)
 	l := biggestLesson(course)
-	var onMap tea.Model = New(o)
+	var onMap tea.Model = New(context.Background(), o)
 	onMap = benchUpdate(onMap, tea.WindowSizeMsg{Width: 80, Height: 30})
 	onMap = benchUpdate(onMap, states)
 	sh := onMap.(Model).sh
@@ -214,13 +214,13 @@ func BenchmarkOpenLesson(b *testing.B) {
 		var m tea.Model
 		var frame string
 		for b.Loop() {
-			sh.renders = newRenderCache()
+			sh.renders = NewRenderCache()
 			m, frame = openLesson(onMap, l.ID)
 		}
 		check(m, frame)
 	})
 	b.Run("cached", func(b *testing.B) {
-		sh.renders = newRenderCache()
+		sh.renders = NewRenderCache()
 		m, frame := openLesson(onMap, l.ID) // fills the cache
 		check(m, frame)
 		b.ReportAllocs()
@@ -278,7 +278,7 @@ func BenchmarkScrollKey(b *testing.B) {
 	}
 	o := benchOptions(b, course)
 	states := benchStates(b, o)
-	var m tea.Model = New(o)
+	var m tea.Model = New(context.Background(), o)
 	m = benchUpdate(m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	m = benchUpdate(m, states)
 	m, frame := openLesson(m, l.ID)
@@ -326,7 +326,7 @@ func BenchmarkSearchBigLesson(b *testing.B) {
 		}
 	}
 	o := benchOptions(b, course)
-	var m tea.Model = New(o)
+	var m tea.Model = New(context.Background(), o)
 	m = benchUpdate(m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	m = benchUpdate(m, benchStates(b, o))
 	m, _ = openLesson(m, "big")

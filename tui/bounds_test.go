@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +41,7 @@ func TestHostileLessonsRenderWithinBounds(t *testing.T) {
 			k := renderKey{content: hashText(md), width: maxTextWidth, theme: render.Dark}
 			var msg renderedMsg
 			start := time.Now()
-			peak := hostile.Within(t, "render", func() { msg = renderCmd(k, md)().(renderedMsg) })
+			peak := hostile.Within(t, "render", func() { msg = renderCmd(NewRenderCache(), k, md)().(renderedMsg) })
 			t.Logf("render: %v, heap %d MB, %d bytes out", time.Since(start).Round(time.Millisecond), peak>>20, len(msg.out))
 			if msg.err != nil {
 				t.Fatal(msg.err)
@@ -50,7 +51,7 @@ func TestHostileLessonsRenderWithinBounds(t *testing.T) {
 			}
 
 			// The screen: open the lesson and see its text.
-			var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: course, Store: testStore(t), User: "tess", Theme: render.Dark})
+			var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(course), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 			m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 			hostile.Within(t, "lesson screen", func() { m = run(t, m, press("enter")) })
 			if v := view(m); !strings.Contains(v, c.Shows) {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 // searchModel is the TUI with the course search open and its index built.
 func searchModel(t *testing.T, w, h int) tea.Model {
 	t.Helper()
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	opened, cmd := m.(Model).openSearch()
 	m = opened
@@ -303,7 +304,7 @@ func TestClipSnippetAlwaysFits(t *testing.T) {
 // Typing while the index is built starts no second build; the results
 // follow the index.
 func TestCourseSearchTypingWhileIndexing(t *testing.T) {
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	opened, build := m.(Model).openSearch()
 	if build == nil {
@@ -343,7 +344,7 @@ func TestCourseSearchTypingWhileIndexing(t *testing.T) {
 // A whole program: / on the map, type, enter, and the lesson opens at the
 // match.
 func TestProgramCourseSearch(t *testing.T) {
-	m := New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	m := New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	waitFor := func(s string) {
 		t.Helper()

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -55,25 +56,25 @@ func TestGoldenViews(t *testing.T) {
 		size := tea.WindowSizeMsg{Width: sz.w, Height: sz.h}
 		suffix := "-" + itoa(sz.w) + "x" + itoa(sz.h)
 		t.Run("map"+suffix, func(t *testing.T) {
-			var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+			var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 			m = run(t, m, size)
 			golden(t, "map"+suffix, view(m))
 		})
 		t.Run("lesson"+suffix, func(t *testing.T) {
-			var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+			var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 			m = run(t, m, size)
 			m = run(t, m, press("enter"))
 			golden(t, "lesson"+suffix, view(m))
 		})
 		t.Run("question"+suffix, func(t *testing.T) {
-			var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+			var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 			m = run(t, m, size)
 			m = run(t, m, openQuizMsg{lessonID: "every-type", from: 1})
 			m = run(t, m, press("space"))
 			golden(t, "question"+suffix, view(m))
 		})
 		t.Run("search"+suffix, func(t *testing.T) {
-			var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+			var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 			m = run(t, m, size)
 			m = run(t, m, press("enter"))
 			for _, k := range []string{"/", "s", "e", "c", "o", "n", "d"} {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"image/color"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestLabInputsFollowTheBackgroundAnswer(t *testing.T) {
 	for _, kind := range []string{"sql", "http", "build"} {
 		t.Run(kind, func(t *testing.T) {
 			l, lab := labOfKind(t, course, kind)
-			m := tea.Model(New(Options{Course: course, Store: testStore(t), User: "tess"}))
+			m := tea.Model(New(context.Background(), Options{Course: StaticCourse(course), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs}))
 			m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 			m = run(t, m, openLabMsg{lessonID: l.ID, labID: lab.ID})
 			t.Cleanup(func() {
@@ -99,7 +100,7 @@ func TestPlainInputsHaveNoColour(t *testing.T) {
 // after the terminal said its background is light.
 func TestFieldsOutsideLabsFollowTheTheme(t *testing.T) {
 	c := testCourse(t)
-	m := tea.Model(New(Options{StatusTTL: 1, Course: c, Store: testStore(t), User: "tess"}))
+	m := tea.Model(New(context.Background(), Options{StatusTTL: 1, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs}))
 	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	m = run(t, m, tea.BackgroundColorMsg{Color: color.White})
 	if th := m.(Model).sh.theme; th != render.Light {

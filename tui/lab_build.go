@@ -102,6 +102,13 @@ func newBuildLabScreen(sh *shared, l *lessons.Lesson, spec labs.BuildSpec) build
 		// tutor can still name one. Say so rather than check nothing.
 		s.activity = err.Error() + ": fix the lab block's lab key"
 	}
+	if !sh.labPol.Build {
+		// Over SSH the service runs on the learner's machine, which this
+		// one cannot reach, and dialling this machine's loopback for them
+		// would probe the server instead: the check runs over there.
+		s.keys.Run.SetHelp("enter", "how to check")
+		s.keys.Focus.SetEnabled(false)
+	}
 	for _, st := range lab.Stages() {
 		s.stages = append(s.stages, labs.StageResult{ID: st.ID, Title: st.Title})
 	}
@@ -129,7 +136,7 @@ func (s buildLabScreen) refresh() tea.Cmd {
 	if out, ok := s.sh.renders.get(k); ok {
 		return tea.Batch(restyleInputs, func() tea.Msg { return renderedMsg{key: k, out: out} })
 	}
-	return tea.Batch(restyleInputs, renderCmd(k, s.lab.Spec))
+	return tea.Batch(restyleInputs, renderCmd(s.sh.renders, k, s.lab.Spec))
 }
 
 func (s buildLabScreen) renderKey() renderKey {
@@ -317,11 +324,16 @@ func (s buildLabScreen) start() (screen, tea.Cmd) {
 	if s.running {
 		return s, nil
 	}
+	if !s.sh.labPol.Build {
+		s.activity = s.remoteText()
+		return s, nil
+	}
 	addr, err := labs.LoopbackAddr(s.addr.Value())
 	if err != nil {
 		return s, func() tea.Msg { return errMsg{err} }
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	// The check ends with the session as well as with esc.
+	ctx, cancel := context.WithCancel(s.sh.store.ctx)
 	events := make(chan tea.Msg, 8)
 	s.running, s.events, s.stopped, s.cancel = true, events, ctx.Done(), cancel
 	s.report, s.showSpec, s.scroll = nil, false, 0
@@ -349,6 +361,12 @@ func (s buildLabScreen) start() (screen, tea.Cmd) {
 	}
 }
 
+// remoteText says where a build lab runs when it cannot run here.
+func (s buildLabScreen) remoteText() string {
+	return "This lab checks a service you run on your own machine, which this server cannot reach. " +
+		"Install serverside there, start your service, and run: serverside check " + s.lab.ID + " --addr ADDR"
+}
+
 func (s buildLabScreen) View() string { return fitWidth(s.view(), s.width) }
 
 func (s buildLabScreen) view() string {
@@ -356,10 +374,14 @@ func (s buildLabScreen) view() string {
 	w := max(30, min(s.width-2, maxTextWidth))
 	var b strings.Builder
 	b.WriteString(st.Title.Render(s.Title()) + "\n")
-	b.WriteString(s.addr.View() + "\n")
-	if s.activity != "" {
+	switch {
+	case !s.sh.labPol.Build:
+		b.WriteString(st.Hint.Render(wrapText(s.remoteText(), w, "")) + "\n")
+	case s.activity != "":
+		b.WriteString(s.addr.View() + "\n")
 		b.WriteString(st.Hint.Render(ansi.Truncate(s.activity, w, "…")) + "\n")
-	} else {
+	default:
+		b.WriteString(s.addr.View() + "\n")
 		b.WriteString(st.Subtle.Render(ansi.Truncate("Run your service on this machine, then press enter. Or: serverside check "+s.lab.ID+" --addr ADDR", w, "…")) + "\n")
 	}
 	b.WriteString("\n")

@@ -11,24 +11,18 @@ import (
 	"serverside/progress"
 )
 
-// BuildRecorder is what recording a build lab check needs from the
-// progress store. progress.Store implements it.
+// BuildRecorder is what recording a build lab check needs of one
+// learner's progress. progress.Learner is one.
 type BuildRecorder interface {
-	CompleteLabTask(ctx context.Context, user, lessonID, labID, taskID string) error
-	SaveLabBuild(ctx context.Context, user, lessonID, labID string, b progress.LabBuild) error
-}
-
-// buildStore is a Store that also keeps build lab checks.
-type buildStore interface {
-	BuildRecorder
-	LabBuild(ctx context.Context, user, lessonID, labID string) (progress.LabBuild, bool, error)
+	CompleteLabTask(ctx context.Context, lessonID, labID, taskID string) error
+	SaveLabBuild(ctx context.Context, lessonID, labID string, b progress.LabBuild) error
 }
 
 // RecordBuildCheck keeps a finished check of the build lab block labID of
-// lessonID for user: the address and every stage's outcome, and, when
+// lessonID for the learner: the address and every stage's outcome, and, when
 // every stage passed, the lab's one task. The lab screen and `serverside
 // check` both record through it, so either shows on the other.
-func RecordBuildCheck(ctx context.Context, store BuildRecorder, user, lessonID, labID string, rep labs.Report) error {
+func RecordBuildCheck(ctx context.Context, store BuildRecorder, lessonID, labID string, rep labs.Report) error {
 	b := progress.LabBuild{Addr: rep.Addr, Passed: rep.Passed}
 	for _, st := range rep.Stages {
 		b.Stages = append(b.Stages, progress.LabStage{ID: st.ID, Ran: st.Ran, Passed: st.Passed})
@@ -40,11 +34,11 @@ func RecordBuildCheck(ctx context.Context, store BuildRecorder, user, lessonID, 
 		}
 		b.Failure += "\n\n" + f.Failure.Text()
 	}
-	if err := store.SaveLabBuild(ctx, user, lessonID, labID, b); err != nil {
+	if err := store.SaveLabBuild(ctx, lessonID, labID, b); err != nil {
 		return err
 	}
 	if rep.Passed {
-		return store.CompleteLabTask(ctx, user, lessonID, labID, buildPassedTask)
+		return store.CompleteLabTask(ctx, lessonID, labID, buildPassedTask)
 	}
 	return nil
 }
@@ -57,13 +51,11 @@ type buildLastMsg struct {
 }
 
 func loadLastBuild(sh *shared, k labKey) tea.Cmd {
-	store, ok := sh.store.(buildStore)
-	if !ok {
-		return nil
-	}
-	user := sh.user
+	store, sc := sh.progress, sh.store
 	return func() tea.Msg {
-		b, found, err := store.LabBuild(context.Background(), user, k.lesson, k.lab)
+		ctx, cancel := sc.with()
+		defer cancel()
+		b, found, err := store.LabBuild(ctx, k.lesson, k.lab)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading the last check: %w", err)}
 		}
@@ -76,25 +68,13 @@ func saveBuildCheck(sh *shared, k labKey, rep labs.Report) tea.Cmd {
 	if rep.Passed {
 		sh.labs.markDone(sh.user, k, buildPassedTask)
 	}
-	store, ok := sh.store.(buildStore)
-	if !ok {
-		return saveLabTasksIf(sh, k, rep.Passed)
-	}
-	user := sh.user
+	store, sc := sh.progress, sh.store
 	return func() tea.Msg {
-		if err := RecordBuildCheck(context.Background(), store, user, k.lesson, k.lab, rep); err != nil {
+		if err := sc.save(func(ctx context.Context) error { return RecordBuildCheck(ctx, store, k.lesson, k.lab, rep) }); err != nil {
 			return errMsg{fmt.Errorf("saving the check: %w", err)}
 		}
 		return nil
 	}
-}
-
-// saveLabTasksIf keeps a passed build lab where the store keeps no checks.
-func saveLabTasksIf(sh *shared, k labKey, passed bool) tea.Cmd {
-	if !passed {
-		return nil
-	}
-	return saveLabTasks(sh, k, buildPassedTask)
 }
 
 // sinceText says how long ago t was, roughly, for "last checked".

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -22,6 +21,10 @@ import (
 // open a lab; the screen closes the lab itself when the learner goes back
 // or quits.
 func newLabScreen(sh *shared, l *lessons.Lesson, lab *lessons.Lab) (screen, tea.Cmd, error) {
+	pol := sh.labPol
+	if (lab.Kind == labs.KindHTTP && !pol.HTTP) || (lab.Kind == labs.KindSQL && !pol.SQL) {
+		return nil, nil, fmt.Errorf("the %s lab does not run here: open it in serverside on your own machine", lab.Kind)
+	}
 	switch lab.Kind {
 	case labs.KindHTTP:
 		spec, err := labs.DecodeHTTP(lab)
@@ -155,7 +158,13 @@ func newHTTPLabScreen(sh *shared, l *lessons.Lesson, spec labs.HTTPSpec) httpLab
 	}
 	guide, _ := labs.ScenarioGuide(spec.Scenario)
 	k := labKey{l.ID, spec.ID}
-	return httpLabScreen{sh: sh, inputTheme: sh.theme, key: k, jar: sh.labs.jars[k], spec: spec, keys: newHTTPLabKeys(), editor: ed, editing: true, tasks: tasks, guide: guide}
+	keys := newHTTPLabKeys()
+	if !sh.labPol.CurlHint {
+		// A curl line names this machine's loopback: of no use to a
+		// learner whose terminal is elsewhere.
+		keys.Copy.SetEnabled(false)
+	}
+	return httpLabScreen{sh: sh, inputTheme: sh.theme, key: k, jar: sh.labs.jars[k], spec: spec, keys: keys, editor: ed, editing: true, tasks: tasks, guide: guide}
 }
 
 func (s httpLabScreen) init() tea.Cmd {
@@ -163,8 +172,9 @@ func (s httpLabScreen) init() tea.Cmd {
 	// The address this lab had earlier in the run, so curl lines the
 	// learner keeps in another terminal still reach it.
 	was := s.sh.labs.addrs[k]
+	ctx := s.sh.store.ctx // ends with the session
 	return tea.Batch(loadLabTasks(s.sh, k), func() tea.Msg {
-		lab, err := labs.StartHTTPAt(context.Background(), was, spec.Scenario, spec.Tasks...)
+		lab, err := labs.StartHTTPAt(ctx, was, spec.Scenario, spec.Tasks...)
 		return httpLabStartedMsg{key: k, lab: lab, err: err, was: was}
 	})
 }
@@ -372,8 +382,9 @@ func (s httpLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		}
 		s.sending = true
 		lab := s.lab
+		ctx := s.sh.store.ctx // ends with the session
 		return s, func() tea.Msg {
-			ex, err := lab.Send(context.Background(), req)
+			ex, err := lab.Send(ctx, req)
 			return httpLabSentMsg{lab: lab, ex: ex, err: err}
 		}
 	case key.Matches(msg, s.keys.Guide):
@@ -435,7 +446,7 @@ func (s httpLabScreen) renderGuide() tea.Cmd {
 	if out, ok := s.sh.renders.get(k); ok {
 		return func() tea.Msg { return renderedMsg{key: k, out: out} }
 	}
-	return renderCmd(k, s.guide)
+	return renderCmd(s.sh.renders, k, s.guide)
 }
 
 func (s httpLabScreen) View() string { return fitWidth(s.view(), s.width) }
@@ -455,7 +466,9 @@ func (s httpLabScreen) view() string {
 	}
 	h := max(1, s.height)
 	server := st.Subtle.Render("Server: ") + st.Prompt.Render(s.lab.BaseURL())
-	if note := "  (curl works too; every request shows below)"; ansi.StringWidth(ansi.Strip(server)+note) <= w {
+	// Where the learner's terminal is elsewhere (SSH), their curl cannot
+	// reach this machine's loopback: no hint to try.
+	if note := "  (curl works too; every request shows below)"; s.sh.labPol.CurlHint && ansi.StringWidth(ansi.Strip(server)+note) <= w {
 		server += st.Subtle.Render(note)
 	}
 	b.WriteString(server + "\n")
@@ -486,7 +499,9 @@ func (s httpLabScreen) view() string {
 		b.WriteString(st.CardTitle.Render(label+":") + " " + st.Lesson.Render(ansi.Truncate(first, max(1, w-ansi.StringWidth(label)-2), "…")) + st.Subtle.Render("  (tab edits)") + "\n")
 	}
 	if reqErr == nil {
-		b.WriteString(st.Subtle.Render(ansi.Truncate(s.lab.CurlLine(req), w, "…")) + "\n")
+		if s.sh.labPol.CurlHint {
+			b.WriteString(st.Subtle.Render(ansi.Truncate(s.lab.CurlLine(req), w, "…")) + "\n")
+		}
 	} else {
 		b.WriteString(st.Bad.Render(ansi.Truncate(reqErr.Error(), w, "…")) + "\n")
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -70,7 +71,7 @@ func TestLabFootersSayWhatEscDoes(t *testing.T) {
 func TestF1ShowsAllKeysWhileTyping(t *testing.T) {
 	course, _ := lessons.Default()
 	l, lab := labOfKind(t, course, "sql")
-	m := tea.Model(New(Options{Course: course, Store: testStore(t), User: "tess"}))
+	m := tea.Model(New(context.Background(), Options{Course: StaticCourse(course), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs}))
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = run(t, m, openLabMsg{lessonID: l.ID, labID: lab.ID})
 	t.Cleanup(func() { collect(m.(Model).top().(sqlLabScreen).onQuit()) })

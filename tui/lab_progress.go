@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -23,9 +22,11 @@ type labTasksMsg struct {
 
 // loadLabTasks reads which tasks of a lab are done already.
 func loadLabTasks(sh *shared, k labKey) tea.Cmd {
-	store, user := sh.store, sh.user
+	store, sc := sh.progress, sh.store
 	return func() tea.Msg {
-		got, err := store.LabTasks(context.Background(), user, k.lesson, k.lab)
+		ctx, cancel := sc.with()
+		defer cancel()
+		got, err := store.LabTasks(ctx, k.lesson, k.lab)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading lab progress: %w", err)}
 		}
@@ -44,10 +45,12 @@ func saveLabTasks(sh *shared, k labKey, tasks ...string) tea.Cmd {
 	}
 	// The lesson's card counts them at once; the store has them soon.
 	sh.labs.markDone(sh.user, k, tasks...)
-	store, user := sh.store, sh.user
+	store, sc := sh.progress, sh.store
 	return func() tea.Msg {
+		ctx, cancel := sc.write()
+		defer cancel()
 		for _, t := range tasks {
-			if err := store.CompleteLabTask(context.Background(), user, k.lesson, k.lab, t); err != nil {
+			if err := store.CompleteLabTask(ctx, k.lesson, k.lab, t); err != nil {
 				return errMsg{fmt.Errorf("saving lab progress: %w", err)}
 			}
 		}
@@ -184,15 +187,17 @@ func loadLabCounts(sh *shared, l *lessons.Lesson) tea.Cmd {
 	if len(l.Labs) == 0 {
 		return nil
 	}
-	store, user, id := sh.store, sh.user, l.ID
+	store, sc, user, id := sh.progress, sh.store, sh.user, l.ID
 	var labIDs []string
 	for _, lab := range l.Labs {
 		labIDs = append(labIDs, lab.ID)
 	}
 	return func() tea.Msg {
+		ctx, cancel := sc.with()
+		defer cancel()
 		out := map[string]map[string]time.Time{}
 		for _, lab := range labIDs {
-			got, err := store.LabTasks(context.Background(), user, id, lab)
+			got, err := store.LabTasks(ctx, id, lab)
 			if err != nil {
 				return errMsg{fmt.Errorf("reading lab progress: %w", err)}
 			}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestLabCardShowsTasksDone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	m := tea.Model(New(Options{Course: course, Store: store, User: "tess", Theme: "dark"}))
+	m := tea.Model(New(context.Background(), Options{Course: StaticCourse(course), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: "dark"}))
 	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	m = run(t, m, openLessonMsg{id: lesson.ID, scroll: -1})
 	if !composedHas(m, "2/5 tasks · press enter") {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -135,8 +134,9 @@ func newSQLLabScreen(sh *shared, l *lessons.Lesson, spec labs.SQLSpec) sqlLabScr
 
 func (s sqlLabScreen) init() tea.Cmd {
 	k := s.key
+	ctx := s.sh.store.ctx // ends with the session
 	return tea.Batch(loadLabTasks(s.sh, k), func() tea.Msg {
-		lab, err := labs.OpenSQL(context.Background())
+		lab, err := labs.OpenSQL(ctx)
 		return sqlLabStartedMsg{key: k, lab: lab, err: err}
 	})
 }
@@ -325,8 +325,9 @@ func (s sqlLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		}
 		s.running = true
 		lab, sess, text := s.lab, s.sessions[s.cur], s.editor.Value()
+		ctx := s.sh.store.ctx // ends with the session
 		return s, func() tea.Msg {
-			res, err := sess.Query(context.Background(), text)
+			res, err := sess.Query(ctx, text)
 			return sqlLabResultMsg{lab: lab, session: sess.Name(), res: res, err: err}
 		}
 	case key.Matches(msg, s.keys.Check):
@@ -338,8 +339,9 @@ func (s sqlLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 			return s, writeQueryFirst
 		}
 		s.running = true
+		ctx := s.sh.store.ctx // ends with the session
 		return s, func() tea.Msg {
-			v, err := lab.Check(context.Background(), task, text)
+			v, err := lab.Check(ctx, task, text)
 			return sqlLabVerdictMsg{lab: lab, v: v, err: err}
 		}
 	case key.Matches(msg, s.keys.Reset):
@@ -376,8 +378,9 @@ func (s sqlLabScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		}
 		s.opening = true
 		lab := s.lab
+		ctx := s.sh.store.ctx // ends with the session
 		return s, func() tea.Msg {
-			sess, err := lab.NewSession(context.Background())
+			sess, err := lab.NewSession(ctx)
 			return sqlLabSessionMsg{lab: lab, session: sess, err: err}
 		}
 	case key.Matches(msg, s.keys.PageDown):

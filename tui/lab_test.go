@@ -25,7 +25,8 @@ import (
 
 func labShared(t *testing.T) *shared {
 	t.Helper()
-	return &shared{theme: render.Dark, styles: NewStyles(render.Dark), renders: newRenderCache(), store: testStore(t), user: "tess"}
+	return &shared{theme: render.Dark, styles: NewStyles(render.Dark), renders: NewRenderCache(), progress: testLearner(t, testStore(t), "tess"), user: "tess",
+		store: storeCall{ctx: context.Background(), timeout: time.Minute}, labPol: LocalLabs, loc: time.Local}
 }
 
 // started returns the lab's own first message from an init command, past
@@ -184,7 +185,7 @@ func TestHTTPLabScreen(t *testing.T) {
 		t.Fatal("the screen did not save the task it saw done")
 	}
 	labMsgs(t, saveLabTasks(h.sh, h.key, "get-304"))
-	if got, err := h.sh.store.LabTasks(context.Background(), "tess", labLesson.ID, "cache"); err != nil || got["get-304"].IsZero() {
+	if got, err := h.sh.progress.LabTasks(context.Background(), labLesson.ID, "cache"); err != nil || got["get-304"].IsZero() {
 		t.Fatalf("task completion not stored: %v %v", got, err)
 	}
 	again, _, _ := newLabScreen(h.sh, labLesson, lab)
@@ -386,7 +387,7 @@ func TestProgramOpensAndClosesALab(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	tm := teatest.NewTestModel(t, New(Options{StatusTTL: time.Millisecond, Course: course, Store: store, User: "tess", Theme: render.Dark}), teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(course), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark}), teatest.WithInitialTermSize(100, 30))
 	tm.Send(openLabMsg{lessonID: "poke", labID: "shop"})
 	// The screen shows the server's address; the renderer draws only what
 	// changed, so look for any address in the output that answers.

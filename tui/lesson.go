@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -226,22 +225,25 @@ func (s lessonScreen) SetSize(w, h int) screen {
 // init starts the work a freshly opened lesson needs: its render, its
 // attempts, and marking it started.
 func (s lessonScreen) init() tea.Cmd {
-	store, user, id, l := s.sh.store, s.sh.user, s.lesson.ID, s.lesson
+	store, sc, id, l := s.sh.progress, s.sh.store, s.lesson.ID, s.lesson
 	if s.peek {
-		return tea.Batch(s.refresh(), loadAttempts(store, user, id))
+		return tea.Batch(s.refresh(), loadAttempts(s.sh, id))
 	}
+	complete := completeIfDone(s.sh, l, false)
 	return tea.Batch(
 		s.refresh(),
-		loadAttempts(store, user, id),
+		loadAttempts(s.sh, id),
 		loadLabCounts(s.sh, s.lesson),
 		func() tea.Msg {
-			if err := store.StartLesson(context.Background(), user, id); err != nil {
+			ctx, cancel := sc.write()
+			defer cancel()
+			if err := store.StartLesson(ctx, id); err != nil {
 				return errMsg{fmt.Errorf("saving progress: %w", err)}
 			}
 			if len(l.Questions) > 0 {
 				// Answers given before done was one rule (in review, say)
 				// may have finished the lesson already.
-				if msg := completeIfDone(store, user, l, false)(); msg != nil {
+				if msg := complete(); msg != nil {
 					return msg
 				}
 			}
@@ -255,9 +257,12 @@ type attemptsMsg struct {
 	attempts map[string]progress.Attempt
 }
 
-func loadAttempts(store Store, user, id string) tea.Cmd {
+func loadAttempts(sh *shared, id string) tea.Cmd {
+	store, sc := sh.progress, sh.store
 	return func() tea.Msg {
-		a, err := store.LatestAttempts(context.Background(), user, id)
+		ctx, cancel := sc.with()
+		defer cancel()
+		a, err := store.Latest(ctx, id)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading answers: %w", err)}
 		}
@@ -403,7 +408,7 @@ func (s *lessonScreen) saveScroll() tea.Cmd {
 	if s.peek && !s.engaged {
 		return nil // a look, not a start
 	}
-	store, user, id := s.sh.store, s.sh.user, s.lesson.ID
+	store, sc, id := s.sh.progress, s.sh.store, s.lesson.ID
 	// Before the text is shown there is no new place: keep the old one.
 	off := max(0, s.scroll)
 	if s.restored && len(s.lines) > 0 {
@@ -412,11 +417,13 @@ func (s *lessonScreen) saveScroll() tea.Cmd {
 	spent := int(min(time.Since(s.opened), maxSession) / time.Second)
 	s.opened = time.Now()
 	return func() tea.Msg {
-		if err := store.SaveScroll(context.Background(), user, id, off); err != nil {
+		ctx, cancel := sc.write()
+		defer cancel()
+		if err := store.SaveScroll(ctx, id, off); err != nil {
 			return errMsg{fmt.Errorf("saving your place: %w", err)}
 		}
 		if spent > 0 {
-			if err := store.AddTime(context.Background(), user, id, spent); err != nil {
+			if err := store.AddTime(ctx, id, spent); err != nil {
 				return errMsg{fmt.Errorf("saving reading time: %w", err)}
 			}
 		}
@@ -434,7 +441,7 @@ func (s *lessonScreen) maybeComplete() tea.Cmd {
 		return nil
 	}
 	s.completed = true
-	return completeIfDone(s.sh.store, s.sh.user, s.lesson, true)
+	return completeIfDone(s.sh, s.lesson, true)
 }
 
 // answer opens the question the learner means: the first card in view not

@@ -21,7 +21,7 @@ import (
 // newTestModel is a TUI on the test course at a size, with its states loaded.
 func newTestModel(t *testing.T, store *progress.Store, w, h int) tea.Model {
 	t.Helper()
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
 	return run(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 }
 
@@ -295,7 +295,7 @@ const oneQuestionLesson = "---\nid: one\ntitle: One question\n---\n\nText.\n\n``
 // are indented alike.
 func TestWordsAgreeWithNumbers(t *testing.T) {
 	c := tinyCourse(t, map[string]string{"one.md": oneQuestionLesson})
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	v := view(m)
 	for _, want := range []string{"0 of 1 lesson done", "1 question"} {
@@ -331,7 +331,7 @@ func TestFeedbackWholeAndReachable(t *testing.T) {
 	c := tinyCourse(t, map[string]string{"long.md": longAnswerLesson})
 	want := c.Lesson("long").Questions[0].Accepted[0]
 	for _, sz := range [][2]int{{40, 12}, {60, 20}, {80, 24}, {100, 30}} {
-		var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+		var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 		m = run(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		m = run(t, m, openQuizMsg{lessonID: "long"})
 		m = typeText(t, m, "nope")
@@ -509,7 +509,7 @@ func TestBrokenLessonExplainsItself(t *testing.T) {
 		t.Fatalf("want one broken lesson with its problems, got %+v", c.Broken)
 	}
 	for _, sz := range [][2]int{{40, 12}, {80, 24}, {200, 50}} {
-		var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+		var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 		m = run(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		m = run(t, m, press("j"))
 		m = run(t, m, press("enter"))
@@ -553,7 +553,7 @@ func TestGoldenLoopViews(t *testing.T) {
 		size := tea.WindowSizeMsg{Width: sz[0], Height: sz[1]}
 		suffix := "-" + itoa(sz[0]) + "x" + itoa(sz[1])
 		model := func(c *lessons.Course) tea.Model {
-			var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+			var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 			return run(t, m, size)
 		}
 		t.Run("feedback"+suffix, func(t *testing.T) {
@@ -624,7 +624,7 @@ func topLine(m tea.Model) string {
 func TestPlaceKeptAcrossResizeAndLaunch(t *testing.T) {
 	c := tinyCourse(t, map[string]string{"ports.md": longLesson()})
 	store := testStore(t)
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: store, User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = run(t, m, press("enter"))
 	for i := 0; i < 400 && !strings.Contains(topLine(m), "Ports: finding the program"); i++ {
@@ -646,7 +646,7 @@ func TestPlaceKeptAcrossResizeAndLaunch(t *testing.T) {
 	inside := topLine(m)
 	m = run(t, m, press("esc"))
 	// Another launch, wider.
-	m = New(Options{StatusTTL: time.Millisecond, Course: c, Store: store, User: "tess", Theme: render.Dark})
+	m = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
 	m = start(t, m)
 	m = run(t, m, tea.WindowSizeMsg{Width: 160, Height: 50})
 	m = run(t, m, press("enter"))
@@ -736,7 +736,7 @@ func TestAnsweringInTheText(t *testing.T) {
 // says when the card comes back.
 func TestReviewGradesAndNextDue(t *testing.T) {
 	store := testStore(t)
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark, NewPerDay: -1})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark, NewPerDay: -1})
 	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	q := m.(Model).sh.course.Lesson("every-type").Question("yes-no")
 	if _, err := store.RecordAttempt(context.Background(), progress.Attempt{User: "tess", LessonID: "every-type", QuestionID: "yes-no",
@@ -768,12 +768,13 @@ func TestReviewGradesAndNextDue(t *testing.T) {
 	}
 }
 
-// Beyond: switching profile is remembered for the next launch.
+// Beyond: switching profile goes through Profiles, which remembers it for
+// the next launch.
 func TestSwitchingProfileIsRemembered(t *testing.T) {
 	var remembered string
 	store := testStore(t)
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark,
-		RememberProfile: func(name string) error { remembered = name; return nil }})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"),
+		Profiles: testProfiles{store: store, switched: func(name string) { remembered = name }}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = run(t, m, press("u"))
 	m = run(t, m, press("a"))
@@ -845,7 +846,7 @@ func TestCourseSearchForgivesATypo(t *testing.T) {
 // Beyond: in-lesson search finds a phrase that wraps across lines.
 func TestLessonSearchAcrossWrappedLines(t *testing.T) {
 	c := tinyCourse(t, map[string]string{"ports.md": longLesson()})
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 40, Height: 12})
 	m = run(t, m, press("enter"))
 	l := m.(Model).top().(lessonScreen)
@@ -916,7 +917,7 @@ func TestStaleBannerInFull(t *testing.T) {
 	c := testCourse(t)
 	reason := "every-type.md:12:3: error: unknown question type \"bogus\": use one of single, multi, truefalse, short, numeric, order"
 	c.Lesson("every-type").Stale = errors.New(reason)
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = run(t, m, press("enter"))
 	if v := strings.Join(strings.Fields(view(m)), " "); !strings.Contains(v, reason) {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -81,6 +80,8 @@ type confirmation struct {
 
 func newMapScreen(sh *shared) mapScreen {
 	m := mapScreen{sh: sh, keys: newMapKeys()}
+	// A classroom's learner is their key: there are no profiles to switch.
+	m.keys.Users.SetEnabled(sh.profiles != nil)
 	m.rows = buildRows(sh.course)
 	m.cursor = m.nextSelectable(0, 1)
 	return m
@@ -263,12 +264,14 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			}
 		case key.Matches(msg, m.keys.Reset):
 			if l := m.selected(); l != nil {
-				store, user, id := m.sh.store, m.sh.user, l.ID
+				store, sc, id := m.sh.progress, m.sh.store, l.ID
 				m.confirm = &confirmation{
 					question: fmt.Sprintf("Reset your progress in %q?", l.Title),
 					detail:   "Your answers are kept aside: 'serverside progress undo-reset' brings them back.",
 					do: func() tea.Msg {
-						if err := store.ResetLesson(context.Background(), user, id); err != nil {
+						ctx, cancel := sc.write()
+						defer cancel()
+						if err := store.ResetLesson(ctx, id); err != nil {
 							return errMsg{fmt.Errorf("resetting: %w", err)}
 						}
 						return resetDoneMsg{"Progress in this lesson was reset."}
@@ -276,12 +279,14 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 				}
 			}
 		case key.Matches(msg, m.keys.ResetAll):
-			store, user := m.sh.store, m.sh.user
+			store, sc := m.sh.progress, m.sh.store
 			m.confirm = &confirmation{
-				question: fmt.Sprintf("Reset ALL progress of %s?", user),
+				question: fmt.Sprintf("Reset ALL progress of %s?", m.sh.user),
 				detail:   "Your answers are kept aside: 'serverside progress undo-reset' brings them back.",
 				do: func() tea.Msg {
-					if err := store.ResetAll(context.Background(), user); err != nil {
+					ctx, cancel := sc.write()
+					defer cancel()
+					if err := store.ResetAll(ctx); err != nil {
 						return errMsg{fmt.Errorf("resetting: %w", err)}
 					}
 					return resetDoneMsg{"All progress was reset."}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,7 +39,7 @@ func TestQuestionMarkdownIsRendered(t *testing.T) {
 		}
 	}
 	for _, theme := range []render.Theme{render.Dark, render.Plain} {
-		var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: theme})
+		var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: theme})
 		m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 		m = run(t, m, openLessonMsg{id: "md", scroll: -1})
 		v := view(m)

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -140,9 +139,11 @@ func (s quizScreen) grading() bool {
 // readDue reads when the current card is due now.
 func (s quizScreen) readDue() tea.Cmd {
 	it := s.item()
-	store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+	store, sc, lid, qid := s.sh.progress, s.sh.store, it.lesson.ID, it.question().ID
 	return func() tea.Msg {
-		due, rating, ok, err := store.CardDue(context.Background(), user, lid, qid)
+		ctx, cancel := sc.with()
+		defer cancel()
+		due, rating, ok, err := store.CardDue(ctx, lid, qid)
 		if err != nil {
 			return errMsg{err}
 		}
@@ -153,10 +154,12 @@ func (s quizScreen) readDue() tea.Cmd {
 // rate grades the answer just given and reads the new due date.
 func (s quizScreen) rate(r fsrs.Rating) tea.Cmd {
 	it := s.item()
-	store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+	store, sc, lid, qid, now := s.sh.progress, s.sh.store, it.lesson.ID, it.question().ID, s.sh.now()
 	due := s.readDue()
 	return func() tea.Msg {
-		if err := store.Rate(context.Background(), user, lid, qid, r, time.Now()); err != nil {
+		ctx, cancel := sc.write()
+		defer cancel()
+		if err := store.Rate(ctx, lid, qid, r, now); err != nil {
 			return errMsg{fmt.Errorf("saving the grade: %w", err)}
 		}
 		return due()
@@ -440,9 +443,11 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		if s.phase == showing && !s.grading() && key.Matches(msg, s.keys.Easy) && s.result.Correct && !s.rated {
 			s.rated = true
 			it := s.item()
-			store, user, lid, qid := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID
+			store, sc, lid, qid, now := s.sh.progress, s.sh.store, it.lesson.ID, it.question().ID, s.sh.now()
 			return s, func() tea.Msg {
-				if err := store.Rate(context.Background(), user, lid, qid, fsrs.Easy, time.Now()); err != nil {
+				ctx, cancel := sc.write()
+				defer cancel()
+				if err := store.Rate(ctx, lid, qid, fsrs.Easy, now); err != nil {
 					return errMsg{fmt.Errorf("saving the rating: %w", err)}
 				}
 				return statusMsg{"Marked easy: it will come back later."}
@@ -510,9 +515,11 @@ func (s quizScreen) updateFlagging(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		s.flagging = false
 		s.comment.Blur()
 		it, idx := s.item(), s.queue[s.pos]
-		store, user, lid, qid, comment := s.sh.store, s.sh.user, it.lesson.ID, it.question().ID, strings.TrimSpace(s.comment.Value())
+		store, sc, lid, qid, comment := s.sh.progress, s.sh.store, it.lesson.ID, it.question().ID, strings.TrimSpace(s.comment.Value())
 		return s, func() tea.Msg {
-			if err := store.Flag(context.Background(), user, lid, qid, comment); err != nil {
+			ctx, cancel := sc.write()
+			defer cancel()
+			if err := store.Flag(ctx, lid, qid, comment); err != nil {
 				return errMsg{fmt.Errorf("saving the flag: %w", err)}
 			}
 			return flaggedMsg{idx}
@@ -628,13 +635,15 @@ func (s quizScreen) submit() (screen, tea.Cmd) {
 	s.phase = saving
 	att := progress.Attempt{
 		User: s.sh.user, LessonID: s.currentLesson().ID, QuestionID: q.ID, QuestionHash: q.Hash,
-		Answer: a.Encode(), Correct: res.Correct, HintsUsed: s.hints, At: time.Now(), Review: s.review,
+		Answer: a.Encode(), Correct: res.Correct, HintsUsed: s.hints, At: s.sh.now(), Review: s.review,
 	}
-	store := s.sh.store
+	store, sc := s.sh.progress, s.sh.store
 	return s, func() tea.Msg {
 		done := make(chan tea.Msg, 1)
 		go func() {
-			saved, err := store.RecordAttempt(context.Background(), att)
+			ctx, cancel := sc.write()
+			defer cancel()
+			saved, err := store.Record(ctx, att)
 			if err == nil {
 				saved.LessonID, saved.QuestionID = att.LessonID, att.QuestionID
 			} else {

@@ -3,6 +3,7 @@ package tui
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -16,22 +17,45 @@ type renderKey struct {
 	theme   render.Theme
 }
 
-// renderCache keeps rendered lessons. It is only touched from Update.
-type renderCache struct {
-	m     map[renderKey]string
-	order []renderKey
+// RenderCache keeps rendered lessons, by (content, width, theme). It is
+// safe for concurrent use, so the sessions of a classroom can share one:
+// a lesson that 200 learners open at the same width and theme is rendered
+// once, the others waiting for that render rather than making their own.
+type RenderCache struct {
+	mu     sync.Mutex
+	m      map[renderKey]string
+	order  []renderKey
+	flight map[renderKey]*renderFlight
+}
+
+// renderFlight is a render under way; done closes when out is set.
+type renderFlight struct {
+	done chan struct{}
+	out  string
+	err  error
 }
 
 const renderCacheSize = 64
 
-func newRenderCache() *renderCache { return &renderCache{m: map[renderKey]string{}} }
+// NewRenderCache returns an empty cache.
+func NewRenderCache() *RenderCache {
+	return &RenderCache{m: map[renderKey]string{}, flight: map[renderKey]*renderFlight{}}
+}
 
-func (c *renderCache) get(k renderKey) (string, bool) {
+func (c *RenderCache) get(k renderKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	s, ok := c.m[k]
 	return s, ok
 }
 
-func (c *renderCache) put(k renderKey, s string) {
+func (c *RenderCache) put(k renderKey, s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.putLocked(k, s)
+}
+
+func (c *RenderCache) putLocked(k renderKey, s string) {
 	if _, ok := c.m[k]; !ok {
 		c.order = append(c.order, k)
 		if len(c.order) > renderCacheSize {
@@ -40,6 +64,34 @@ func (c *renderCache) put(k renderKey, s string) {
 		}
 	}
 	c.m[k] = s
+}
+
+// render returns the cached render of k, or makes it with f: once, however
+// many callers ask for k at the same time.
+func (c *RenderCache) render(k renderKey, f func() (string, error)) (string, error) {
+	c.mu.Lock()
+	if s, ok := c.m[k]; ok {
+		c.mu.Unlock()
+		return s, nil
+	}
+	if fl, ok := c.flight[k]; ok {
+		c.mu.Unlock()
+		<-fl.done
+		return fl.out, fl.err
+	}
+	fl := &renderFlight{done: make(chan struct{})}
+	c.flight[k] = fl
+	c.mu.Unlock()
+
+	fl.out, fl.err = f()
+	c.mu.Lock()
+	delete(c.flight, k)
+	if fl.err == nil {
+		c.putLocked(k, fl.out)
+	}
+	c.mu.Unlock()
+	close(fl.done)
+	return fl.out, fl.err
 }
 
 func hashText(s string) string {
@@ -56,13 +108,15 @@ type renderedMsg struct {
 
 // renderCmd renders in the background. Code lines wider than the text
 // are cut with a marker: the viewport can't let them run on.
-func renderCmd(k renderKey, markdown string) tea.Cmd {
-	return renderWithLinks(k, markdown, nil)
+func renderCmd(c *RenderCache, k renderKey, markdown string) tea.Cmd {
+	return renderWithLinks(c, k, markdown, nil)
 }
 
-func renderWithLinks(k renderKey, markdown string, links func(string, bool) (render.Target, bool)) tea.Cmd {
+func renderWithLinks(c *RenderCache, k renderKey, markdown string, links func(string, bool) (render.Target, bool)) tea.Cmd {
 	return func() tea.Msg {
-		out, err := render.Render(markdown, render.Options{Width: k.width, Theme: k.theme, CutWide: true, Links: links})
+		out, err := c.render(k, func() (string, error) {
+			return render.Render(markdown, render.Options{Width: k.width, Theme: k.theme, CutWide: true, Links: links})
+		})
 		return renderedMsg{key: k, out: out, err: err}
 	}
 }
@@ -72,7 +126,7 @@ func renderWithLinks(k renderKey, markdown string, links func(string, bool) (ren
 // their path.
 func (s lessonScreen) renderCmd() tea.Cmd {
 	c, l := s.sh.course, s.lesson
-	return renderWithLinks(s.want, s.markdown, func(dest string, image bool) (render.Target, bool) {
+	return renderWithLinks(s.sh.renders, s.want, s.markdown, func(dest string, image bool) (render.Target, bool) {
 		target, file := c.ResolveLink(l, dest)
 		switch {
 		case target != nil && !image:

@@ -13,24 +13,25 @@ import (
 	"serverside/render"
 )
 
-// stalledStore is a progress store whose answers take until release is
-// closed to save: a PostgreSQL server restarting under the tutor.
-type stalledStore struct {
-	Store
+// stalledProgress is a learner's progress whose answers take until
+// release is closed to save: a PostgreSQL server restarting under the
+// tutor.
+type stalledProgress struct {
+	Progress
 	release chan struct{}
 }
 
-func (s stalledStore) RecordAttempt(ctx context.Context, a progress.Attempt) (progress.Attempt, error) {
+func (s stalledProgress) Record(ctx context.Context, a progress.Attempt) (progress.Attempt, error) {
 	<-s.release
-	return s.Store.RecordAttempt(ctx, a)
+	return s.Progress.Record(ctx, a)
 }
 
 // While an answer waits for a store that is not answering, the question
 // says it is reconnecting, and shows no feedback; when the store answers,
 // the feedback comes and the notice goes.
 func TestSlowSaveSaysReconnecting(t *testing.T) {
-	store := stalledStore{Store: testStore(t), release: make(chan struct{})}
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark})
+	store := stalledProgress{Progress: testLearner(t, testStore(t), "tess"), release: make(chan struct{})}
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: store, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 0})
 	top := m.(Model).top().(quizScreen)

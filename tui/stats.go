@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -50,14 +49,15 @@ func newStatsScreen(sh *shared) statsScreen {
 }
 
 func (s statsScreen) init() tea.Cmd {
-	store, user := s.sh.store, s.sh.user
+	store, sc, user, now := s.sh.progress, s.sh.store, s.sh.user, s.sh.now()
 	return func() tea.Msg {
-		now := time.Now()
-		st, err := store.Stats(context.Background(), user, now)
+		ctx, cancel := sc.with()
+		defer cancel()
+		st, err := store.Stats(ctx, now)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading stats: %w", err)}
 		}
-		fc, err := store.Forecast(context.Background(), user, now, forecastDays)
+		fc, err := store.Forecast(ctx, now, forecastDays)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading the review forecast: %w", err)}
 		}

@@ -109,7 +109,7 @@ func view(m tea.Model) string { return ansi.Strip(m.(Model).View().Content) }
 
 func TestAnswerIsCommittedBeforeFeedback(t *testing.T) {
 	store := testStore(t)
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	if !strings.Contains(view(m), "Every question type") {
 		t.Fatalf("map does not list the lesson:\n%s", view(m))
@@ -158,7 +158,7 @@ func TestAnswerIsCommittedBeforeFeedback(t *testing.T) {
 func TestEveryQuestionTypeThroughKeys(t *testing.T) {
 	store := testStore(t)
 	c := testCourse(t)
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: store, User: "tess", Theme: render.Light})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Light})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 0})
 	answer := func(keys ...string) {
@@ -215,7 +215,7 @@ func indexOf(s []int, v int) int {
 }
 
 func TestTooSmallAndQuit(t *testing.T) {
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 30, Height: 8})
 	if !strings.Contains(view(m), "Terminal too small") {
 		t.Errorf("want a too-small message, got:\n%s", view(m))
@@ -236,7 +236,7 @@ func TestTooSmallAndQuit(t *testing.T) {
 // A whole program: open a lesson, answer, quit, and find the attempt.
 func TestProgramRecordsAnswer(t *testing.T) {
 	store := testStore(t)
-	m := New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark})
+	m := New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	waitFor := func(s string) {
 		t.Helper()
@@ -268,7 +268,7 @@ func TestProgramRecordsAnswer(t *testing.T) {
 }
 
 func TestLessonSearchContentsAndLinks(t *testing.T) {
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 20})
 	m = run(t, m, openLessonMsg{id: "every-type", scroll: -1})
 	for _, k := range []string{"/", "s", "e", "c"} {
@@ -316,7 +316,7 @@ func TestLessonSearchContentsAndLinks(t *testing.T) {
 }
 
 func TestSidePanelWhenWide(t *testing.T) {
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 150, Height: 30})
 	m = run(t, m, openLessonMsg{id: "every-type", scroll: -1})
 	if !strings.Contains(view(m), "Another lesson") {
@@ -331,7 +331,7 @@ func TestSidePanelWhenWide(t *testing.T) {
 func TestProgressScreens(t *testing.T) {
 	store := testStore(t)
 	ctx := context.Background()
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: testCourse(t), Store: store, User: "tess", Theme: render.Dark, NewPerDay: 20})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark, NewPerDay: 20})
 	m = run(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 
 	// Cram the module: every question of its lessons, recorded as review.
@@ -400,7 +400,7 @@ func TestLiveReloadKeepsPlaceAndLastGood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 20})
 	m = run(t, m, openLessonMsg{id: "live", scroll: -1})
 	for i := 0; i < 30; i++ {
@@ -464,7 +464,7 @@ func TestHostileLessonNeverReachesTheTerminal(t *testing.T) {
 	if c.Lesson("evil") == nil {
 		t.Fatalf("the hostile lesson should still load (its problems are lint errors): %v", c.Broken)
 	}
-	var m tea.Model = New(Options{StatusTTL: time.Millisecond, Course: c, Store: testStore(t), User: "tess", Theme: render.Dark})
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
 	check := func(where string) {
 		t.Helper()
 		raw := m.(Model).View().Content

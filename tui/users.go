@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -37,8 +38,8 @@ type usersScreen struct {
 
 type usersMsg struct{ users []progress.User }
 
-// switchUserMsg asks the root to make name the current user.
-type switchUserMsg struct{ name string }
+// switchUserMsg asks the root to make this learner the current one.
+type switchUserMsg struct{ progress Progress }
 
 func newUsersScreen(sh *shared) usersScreen {
 	in := newTextInput()
@@ -52,11 +53,15 @@ func newUsersScreen(sh *shared) usersScreen {
 	}}
 }
 
-func (s usersScreen) init() tea.Cmd { return loadUsers(s.sh.store) }
+func (s usersScreen) init() tea.Cmd { return loadUsers(s.sh) }
 
-func loadUsers(store Store) tea.Cmd {
+func loadUsers(sh *shared) tea.Cmd {
+	profiles, sc := sh.profiles, sh.store
 	return func() tea.Msg {
-		us, err := store.Users(context.Background())
+		if profiles == nil {
+			return errMsg{errors.New("profiles cannot be switched here")}
+		}
+		us, err := do(sc, profiles.Users)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading profiles: %w", err)}
 		}
@@ -95,15 +100,9 @@ func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 					s.problem = "Type a name for the profile."
 					return s, nil
 				}
-				store := s.sh.store
 				s.adding, s.problem = false, ""
 				s.input.Blur()
-				return s, func() tea.Msg {
-					if _, err := store.EnsureUser(context.Background(), name); err != nil {
-						return errMsg{fmt.Errorf("adding %s: %w", name, err)}
-					}
-					return switchUserMsg{name}
-				}
+				return s, switchProfile(s.sh, name, "adding")
 			}
 			var cmd tea.Cmd
 			s.input, cmd = s.input.Update(msg)
@@ -122,8 +121,7 @@ func (s usersScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s, s.input.Focus()
 		case key.Matches(msg, s.keys.Switch):
 			if s.cursor < len(s.users) {
-				name := s.users[s.cursor].Name
-				return s, s.sh.ask(switchUserMsg{name})
+				return s, switchProfile(s.sh, s.users[s.cursor].Name, "switching to")
 			}
 		}
 	case tea.MouseClickMsg:
@@ -165,4 +163,20 @@ func (s usersScreen) View() string {
 	}
 	sc := scroller{}.show(focus, lineCount(content), h)
 	return lipgloss.NewStyle().Padding(1, 2).Render(sc.window(st, content, h))
+}
+
+// switchProfile makes name the learner (creating the profile when new) and
+// asks the root to show their progress. doing names the step for an error.
+func switchProfile(sh *shared, name, doing string) tea.Cmd {
+	profiles, sc := sh.profiles, sh.store
+	return func() tea.Msg {
+		if profiles == nil {
+			return errMsg{errors.New("profiles cannot be switched here")}
+		}
+		p, err := do(sc, func(ctx context.Context) (Progress, error) { return profiles.Switch(ctx, name) })
+		if err != nil {
+			return errMsg{fmt.Errorf("%s %s: %w", doing, name, err)}
+		}
+		return switchUserMsg{p}
+	}
 }
