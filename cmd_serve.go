@@ -92,7 +92,7 @@ func runServe(cmd *cobra.Command, g *globals, f serveFlags) error {
 		if err != nil {
 			return err
 		}
-		course = server.FixedCourse(c)
+		course = tui.StaticCourse(c)
 	} else {
 		hub, err := watch.Start(ctx, g.lessonsDir, watch.Options{})
 		if err != nil {

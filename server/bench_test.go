@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"serverside/progress"
+	"serverside/tui"
 )
 
 // TestMain lets the benchmark run the server in a process of its own, so
@@ -47,7 +48,7 @@ func benchServer(dir string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := New(Config{Backend: store, Course: FixedCourse(builtin()), HostKey: signer, MaxSessions: 1000})
+	srv, err := New(Config{Backend: store, Course: tui.StaticCourse(builtin()), HostKey: signer, MaxSessions: 1000})
 	if err != nil {
 		return err
 	}

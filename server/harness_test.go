@@ -21,6 +21,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/tui"
 )
 
 // wait bounds every wait for the screen: generous, because the machine
@@ -75,7 +76,7 @@ func startClass(t testing.TB, cfg Config) *testClass {
 		cfg.Backend = sqliteBackend(t)
 	}
 	if cfg.Course == nil {
-		cfg.Course = FixedCourse(builtin())
+		cfg.Course = tui.StaticCourse(builtin())
 	}
 	if cfg.HostKey == nil {
 		cfg.HostKey = newSigner(t)

@@ -184,29 +184,36 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			err = nil
 		}
 	}
+	_ = ln.Close()
 	s.shutdown()
 	return err
 }
 
 func (s *Server) shutdown() {
 	s.stopping.Store(true)
-	s.stopNow()
-	deadline, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
-	defer cancel()
-	// Shutdown closes the listeners, then waits for the connections, which
-	// end as their sessions' programs end.
-	_ = s.ssh.Shutdown(deadline)
-	_ = s.ssh.Close()
-	waited := make(chan struct{})
+	s.stopNow() // every session's program quits and saves
+	ended := make(chan struct{})
 	go func() {
 		s.active.Wait()
-		s.writes.Wait()
-		close(waited)
+		close(ended)
 	}()
 	select {
-	case <-waited:
+	case <-ended:
+	case <-time.After(s.cfg.ShutdownGrace):
+		s.logf("shutdown: %d sessions still ending after %v; closing their connections", s.Sessions(), s.cfg.ShutdownGrace)
+	}
+	// The clients hold their connections open after their sessions end:
+	// close them all, with the listeners.
+	_ = s.ssh.Close()
+	stored := make(chan struct{})
+	go func() {
+		s.writes.Wait()
+		close(stored)
+	}()
+	select {
+	case <-stored:
 	case <-time.After(time.Second):
-		s.logf("shutdown: sessions still ending after %v", s.cfg.ShutdownGrace+time.Second)
+		s.logf("shutdown: answers still being stored after %v", s.cfg.ShutdownGrace+time.Second)
 	}
 }
 

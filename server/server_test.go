@@ -208,15 +208,15 @@ func TestNoPty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	sess.Stdout, sess.Stderr = &out, &out
+	var out, stderr bytes.Buffer
+	sess.Stdout, sess.Stderr = &out, &stderr
 	err = sess.Run("ls")
 	var exit *gossh.ExitError
 	if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
 		t.Errorf("a session without a pty ended with %v, want exit status 1", err)
 	}
 	if got := out.String(); !strings.Contains(got, "connect with a terminal") || strings.Count(got, "\n") != 1 {
-		t.Errorf("a session without a pty was told %q, want one line saying to connect with a terminal", got)
+		t.Errorf("a session without a pty was told %q (%v), want one line saying to connect with a terminal", got, err)
 	}
 	if users, _ := c.backend.Users(context.Background()); len(users) != 0 {
 		t.Errorf("a session without a pty created learners: %+v", users)
@@ -359,7 +359,7 @@ func TestDisconnectMidAnswer(t *testing.T) {
 // session alone, closes it after the write timeout, and does not grow
 // while it waits; another learner works on meanwhile.
 func TestStalledClient(t *testing.T) {
-	c := startClass(t, Config{WriteTimeout: 2 * time.Second})
+	c := startClass(t, Config{WriteTimeout: 2 * time.Second, Log: testLog{t}})
 	client, err := dial(t, c.addr, newSigner(t), "stuck")
 	if err != nil {
 		t.Fatal(err)
@@ -378,19 +378,26 @@ func TestStalledClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the stalled session open", func() bool { return c.srv.Sessions() == 1 })
+	// Enrol and open the first lesson without looking: a screen full of
+	// text makes the biggest frames.
+	for _, k := range []string{"\r", "\r"} {
+		time.Sleep(time.Second)
+		if _, err := stdin.Write([]byte(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	// Full-screen redraws, over and over: each resize repaints everything.
+	// Full-screen redraws, over and over, until the server gives up on
+	// the client: each resize repaints everything.
 	go func() {
-		for i := 0; i < 4000; i++ {
+		for i := 0; c.srv.Sessions() > 0 || i == 0; i++ {
 			w, h := 80+i%120, 24+i%40
 			if _, err := sess.SendRequest("window-change", false, gossh.Marshal(struct{ W, H, PW, PH uint32 }{uint32(w), uint32(h), 0, 0})); err != nil {
 				return
 			}
-			if _, err := stdin.Write([]byte("x")); err != nil {
-				return
-			}
+			time.Sleep(2 * time.Millisecond)
 		}
 	}()
 	other, err := open(t, c.addr, newSigner(t), dialOpts{user: "ada"})
@@ -522,4 +529,12 @@ func TestShutdownWithFifty(t *testing.T) {
 		}
 		checkOneAnswer(t, c, fmt.Sprintf("learner-%02d", i))
 	}
+}
+
+// testLog is the server's log in the test's.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

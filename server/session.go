@@ -60,13 +60,15 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 	defer s.sessions.Add(-1)
 
-	ctx, cancel := context.WithCancelCause(s.stop)
+	// Not derived from s.stop, so the cause of the end is ours to say.
+	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	defer context.AfterFunc(sess.Context(), func() { cancel(errGone) })()
 	defer context.AfterFunc(s.stop, func() { cancel(errStopping) })()
 
 	conn, _ := sess.Context().Value(ssh.ContextKeyConn).(*gossh.ServerConn)
 	out := &stallWriter{w: sess, timeout: s.cfg.WriteTimeout, stalled: func() {
+		s.logf("session %s: no write went through for %v; closing its connection", sess.RemoteAddr(), s.cfg.WriteTimeout)
 		cancel(errStalled)
 		if conn != nil {
 			_ = conn.Close()
@@ -80,17 +82,36 @@ func (s *Server) handle(sess ssh.Session) {
 	var target atomic.Pointer[sender]
 	var size atomic.Pointer[ssh.Window]
 	size.Store(&pty.Window)
+	// The window changes are always taken at once, whatever the program
+	// is doing: the SSH library hands them over on the goroutine that
+	// reads the whole connection, so one not taken would stall reading
+	// the client's keys, and its disconnection, with it.
+	resized := make(chan struct{}, 1)
 	go func() {
 		for {
 			select {
-			case <-ctx.Done():
+			case <-sess.Context().Done():
 				return
 			case w, ok := <-windows:
 				if !ok {
 					return
 				}
 				size.Store(&w)
+				select {
+				case resized <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-resized:
 				if p := target.Load(); p != nil {
+					w := size.Load()
 					(*p).Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 				}
 			}
@@ -160,7 +181,7 @@ func (s *Server) handle(sess ssh.Session) {
 	if runErr != nil && ctx.Err() == nil {
 		s.logf("session of %q: %v", name, runErr)
 	}
-	s.logf("leave %q (%v)", name, endReason(ctx))
+	s.logf("leave %q (%v, %d KiB sent)", name, endReason(ctx), out.sent.Load()>>10)
 	s.say(sess, s.goodbye(ctx, name))
 	_ = sess.Exit(0)
 }

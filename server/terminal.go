@@ -105,6 +105,7 @@ type stallWriter struct {
 	timeout time.Duration
 	stalled func() // closes the connection
 	tripped atomic.Bool
+	sent    atomic.Int64
 }
 
 func (s *stallWriter) Write(p []byte) (int, error) {
@@ -114,5 +115,6 @@ func (s *stallWriter) Write(p []byte) (int, error) {
 	})
 	n, err := s.w.Write(p)
 	t.Stop()
+	s.sent.Add(int64(n))
 	return n, err
 }
