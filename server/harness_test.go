@@ -156,6 +156,9 @@ func (s *screenLog) text() string {
 	return squeeze(ansi.Strip(raw))
 }
 
+// containsSqueezed says whether the squeezed output holds text.
+func containsSqueezed(out, text string) bool { return strings.Contains(out, squeeze(text)) }
+
 func squeeze(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
