@@ -142,29 +142,69 @@ func (p *enrolPrompt) View() tea.View {
 	w := max(20, p.width)
 	bold := lipgloss.NewStyle().Bold(true)
 	faint := lipgloss.NewStyle().Faint(true)
-	wrap := func(s string) string { return ansi.Wrap(s, w-2, "") }
-	lines := []string{
-		bold.Render(wrap("Welcome to the classroom")),
-		"",
-		wrap("This key is new here. What name should your instructor see? You keep it: next time, this key brings you straight back to your progress."),
-		"",
-		p.input.View(),
-	}
+	wrap := func(s string) []string { return strings.Split(ansi.Wrap(s, w-2, ""), "\n") }
+	intro := wrap("This key is new here. What name should your instructor see? You keep it: next time, this key brings you straight back to your progress.")
+	var problem []string
 	switch {
 	case p.busy:
-		lines = append(lines, "", faint.Render("Joining…"))
+		problem = []string{faint.Render("Joining…")}
 	case p.problem != "":
-		lines = append(lines, "", wrap(p.problem))
+		problem = wrap(p.problem)
 	}
-	lines = append(lines, "", faint.Render(wrap("enter join · esc leave")),
-		faint.Render(wrap("key "+p.fp)))
-	body := strings.Join(lines, "\n")
-	// Keep within the window: the key line is the first to go.
-	if h := max(1, p.height); strings.Count(body, "\n")+1 > h {
-		all := strings.Split(body, "\n")
-		body = strings.Join(all[:h], "\n")
+	help := faint.Render(ansi.Truncate("enter join · esc leave", w-2, "…"))
+	keyLine := faint.Render(ansi.Truncate("key "+p.fp, w-2, "…"))
+	// What a short window gives up first: the key, then the spacing,
+	// then the end of the introduction; never the field, a refusal or
+	// the keys that work.
+	h := max(1, p.height)
+	spaced, withKey := true, true
+	fits := func() bool {
+		n := 2 + len(intro) + len(problem) + 1 // title, input, intro, problem, help
+		if spaced {
+			n += 3
+			if len(problem) > 0 {
+				n++
+			}
+		}
+		if withKey {
+			n++
+		}
+		return n <= h
 	}
-	v := tea.NewView(lipgloss.NewStyle().Padding(0, 1).Render(body))
+	if !fits() {
+		withKey = false
+	}
+	if !fits() {
+		spaced = false
+	}
+	for !fits() && len(intro) > 0 {
+		intro = intro[:len(intro)-1]
+	}
+	var lines []string
+	add := func(ls ...string) { lines = append(lines, ls...) }
+	gap := func() {
+		if spaced {
+			add("")
+		}
+	}
+	add(bold.Render(ansi.Truncate("Welcome to the classroom", w-2, "…")))
+	gap()
+	add(intro...)
+	gap()
+	add(p.input.View())
+	if len(problem) > 0 {
+		gap()
+		add(problem...)
+	}
+	gap()
+	add(help)
+	if withKey {
+		add(keyLine)
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	v := tea.NewView(lipgloss.NewStyle().Padding(0, 1).Render(strings.Join(lines, "\n")))
 	v.AltScreen = true
 	return v
 }

@@ -1,0 +1,199 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"serverside/progress"
+)
+
+// e2eTmux drives OpenSSH's ssh in a tmux window of its own server.
+type e2eTmux struct {
+	t      *testing.T
+	socket string
+}
+
+func (tm *e2eTmux) run(args ...string) string {
+	tm.t.Helper()
+	cmd := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		tm.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String()
+}
+
+func (tm *e2eTmux) capture() string { return tm.run("capture-pane", "-p", "-t", "e2e") }
+
+func (tm *e2eTmux) waitFor(what string, ok func(string) bool) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		s := tm.capture()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("waiting for %s: not on screen after %v; the screen:\n%s", what, wait, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (tm *e2eTmux) waitText(text string) string {
+	tm.t.Helper()
+	return tm.waitFor(fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
+}
+
+// The classroom as a person uses it: `serverside serve` started as the
+// README says, OpenSSH's ssh from a tmux window, a name entered, a lesson
+// opened, a question answered, quit; then the same key again, straight to
+// the progress it left; then SIGTERM closes the class.
+func TestEndToEndOpenSSH(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	for _, tool := range []string{"tmux", "ssh"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("end-to-end test skipped: %s is not installed (it drives OpenSSH's ssh in tmux)", tool)
+		}
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "serverside")
+	build := exec.Command("go", "build", "-o", bin, "serverside")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	// The learner's key, as ssh-keygen would write it.
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "id_ed25519")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	db := filepath.Join(dir, "progress.db")
+	serve := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--db", db)
+	serve.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
+	stderr, err := serve.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	var banner, rest bytes.Buffer
+	port := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		joinRe := regexp.MustCompile(`ssh -p (\d+) `)
+		for sc.Scan() {
+			line := sc.Text()
+			if m := joinRe.FindStringSubmatch(line); m != nil {
+				port <- m[1]
+			}
+			if len(port) == 0 && banner.Len() < 4096 {
+				banner.WriteString(line + "\n")
+			} else {
+				rest.WriteString(line + "\n")
+			}
+		}
+		exited <- serve.Wait()
+	}()
+	defer func() {
+		if serve.ProcessState == nil {
+			_ = serve.Process.Kill()
+		}
+	}()
+	var p string
+	select {
+	case p = <-port:
+	case <-time.After(wait):
+		t.Fatalf("serve printed no address to join; it said:\n%s", banner.String())
+	}
+	if info, err := os.Stat(filepath.Join(dir, "data", "serverside", "ssh_host_ed25519_key")); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("the host key in the XDG data folder: %v, %v; want a 0600 file", info, err)
+	}
+
+	tm := &e2eTmux{t: t, socket: "serverside-serve-e2e-" + filepath.Base(dir)}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	sshCmd := fmt.Sprintf("ssh -p %s -i %s -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes localhost; sleep 600", p, keyFile)
+	tm.run("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", sshCmd)
+
+	first := builtin().Lessons()[0]
+	tm.waitText("Welcome to the classroom")
+	tm.run("send-keys", "-t", "e2e", "C-u")
+	tm.run("send-keys", "-t", "e2e", "-l", "Ada Lovelace")
+	tm.waitText("> Ada Lovelace")
+	tm.run("send-keys", "-t", "e2e", "Enter")
+	tm.waitText(first.Title)
+	tm.run("send-keys", "-t", "e2e", "Enter")
+	tm.waitFor("the lesson, rendered", func(s string) bool { return percentRe.MatchString(s) && strings.Contains(s, first.Title) })
+	tm.run("send-keys", "-t", "e2e", "Enter")
+	tm.waitText(fmt.Sprintf("Question 1 of %d", len(first.Questions)))
+	tm.run("send-keys", "-t", "e2e", "-l", answerKeys(first.Questions[0]))
+	tm.run("send-keys", "-t", "e2e", "Enter")
+	tm.waitText("✓ Right.")
+	tm.run("send-keys", "-t", "e2e", "C-c")
+	tm.waitText("See you next time, Ada Lovelace.")
+
+	// The same key again: no name asked, the lesson in progress.
+	tm.run("respawn-pane", "-k", "-t", "e2e", sshCmd)
+	screen := tm.waitText("continue " + first.Title)
+	if strings.Contains(screen, "Welcome to the classroom") || !strings.Contains(screen, "Ada Lovelace") {
+		t.Errorf("the returning key's first screen is not Ada's map:\n%s", screen)
+	}
+	tm.run("send-keys", "-t", "e2e", "q")
+	tm.waitText("See you next time, Ada Lovelace.")
+
+	// SIGTERM closes the class with someone in it; they are told.
+	tm.run("respawn-pane", "-k", "-t", "e2e", sshCmd)
+	tm.waitText("continue " + first.Title)
+	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("serve after SIGTERM: %v\n%s%s", err, banner.String(), rest.String())
+		}
+	case <-time.After(wait):
+		t.Fatalf("serve still running %v after SIGTERM", wait)
+	}
+	tm.waitText("The classroom is closing. Your progress is saved.")
+	if !strings.Contains(banner.String(), "enrolment is OPEN") {
+		t.Errorf("the banner does not say enrolment is open:\n%s", banner.String())
+	}
+
+	store, err := progress.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c := &testClass{t: t, backend: store, course: builtin()}
+	checkOneAnswer(t, c, "Ada Lovelace")
+}
