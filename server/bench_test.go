@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,6 +56,16 @@ func benchServer(dir string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
+	}
+	if path := os.Getenv("SERVERSIDE_BENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	fmt.Println(ln.Addr().String())
 	go func() {
@@ -114,13 +125,23 @@ func procStat(b *testing.B, pid int) (rss int64, cpu time.Duration) {
 
 // BenchmarkClassroom: SERVERSIDE_BENCH_SESSIONS learners (200) connected
 // at once, each pressing a key every 100 ms for SERVERSIDE_BENCH_DURATION
-// (5s; the figure is 30s). It reports the server process's memory
+// (5s; the figure is 30s): j and k by turns, scrolling the first
+// lesson (SERVERSIDE_BENCH_SCREEN=lesson) or moving along the course map
+// (=map). It reports the server process's memory
 // per session, the time from a key leaving the client to the first bytes
 // of the next frame arriving (p50, p99), the server's CPU, and errors (a
 // session that did not get in, a key with no frame within 2s).
 func BenchmarkClassroom(b *testing.B) {
 	sessions := benchEnv(b, "SERVERSIDE_BENCH_SESSIONS", 200)
 	duration := benchEnv(b, "SERVERSIDE_BENCH_DURATION", 5*time.Second)
+	screen := os.Getenv("SERVERSIDE_BENCH_SCREEN")
+	switch screen {
+	case "":
+		screen = "lesson"
+	case "lesson", "map":
+	default:
+		b.Fatalf("SERVERSIDE_BENCH_SCREEN=%q: want lesson or map", screen)
+	}
 	dir := b.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SERVERSIDE_BENCH_SERVER="+dir)
@@ -160,6 +181,11 @@ func BenchmarkClassroom(b *testing.B) {
 			}
 			if err == nil {
 				err = tm.expect(first.Title)
+			}
+			if err == nil && screen == "lesson" {
+				if err = tm.send("\r"); err == nil {
+					err = tm.expectRe(percentRe)
+				}
 			}
 			if err != nil {
 				b.Logf("session %d: %v", i, err)
@@ -207,13 +233,13 @@ func BenchmarkClassroom(b *testing.B) {
 	b.ReportMetric(float64(errs.Load()), "errors")
 	b.ReportMetric(float64(len(lat)), "keys")
 	b.ReportMetric(0, "ns/op")
-	b.Logf("%d sessions for %v: server RSS %d MiB idle, %d MiB with everyone in, %d MiB at the end",
-		sessions, duration, rss0>>20, rss1>>20, rss2>>20)
+	b.Logf("%d sessions on the %s for %v: server RSS %d MiB idle, %d MiB with everyone in, %d MiB at the end",
+		sessions, screen, duration, rss0>>20, rss1>>20, rss2>>20)
 }
 
-// pressKeys presses j and k by turns every 100 ms for d (moving the map's
-// selection down and up, a new frame each time), returning each key's
-// time to the next frame.
+// pressKeys presses j and k by turns every 100 ms for d (a line down and
+// up in a lesson, or the map's selection; a new frame each time),
+// returning each key's time to the next frame.
 func (tm *terminal) pressKeys(d time.Duration, errs *atomic.Int64) []time.Duration {
 	var lat []time.Duration
 	tick := time.NewTicker(100 * time.Millisecond)
