@@ -28,6 +28,8 @@ import (
 
 // screen is one full-screen view. Screens are values: Update returns the
 // new value. Only the root switches screens, in answer to messages.
+// Every method is declared here, so a screen that lacks one (or misspells
+// it) does not compile, rather than silently losing a behaviour.
 type screen interface {
 	Update(tea.Msg) (screen, tea.Cmd)
 	View() string
@@ -35,6 +37,26 @@ type screen interface {
 	Keys() help.KeyMap
 	// Title names the screen in the status line.
 	Title() string
+	// init starts the work a freshly opened screen needs (reads, renders).
+	init() tea.Cmd
+	// Typing reports a focused text field: printable keys such as '?' and
+	// 'q' then go to it rather than to the root.
+	Typing() bool
+	// onQuit saves or closes what the screen holds (the place in a lesson,
+	// an open lab) when the tutor quits with it open.
+	onQuit() tea.Cmd
+	// refresh rebuilds what depends on the theme or the size.
+	refresh() tea.Cmd
+	// Position is shown at the right of the status line ("" none).
+	Position() string
+}
+
+// push opens s on top of the stack at the body's size and starts it.
+func (m Model) push(s screen) (Model, tea.Cmd) {
+	s = s.SetSize(m.bodySize())
+	m.stack = append(m.stack, s)
+	m.help.ShowAll = false
+	return m, s.init()
 }
 
 // shared is what every screen reads: the course, the store and the look.
@@ -123,6 +145,7 @@ type (
 	openReviewMsg struct{}
 	openStatsMsg  struct{}
 	openUsersMsg  struct{}
+	openClassMsg  struct{}
 	openCramMsg   struct{ module string }
 	// openLabMsg opens a lab block of a lesson (see newLabScreen).
 	openLabMsg   struct{ lessonID, labID string }
@@ -508,7 +531,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 				m.status, m.statusErr = err.Error(), true
 				return m, nil
 			}
-			m.stack = append(m.stack, sc.SetSize(m.bodySize()))
+			// newLabScreen made the lab's start command already.
+			m, _ = m.push(sc)
 			return m, cmd
 		}
 		return m, nil
@@ -528,17 +552,19 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case openSearchMsg:
 		return m.openSearch()
 	case openBrokenMsg:
-		m.stack = append(m.stack, newBrokenScreen(m.sh, msg.broken).SetSize(m.bodySize()))
-		m.help.ShowAll = false
-		return m, nil
+		return m.push(newBrokenScreen(m.sh, msg.broken))
 	case openStatsMsg:
-		s := newStatsScreen(m.sh).SetSize(m.bodySize()).(statsScreen)
-		m.stack = append(m.stack, s)
-		return m, s.init()
+		return m.push(newStatsScreen(m.sh))
+	case openClassMsg:
+		if m.sh.class == nil {
+			return m, nil
+		}
+		return m.push(newClassScreen(m.sh))
 	case openUsersMsg:
-		s := newUsersScreen(m.sh).SetSize(m.bodySize()).(usersScreen)
-		m.stack = append(m.stack, s)
-		return m, s.init()
+		if m.sh.profiles == nil {
+			return m, nil
+		}
+		return m.push(newUsersScreen(m.sh))
 	case switchUserMsg:
 		m.sh.progress, m.sh.user = msg.progress, msg.progress.Name()
 		m.sh.states, m.sh.due, m.sh.last, m.sh.loaded = map[string]progress.LessonState{}, 0, "", false
@@ -560,8 +586,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		s := newReviewScreen(m.sh, items)
 		s.cram = mod.Title
-		m.stack = append(m.stack, s.SetSize(m.bodySize()))
-		return m, nil
+		return m.push(s)
 	case reviewMsg:
 		m.loading = false
 		if msg.err != nil {
@@ -583,9 +608,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.status, m.statusErr = nothingToReview(msg.next), false
 			return m, m.clearStatusLater()
 		}
-		s := newReviewScreen(m.sh, items).SetSize(m.bodySize()).(quizScreen)
-		m.stack = append(m.stack, s)
-		return m, nil
+		return m.push(newReviewScreen(m.sh, items))
 	case statusMsg:
 		m.status, m.statusErr = msg.text, false
 		return m, m.clearStatusLater()
@@ -606,13 +629,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		s := newLessonScreen(m.sh, l, msg.scroll)
 		s.search.query = msg.query
 		s.peek = msg.peek
-		s = s.SetSize(m.bodySize()).(lessonScreen)
-		m.stack = append(m.stack, s)
-		var next tea.Cmd
+		var start, next tea.Cmd
+		m, start = m.push(s)
 		if n := m.sh.course.Next(l.ID); n != nil {
 			next = m.prefetch(n.ID)
 		}
-		return m, tea.Batch(s.init(), next)
+		return m, tea.Batch(start, next)
 	case openQuizMsg:
 		l := m.sh.course.Lesson(msg.lessonID)
 		if l == nil || len(l.Questions) == 0 {
@@ -620,9 +642,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		s := newQuizScreen(m.sh, l, msg.from)
 		s.card = msg.card
-		s = s.SetSize(m.bodySize()).(quizScreen)
-		m.stack = append(m.stack, s)
-		return m, s.init()
+		return m.push(s)
 	case backMsg:
 		if len(m.stack) > 1 {
 			m.stack = m.stack[:len(m.stack)-1]
@@ -689,28 +709,18 @@ func completeIfDone(sh *shared, l *lessons.Lesson, readToEnd bool) tea.Cmd {
 // typing reports whether the active screen has a text field focused, so
 // printable keys such as '?' and 'q' go to it.
 func (m Model) typing() bool {
-	if t, ok := m.top().(interface{ Typing() bool }); ok {
-		return t.Typing()
-	}
-	return false
+	return m.top().Typing()
 }
 
 func (m Model) quit() (Model, tea.Cmd) {
 	m.quitting = true
-	var cmd tea.Cmd
-	if s, ok := m.top().(interface{ onQuit() tea.Cmd }); ok {
-		cmd = s.onQuit()
-	}
-	return m, tea.Sequence(cmd, tea.Quit)
+	return m, tea.Sequence(m.top().onQuit(), tea.Quit)
 }
 
 // refreshTop tells the active screen to rebuild what depends on the
 // theme or the size.
 func (m Model) refreshTop() tea.Cmd {
-	if r, ok := m.top().(interface{ refresh() tea.Cmd }); ok {
-		return r.refresh()
-	}
-	return nil
+	return m.top().refresh()
 }
 
 func (m Model) updateTop(msg tea.Msg) (Model, tea.Cmd) {
@@ -819,9 +829,7 @@ func (m Model) statusRoom(top screen) int {
 	if m.sh.due > 0 {
 		right = lipgloss.Width(fmt.Sprintf("%d due ", m.sh.due))
 	}
-	if p, ok := top.(interface{ Position() string }); ok {
-		right += lipgloss.Width(p.Position())
-	}
+	right += lipgloss.Width(top.Position())
 	return m.width - left - right - 3
 }
 
@@ -868,8 +876,8 @@ func (m Model) statusLine(top screen) string {
 	if m.sh.due > 0 {
 		right = st.Status.Render(fmt.Sprintf("%d due ", m.sh.due))
 	}
-	if p, ok := top.(interface{ Position() string }); ok {
-		right += st.Status.Render(p.Position())
+	if p := top.Position(); p != "" {
+		right += st.Status.Render(p)
 	}
 	if m.status != "" && m.statusFits(top) {
 		s := st.Status

@@ -93,3 +93,9 @@ func (s brokenScreen) content() string {
 func (s brokenScreen) View() string {
 	return lipgloss.NewStyle().PaddingLeft(2).PaddingTop(1).Render(s.sc.window(s.sh.styles, s.content(), s.viewHeight()))
 }
+
+func (b brokenScreen) init() tea.Cmd { return nil } // nothing to start: its data came with it
+func (b brokenScreen) Typing() bool { return false } // no text field
+func (b brokenScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (b brokenScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View
+func (b brokenScreen) Position() string { return "" } // no position to show

@@ -129,10 +129,9 @@ func searchInputStyles(sh *shared) textinput.Styles {
 // openSearch opens the course search on top of the stack, building the
 // index first when the course has none yet (or has been reloaded since).
 func (m Model) openSearch() (Model, tea.Cmd) {
-	s := newCourseSearchScreen(m.sh).SetSize(m.bodySize()).(courseSearchScreen)
-	cmd := s.buildIfNeeded()
-	m.stack = append(m.stack, s)
-	m.help.ShowAll = false
+	s := newCourseSearchScreen(m.sh)
+	cmd := s.buildIfNeeded() // marks s as building, so it goes on the stack after
+	m, _ = m.push(s)
 	return m, cmd
 }
 
@@ -482,3 +481,7 @@ func clipSpans(spans []search.Span, start, end, shift int) []search.Span {
 	}
 	return out
 }
+
+func (c courseSearchScreen) init() tea.Cmd { return nil } // nothing to start: its data came with it
+func (c courseSearchScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (c courseSearchScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View

@@ -446,3 +446,5 @@ func (s buildLabScreen) resultsText(w int) string {
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
+
+func (b buildLabScreen) Position() string { return "" } // no position to show

@@ -698,3 +698,5 @@ func (s httpLabScreen) refresh() tea.Cmd {
 	}
 	return restyleInputs
 }
+
+func (h httpLabScreen) Position() string { return "" } // no position to show

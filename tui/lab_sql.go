@@ -732,3 +732,5 @@ func tableLines(cols []string, rows [][]string, width int) []string {
 	}
 	return out
 }
+
+func (s sqlLabScreen) Position() string { return "" } // no position to show

@@ -25,17 +25,17 @@ func (r mapRow) selectable() bool { return r.lesson != nil || r.broken != nil }
 
 type mapKeys struct {
 	Up, Down, Top, Bottom, Open, Continue, Review, Quit, Help key.Binding
-	Stats, Users, Cram, Reset, ResetAll, Search               key.Binding
+	Stats, Users, Cram, Reset, ResetAll, Search, Class        key.Binding
 	Yes, No                                                   key.Binding
 }
 
 func (k mapKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Open, k.Continue, k.Review, k.Search, k.Quit, k.Help}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Continue, k.Review, k.Search, k.Class, k.Quit, k.Help}
 }
 
 func (k mapKeys) FullHelp() [][]key.Binding {
 	// Three columns, so everything fits in 80 columns.
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Quit}, {k.Open, k.Continue, k.Review, k.Cram, k.Search}, {k.Stats, k.Users, k.Reset, k.ResetAll, k.Help}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Quit}, {k.Open, k.Continue, k.Review, k.Cram, k.Search}, {k.Stats, k.Class, k.Users, k.Reset, k.ResetAll, k.Help}}
 }
 
 func newMapKeys() mapKeys {
@@ -47,6 +47,7 @@ func newMapKeys() mapKeys {
 		Cram:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "cram this module now")),
 		Stats:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "stats")),
 		Users:    key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "profiles")),
+		Class:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "the class (instructor)")),
 		Reset:    key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reset this lesson")),
 		ResetAll: key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "reset everything")),
 		Search:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search the course")),
@@ -82,6 +83,7 @@ func newMapScreen(sh *shared) mapScreen {
 	m := mapScreen{sh: sh, keys: newMapKeys()}
 	// A classroom's learner is their key: there are no profiles to switch.
 	m.keys.Users.SetEnabled(sh.profiles != nil)
+	m.keys.Class.SetEnabled(sh.class != nil)
 	m.rows = buildRows(sh.course)
 	m.cursor = m.nextSelectable(0, 1)
 	return m
@@ -257,6 +259,8 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return m, m.sh.ask(openStatsMsg{})
 		case key.Matches(msg, m.keys.Users):
 			return m, m.sh.ask(openUsersMsg{})
+		case key.Matches(msg, m.keys.Class):
+			return m, m.sh.ask(openClassMsg{})
 		case key.Matches(msg, m.keys.Cram):
 			if l := m.selected(); l != nil {
 				mod := l.Module
@@ -503,3 +507,9 @@ func (m mapScreen) row(i, w int) string {
 		return " " + cursor + mark + " " + ts.Render(t) + strings.Repeat(" ", pad) + metaR
 	}
 }
+
+func (m mapScreen) init() tea.Cmd { return nil } // nothing to start: its data came with it
+func (m mapScreen) Typing() bool { return false } // no text field
+func (m mapScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (m mapScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View
+func (m mapScreen) Position() string { return "" } // no position to show

@@ -976,3 +976,6 @@ func fitLines(s string, h int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+func (q quizScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (q quizScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View

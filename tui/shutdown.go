@@ -9,9 +9,7 @@ import tea "charm.land/bubbletea/v2"
 // An SQL lab's files in the temporary folder were left behind.
 func (m Model) release() {
 	for i := len(m.stack) - 1; i >= 0; i-- {
-		if s, ok := m.stack[i].(interface{ onQuit() tea.Cmd }); ok {
-			runNow(s.onQuit())
-		}
+		runNow(m.stack[i].onQuit())
 	}
 }
 

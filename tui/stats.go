@@ -190,3 +190,8 @@ func shortCount(n int) string {
 	}
 	return fmt.Sprint(n)
 }
+
+func (s statsScreen) Typing() bool { return false } // no text field
+func (s statsScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (s statsScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View
+func (s statsScreen) Position() string { return "" } // no position to show

@@ -180,3 +180,7 @@ func switchProfile(sh *shared, name, doing string) tea.Cmd {
 		return switchUserMsg{p}
 	}
 }
+
+func (u usersScreen) onQuit() tea.Cmd { return nil } // nothing to save or close
+func (u usersScreen) refresh() tea.Cmd { return nil } // nothing depends on the theme beyond View
+func (u usersScreen) Position() string { return "" } // no position to show
