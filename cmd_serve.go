@@ -143,18 +143,25 @@ func serveBanner(addr string, f serveFlags, hostKey gossh.Signer, learners, inst
 	if learners == nil {
 		fmt.Fprintf(&b, "  enrolment is OPEN: any SSH key may join and pick a name (pass --learners FILE to limit it)\n")
 	} else {
-		fmt.Fprintf(&b, "  enrolment: the %d keys in %s", len(learners), f.learners)
+		fmt.Fprintf(&b, "  enrolment: the %s in %s", keysCount(len(learners)), f.learners)
 		if len(instructors) > 0 {
 			fmt.Fprintf(&b, " and the instructors'")
 		}
 		fmt.Fprintln(&b)
 	}
 	if len(instructors) > 0 {
-		fmt.Fprintf(&b, "  instructors: %d keys in %s get the class view\n", len(instructors), f.instructors)
+		fmt.Fprintf(&b, "  instructors: the %s in %s get the class view (i on the map)\n", keysCount(len(instructors)), f.instructors)
 	}
 	fmt.Fprintf(&b, "  host key: %s (%s)\n", gossh.FingerprintSHA256(hostKey.PublicKey()), f.hostKey)
 	fmt.Fprintf(&b, "  progress: %s\n  course: %s\n", where, course)
 	fmt.Fprintf(&b, "  up to %d sessions, each closed after %v without a key; Ctrl+C or SIGTERM closes the class (answers are saved)\n",
 		f.maxSessions, f.idle)
 	return b.String()
+}
+
+func keysCount(n int) string {
+	if n == 1 {
+		return "1 key"
+	}
+	return fmt.Sprintf("%d keys", n)
 }

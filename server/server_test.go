@@ -538,3 +538,61 @@ func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+// A session without a key for --idle is closed, saying why, and the
+// learner's place is kept.
+func TestIdle(t *testing.T) {
+	c := startClass(t, Config{Idle: 2 * time.Second})
+	tm, err := open(t, c.addr, newSigner(t), dialOpts{user: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := c.course.Lessons()[0]
+	for _, step := range []func() error{
+		func() error { return tm.expect("Welcome to the classroom") },
+		func() error { return tm.send("\r") },
+		func() error { return tm.expect(first.Title) },
+		func() error { return tm.send("\r") },
+		func() error { return tm.expectRe(percentRe) },
+		func() error { return tm.expect("Closed after 2s without a key. Your progress is saved") },
+		tm.ended,
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := c.backend.Learner("ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lesson, _, ok, err := l.LastPosition(context.Background())
+	if err != nil || !ok || lesson != first.ID {
+		t.Errorf("ada's place after an idle close: %q ok=%v (%v), want %s", lesson, ok, err, first.ID)
+	}
+}
+
+// Leaving the name prompt enrols nobody.
+func TestLeaveWithoutName(t *testing.T) {
+	c := startClass(t, Config{})
+	key := newSigner(t)
+	tm, err := open(t, c.addr, key, dialOpts{user: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func() error{
+		func() error { return tm.expect("Welcome to the classroom") },
+		func() error { return tm.send("\x1b") },
+		func() error { return tm.expect("Come back when you have a name in mind.") },
+		tm.ended,
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok, _ := c.backend.KeyLearner(context.Background(), gossh.FingerprintSHA256(key.PublicKey())); ok {
+		t.Error("a key that left the prompt was enrolled")
+	}
+	if users, _ := c.backend.Users(context.Background()); len(users) != 0 {
+		t.Errorf("learners after leaving the prompt: %+v", users)
+	}
+}
