@@ -37,9 +37,11 @@ func newServeCmd(g *globals) *cobra.Command {
 			"asked for a name and is that learner from then on. --learners (authorized_keys format)\n" +
 			"limits who may join; without it any key may enrol, which the start-up banner says.\n" +
 			"Keys in --instructors also get the class view. Two serve processes on different hosts\n" +
-			"or ports can share one PostgreSQL --db behind any TCP load balancer.",
-		Example: "  serverside serve --db /srv/class/progress.db\n" +
-			"  serverside serve --listen 0.0.0.0:2222 --learners class.keys --instructors me.keys --db postgres://class@db/class",
+			"or ports can share one PostgreSQL --db behind any TCP load balancer.\n\n" +
+			// Not an Example: examples are run by the tests, and serve runs
+			// until stopped.
+			"Try it on this machine with `serverside serve --db ~/class/progress.db`; for a room,\n" +
+			"add --listen 0.0.0.0:2222 --learners class.keys --instructors me.keys.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("user") {

@@ -71,9 +71,12 @@ type Server struct {
 	writes   sync.WaitGroup // store writes in flight
 
 	// stop ends every session's program; stopping tells the handlers why.
+	// gate orders a session's start against the shutdown's wait for
+	// sessions: one starting after it is refused.
 	stop     context.Context
 	stopNow  context.CancelFunc
 	stopping atomic.Bool
+	gate     sync.Mutex
 	logMu    sync.Mutex
 }
 
@@ -190,7 +193,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 func (s *Server) shutdown() {
+	s.gate.Lock()
 	s.stopping.Store(true)
+	s.gate.Unlock()
 	s.stopNow() // every session's program quits and saves
 	ended := make(chan struct{})
 	go func() {

@@ -38,16 +38,19 @@ var sshLabs = tui.LabPolicy{SQL: true, HTTP: true}
 type sender interface{ Send(tea.Msg) }
 
 func (s *Server) handle(sess ssh.Session) {
+	s.gate.Lock()
+	if s.stopping.Load() {
+		s.gate.Unlock()
+		s.say(sess, "The classroom is closing; try again when it is back.")
+		_ = sess.Exit(1)
+		return
+	}
 	s.active.Add(1)
+	s.gate.Unlock()
 	defer s.active.Done()
 	pty, windows, ok := sess.Pty()
 	if !ok {
 		s.say(sess, "serverside serve is a terminal tutor: connect with a terminal (ssh -t, and no command).")
-		_ = sess.Exit(1)
-		return
-	}
-	if s.stopping.Load() {
-		s.say(sess, "The classroom is closing; try again when it is back.")
 		_ = sess.Exit(1)
 		return
 	}
@@ -135,7 +138,8 @@ func (s *Server) handle(sess ssh.Session) {
 	}
 
 	fp := gossh.FingerprintSHA256(sess.PublicKey())
-	name, err := s.identify(ctx, fp, sess.User(), in, teaOpts, &target)
+	w := size.Load()
+	name, err := s.identify(ctx, fp, sess.User(), w.Width, w.Height, in, teaOpts, &target)
 	if err != nil || name == "" {
 		if err != nil {
 			s.logf("session %s (%s): %v", sess.RemoteAddr(), fp, err)
@@ -188,7 +192,7 @@ func (s *Server) handle(sess ssh.Session) {
 
 // identify is the learner the key enrolled as, asking a new key for a name.
 // An empty name with no error is a learner who left the prompt.
-func (s *Server) identify(ctx context.Context, fp, sshUser string, in *input,
+func (s *Server) identify(ctx context.Context, fp, sshUser string, width, height int, in *input,
 	teaOpts func(*inputView) []tea.ProgramOption, target *atomic.Pointer[sender]) (string, error) {
 	lookup, cancel := context.WithTimeout(ctx, s.cfg.StoreTimeout)
 	name, ok, err := s.cfg.Backend.KeyLearner(lookup, fp)
@@ -202,7 +206,7 @@ func (s *Server) identify(ctx context.Context, fp, sshUser string, in *input,
 	view := in.view()
 	defer view.end()
 	opts := teaOpts(view)
-	prompt := newEnrolPrompt(ctx, s.cfg.Backend, fp, sshUser, s.cfg.StoreTimeout, 80, 24)
+	prompt := newEnrolPrompt(ctx, s.cfg.Backend, fp, sshUser, s.cfg.StoreTimeout, width, height)
 	p := tea.NewProgram(prompt, append(opts, tea.WithContext(ctx))...)
 	var snd sender = p
 	target.Store(&snd)
