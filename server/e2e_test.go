@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -75,11 +76,7 @@ func TestEndToEndOpenSSH(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "serverside")
-	build := exec.Command("go", "build", "-o", bin, "serverside")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildServerside(t, dir)
 
 	// The learner's key, as ssh-keygen would write it.
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -96,45 +93,8 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	}
 
 	db := filepath.Join(dir, "progress.db")
-	serve := exec.Command(bin, "serve", "--listen", "127.0.0.1:0", "--db", db)
-	serve.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
-	stderr, err := serve.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	var banner, rest bytes.Buffer
-	port := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		joinRe := regexp.MustCompile(`ssh -p (\d+) `)
-		for sc.Scan() {
-			line := sc.Text()
-			if m := joinRe.FindStringSubmatch(line); m != nil {
-				port <- m[1]
-			}
-			if len(port) == 0 && banner.Len() < 4096 {
-				banner.WriteString(line + "\n")
-			} else {
-				rest.WriteString(line + "\n")
-			}
-		}
-		exited <- serve.Wait()
-	}()
-	defer func() {
-		if serve.ProcessState == nil {
-			_ = serve.Process.Kill()
-		}
-	}()
-	var p string
-	select {
-	case p = <-port:
-	case <-time.After(wait):
-		t.Fatalf("serve printed no address to join; it said:\n%s", banner.String())
-	}
+	srv := startServe(t, bin, dir, "--listen", "127.0.0.1:0", "--db", db)
+	p := srv.port
 	if info, err := os.Stat(filepath.Join(dir, "data", "serverside", "ssh_host_ed25519_key")); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("the host key in the XDG data folder: %v, %v; want a 0600 file", info, err)
 	}
@@ -173,20 +133,10 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	// SIGTERM closes the class with someone in it; they are told.
 	tm.run("respawn-pane", "-k", "-t", "e2e", sshCmd)
 	tm.waitText("continue " + first.Title)
-	if err := serve.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("serve after SIGTERM: %v\n%s%s", err, banner.String(), rest.String())
-		}
-	case <-time.After(wait):
-		t.Fatalf("serve still running %v after SIGTERM", wait)
-	}
+	srv.terminate()
 	tm.waitText("The classroom is closing. Your progress is saved.")
-	if !strings.Contains(banner.String(), "enrolment is OPEN") {
-		t.Errorf("the banner does not say enrolment is open:\n%s", banner.String())
+	if !strings.Contains(srv.banner, "enrolment is OPEN") {
+		t.Errorf("the banner does not say enrolment is open:\n%s", srv.banner)
 	}
 
 	store, err := progress.Open(context.Background(), db)
@@ -196,4 +146,105 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	defer store.Close()
 	c := &testClass{t: t, backend: store, course: builtin()}
 	checkOneAnswer(t, c, "Ada Lovelace")
+}
+
+// buildServerside builds the serverside binary into dir.
+func buildServerside(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "serverside")
+	build := exec.Command("go", "build", "-o", bin, "serverside")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// serveProcess is `serverside serve` running as its own process.
+type serveProcess struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	port   string
+	banner string
+	log     *syncBuffer
+	exited  chan error
+	stopped bool // terminate saw it exit
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) WriteString(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.b.WriteString(s)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// startServe starts bin serve with args, its XDG folders in dir, and waits
+// for the banner's address; the process is killed if the test leaves it.
+func startServe(t *testing.T, bin, dir string, args ...string) *serveProcess {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+filepath.Join(dir, "data"), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sp := &serveProcess{t: t, cmd: cmd, log: &syncBuffer{}, exited: make(chan error, 1)}
+	t.Cleanup(func() {
+		if !sp.stopped {
+			_ = cmd.Process.Kill()
+			<-sp.exited
+		}
+	})
+	port := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		joinRe := regexp.MustCompile(`learners join with: ssh -p (\d+) `)
+		for sc.Scan() {
+			sp.log.WriteString(sc.Text() + "\n")
+			if m := joinRe.FindStringSubmatch(sc.Text()); m != nil {
+				port <- m[1]
+			}
+		}
+		sp.exited <- cmd.Wait()
+	}()
+	select {
+	case sp.port = <-port:
+	case err := <-sp.exited:
+		t.Fatalf("serve exited (%v) before it served; it said:\n%s", err, sp.log.String())
+	case <-time.After(wait):
+		t.Fatalf("serve printed no address to join; it said:\n%s", sp.log.String())
+	}
+	// The banner is every line up to the first log line.
+	time.Sleep(100 * time.Millisecond)
+	sp.banner = sp.log.String()
+	return sp
+}
+
+// terminate sends SIGTERM and waits for a clean exit.
+func (sp *serveProcess) terminate() {
+	sp.t.Helper()
+	if err := sp.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		sp.t.Fatal(err)
+	}
+	select {
+	case err := <-sp.exited:
+		sp.stopped = true
+		if err != nil {
+			sp.t.Errorf("serve after SIGTERM: %v\n%s", err, sp.log.String())
+		}
+	case <-time.After(wait):
+		sp.t.Fatalf("serve still running %v after SIGTERM", wait)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -101,4 +102,51 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	if err := again.expect("See you next time, ada."); err != nil {
 		t.Error(err)
 	}
+}
+
+// Two serve processes on different ports, one PostgreSQL database: a
+// learner who enrols and answers through one is known, with their answer,
+// through the other.
+func TestTwoProcessesOnePostgres(t *testing.T) {
+	dsn := pgSchema(t)
+	dir := t.TempDir()
+	bin := buildServerside(t, dir)
+	a := startServe(t, bin, filepath.Join(dir, "a"), "--listen", "127.0.0.1:0", "--db", dsn)
+	b := startServe(t, bin, filepath.Join(dir, "b"), "--listen", "127.0.0.1:0", "--db", dsn)
+	if a.port == b.port {
+		t.Fatalf("both processes on port %s", a.port)
+	}
+	key := newSigner(t)
+	tm, err := open(t, "127.0.0.1:"+a.port, key, dialOpts{user: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.learn(builtin()); err != nil {
+		t.Fatal(err)
+	}
+	again, err := open(t, "127.0.0.1:"+b.port, key, dialOpts{user: "ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := builtin().Lessons()[0]
+	if err := again.expect("continue " + first.Title); err != nil {
+		t.Fatal(err)
+	}
+	if containsSqueezed(again.out.text(), "Welcome to the classroom") {
+		t.Error("the second process asked a known key for a name")
+	}
+	if err := again.send("q"); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.expect("See you next time, ada."); err != nil {
+		t.Error(err)
+	}
+	a.terminate()
+	b.terminate()
+	store, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	checkOneAnswer(t, &testClass{t: t, backend: store, course: builtin()}, "ada")
 }
