@@ -161,10 +161,10 @@ func buildServerside(t *testing.T, dir string) string {
 
 // serveProcess is `serverside serve` running as its own process.
 type serveProcess struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	port   string
-	banner string
+	t       *testing.T
+	cmd     *exec.Cmd
+	port    string
+	banner  string
 	log     *syncBuffer
 	exited  chan error
 	stopped bool // terminate saw it exit
