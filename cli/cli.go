@@ -128,6 +128,7 @@ func newRootCmd() *cobra.Command {
 		newReadCmd(g), newQuizCmd(g), newListCmd(g),
 		newCheckCmd(g),
 		newProgressCmd(g), newUsersCmd(g), newReportCmd(g),
+		newServeCmd(g),
 	)
 	return root
 }

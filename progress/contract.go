@@ -36,6 +36,15 @@ type Backend interface {
 	Flags(ctx context.Context) ([]Flag, error)
 	// Import merges an export file, for the learner it names.
 	Import(ctx context.Context, r io.Reader) (ImportResult, error)
+	// KeyLearner is the learner an SSH public key enrolled as, by the key's
+	// fingerprint (as ssh.FingerprintSHA256 writes it); ok is false when the
+	// key never enrolled.
+	KeyLearner(ctx context.Context, fingerprint string) (name string, ok bool, err error)
+	// EnrolKey creates the learner called name and binds the key to them for
+	// good. A key enrols once (ErrKeyEnrolled), and a name any learner has
+	// already (ErrNameTaken) is refused, so one key can never take over
+	// another learner's rows.
+	EnrolKey(ctx context.Context, fingerprint, name string) (User, error)
 	Close() error
 }
 

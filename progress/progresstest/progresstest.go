@@ -42,6 +42,8 @@ func Run(t *testing.T, open Open) {
 		{"ExportImport", testExportImport},
 		{"ConcurrentLearners", testConcurrentLearners},
 		{"LearnersDay", testLearnersDay},
+		{"Keys", testKeys},
+		{"KeysConcurrent", testKeysConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
