@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"charm.land/wish/v2/recover"
 	gossh "golang.org/x/crypto/ssh"
 
 	"serverside/progress"
@@ -123,20 +125,35 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, room: newRoom(), renders: tui.NewRenderCache()}
 	s.class = &classView{room: s.room, backend: cfg.Backend, refresh: cfg.ClassRefresh}
 	s.stop, s.stopNow = context.WithCancel(context.Background())
-	s.ssh = &ssh.Server{
-		Handler:          s.handle,
-		HostSigners:      []ssh.Signer{cfg.HostKey},
-		Version:          "serverside",
-		HandshakeTimeout: 10 * time.Second,
+	// wish builds the SSH server; the session handler is a wish middleware
+	// under wish's recover middleware, so a panic in one session is logged
+	// and ends that session, never the classroom.
+	srv, err := wish.NewServer(
+		wish.WithVersion("serverside"),
 		// Only public keys: the key is the learner. No password and no
 		// keyboard-interactive handler is set, so neither is offered.
-		PublicKeyHandler: s.allowed,
-		ConnCallback:     s.admit,
-		// Nothing but a terminal session: no port forwarding (the server
-		// never dials anything for a learner), no subsystems.
-		SubsystemHandlers: map[string]ssh.SubsystemHandler{},
-		RequestHandlers:   map[string]ssh.RequestHandler{},
+		wish.WithPublicKeyAuth(s.allowed),
+		wish.WithMiddleware(recover.MiddlewareWithLogger(s, func(next ssh.Handler) ssh.Handler {
+			return func(sess ssh.Session) {
+				s.handle(sess)
+				next(sess)
+			}
+		})),
+		func(srv *ssh.Server) error {
+			srv.HostSigners = []ssh.Signer{cfg.HostKey}
+			srv.HandshakeTimeout = 10 * time.Second
+			srv.ConnCallback = s.admit
+			// Nothing but a terminal session: no port forwarding (the
+			// server never dials anything for a learner), no subsystems.
+			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+			srv.RequestHandlers = map[string]ssh.RequestHandler{}
+			return nil
+		},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
 	}
+	s.ssh = srv
 	return s, nil
 }
 
@@ -227,6 +244,10 @@ func (s *Server) Sessions() int { return int(s.sessions.Load()) }
 
 // Class is the class view the instructors' sessions get.
 func (s *Server) Class() tui.Class { return s.class }
+
+// Printf logs for wish's recover middleware: a session's panic and its
+// stack.
+func (s *Server) Printf(format string, args ...any) { s.logf(format, args...) }
 
 func (s *Server) logf(format string, args ...any) {
 	s.logMu.Lock()
