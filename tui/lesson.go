@@ -9,7 +9,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -71,7 +70,7 @@ type lessonScreen struct {
 	sh       *shared
 	lesson   *lessons.Lesson
 	keys     lessonKeys
-	vp       viewport.Model
+	vp       pager
 	width    int
 	height   int
 	markdown string // the body with a marker line where each question stands
@@ -87,7 +86,8 @@ type lessonScreen struct {
 	completed bool
 	// lines is the composed content before search highlighting.
 	lines  []string
-	plain  [][]rune // lines without styling, lowercased, for search
+	plain  []string  // lines without styling, lowercased, for search
+	cols   [][]int32 // cell columns of plain's bytes, counted when a search needs them
 	search lessonSearch
 	picker *picker // contents or links, when open
 	panel  int     // width of the side panel with the module's lessons; 0 when narrow
@@ -158,13 +158,10 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	if scroll < 0 {
 		scroll = sh.states[l.ID].Scroll
 	}
-	vp := viewport.New()
-	vp.MouseWheelEnabled = true
-	vp.KeyMap = viewport.KeyMap{} // keys are handled here, so they show in help
 	in := newTextInput()
 	in.Prompt = "/"
 	in.Placeholder = "search this lesson"
-	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md, scroll: scroll, opened: time.Now(),
+	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), markdown: md, scroll: scroll, opened: time.Now(),
 		attempts: map[string]progress.Attempt{}, search: lessonSearch{input: in}}
 }
 
@@ -216,7 +213,6 @@ func (s lessonScreen) SetSize(w, h int) screen {
 	if w >= maxTextWidth+panelWidth+4 {
 		s.panel = panelWidth + 1 // and its border
 	}
-	s.vp.SetWidth(w - s.panel)
 	s.search.input.SetWidth(max(10, w-s.panel-4))
 	s.vp.SetHeight(h)
 	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
@@ -575,6 +571,7 @@ func (s *lessonScreen) compose() {
 		out = append(out, pad+line)
 	}
 	s.lines, s.plain = out, nil
+	s.vp.SetLineCount(len(out))
 	s.runSearch(s.search.query)
 	saved, isPlace := decodePlace(s.scroll)
 	switch {
@@ -727,19 +724,15 @@ func (s lessonScreen) View() string {
 	if s.rendered == "" {
 		return "\n  " + s.sh.styles.Subtle.Render("Rendering "+s.lesson.Title+"…")
 	}
-	var body string
-	if s.search.query != "" {
-		body = s.vp.View()
-	} else {
-		off := min(s.vp.YOffset(), len(s.lines))
-		end := min(off+s.height, len(s.lines))
-		win := make([]string, 0, s.height)
-		win = append(win, s.lines[off:end]...)
-		for len(win) < s.height {
-			win = append(win, "")
-		}
-		body = strings.Join(win, "\n")
+	off := min(s.vp.YOffset(), len(s.lines))
+	end := min(off+s.height, len(s.lines))
+	win := make([]string, 0, s.height)
+	win = append(win, s.lines[off:end]...)
+	s.highlightMatches(win, off) // only the lines in view
+	for len(win) < s.height {
+		win = append(win, "")
 	}
+	body := strings.Join(win, "\n")
 	if s.lesson.Stale != nil {
 		// Wrapped, not cut: the reason is what the author needs to read.
 		w := s.width - s.panel
