@@ -1,8 +1,8 @@
 package tui
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"hash/maphash"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -11,13 +11,14 @@ import (
 
 // renderKey identifies one render: a document's content at a width in a theme.
 type renderKey struct {
-	content string // hash of the markdown
+	content contentHash // of the markdown
 	width   int
 	theme   render.Theme
 }
 
-// renderCache keeps rendered lessons. It is only touched from Update.
+// renderCache keeps rendered lessons, safe for concurrent use.
 type renderCache struct {
+	mu    sync.Mutex
 	m     map[renderKey]string
 	order []renderKey
 }
@@ -27,11 +28,15 @@ const renderCacheSize = 64
 func newRenderCache() *renderCache { return &renderCache{m: map[renderKey]string{}} }
 
 func (c *renderCache) get(k renderKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	s, ok := c.m[k]
 	return s, ok
 }
 
 func (c *renderCache) put(k renderKey, s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if _, ok := c.m[k]; !ok {
 		c.order = append(c.order, k)
 		if len(c.order) > renderCacheSize {
@@ -42,9 +47,20 @@ func (c *renderCache) put(k renderKey, s string) {
 	c.m[k] = s
 }
 
-func hashText(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:12])
+// contentHash identifies a document's text within this process: a seeded
+// 64-bit hash and the length. It keys renders only in memory, so it needs
+// no cryptographic strength, and it is a few microseconds for the biggest
+// lesson where SHA-256 was tens, three times on every open.
+type contentHash struct {
+	sum  uint64
+	size int
+}
+
+// hashSeed is chosen once per process and never changes.
+var hashSeed = maphash.MakeSeed()
+
+func hashText(s string) contentHash {
+	return contentHash{sum: maphash.String(hashSeed, s), size: len(s)}
 }
 
 // renderedMsg carries a finished render back to Update.
