@@ -67,14 +67,36 @@ func read(path string) (*lessons.Course, []lessons.Problem, bool) {
 	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&e); err != nil || e.Course == nil {
 		return nil, nil, false
 	}
+	buf := make([]byte, 32<<10)
 	for _, l := range e.Course.Lessons() {
-		src, err := fs.ReadFile(lessons.DefaultFS(), l.Path)
+		src, err := embeddedSource(l.Path, buf)
 		if err != nil {
 			return nil, nil, false
 		}
-		l.Source = string(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))) // as the parser keeps it
+		l.Source = src
 	}
 	return e.Course, e.Problems, true
+}
+
+// embeddedSource is the embedded file at path as the parser keeps it:
+// without a byte order mark. It is read straight into the string,
+// through buf.
+func embeddedSource(path string, buf []byte) (string, error) {
+	f, err := lessons.DefaultFS().Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.Grow(int(st.Size()))
+	if _, err := io.CopyBuffer(&b, f, buf); err != nil {
+		return "", err
+	}
+	return strings.TrimPrefix(b.String(), "\xef\xbb\xbf"), nil
 }
 
 // withoutSources is c with each lesson's Source left out: it is the
