@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
@@ -41,8 +42,16 @@ func themeFromEnv(flag string) (render.Theme, error) {
 const tuiMemoryTarget = 16 << 20
 
 func runTUI(ctx context.Context, g *globals, start tuiStart) error {
+	tui.Warm()
+	gcOn := func() {}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(tuiMemoryTarget)
+		pct := debug.SetGCPercent(-1)
+		// Start-up allocates the course and the store and keeps both: a
+		// collection before the TUI starts would find little to free, so
+		// there is none unless the limit is reached.
+		gcOn = sync.OnceFunc(func() { debug.SetGCPercent(pct) })
+		defer gcOn()
 	}
 	theme, err := themeFromEnv(g.theme)
 	if err != nil {
@@ -92,6 +101,7 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
 	profile := <-profileCh
+	gcOn()
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
 		ColorProfile:    &profile,
