@@ -8,7 +8,7 @@ import (
 	"runtime/debug"
 	"sync"
 
-	"github.com/charmbracelet/colorprofile"
+	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
 
 	"serverside/lessons"
@@ -74,10 +74,11 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if early {
 		go openStore()
 	}
-	// So is finding the terminal's colour profile, which under tmux runs
-	// `tmux info`.
-	profileCh := make(chan colorprofile.Profile, 1)
-	go func() { profileCh <- colorprofile.Detect(os.Stdout, os.Environ()) }()
+	// The terminal's colour profile was found already: lipgloss's package
+	// init detects it for os.Stdout (under tmux that runs `tmux info`),
+	// and asking again ran tmux a second time on the way to the first
+	// frame.
+	profile := lipgloss.Writer.Profile
 	course, updates, err := g.loadWatched(ctx)
 	if err != nil && !early {
 		return err
@@ -100,7 +101,6 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if _, err := store.EnsureUser(ctx, user); err != nil {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
-	profile := <-profileCh
 	gcOn()
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
