@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
@@ -40,6 +41,10 @@ func themeFromEnv(flag string) (render.Theme, error) {
 // short-lived garbage of rendering near this instead of doubling the heap.
 // GOMEMLIMIT in the environment overrides it.
 const tuiMemoryTarget = 16 << 20
+
+// gcAfterStart is when the collector, off through start-up, comes on:
+// well after the first frame.
+const gcAfterStart = 500 * time.Millisecond
 
 func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	tui.Warm()
@@ -101,7 +106,9 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if _, err := store.EnsureUser(ctx, user); err != nil {
 		return fmt.Errorf("progress database %s: %w", store.Path(), err)
 	}
-	gcOn()
+	// Turning it on now would start a collection at once, beside the
+	// first frame (the heap grew past the goal of the 4 MB one): wait.
+	time.AfterFunc(gcAfterStart, gcOn)
 	return tui.Run(ctx, tui.Options{Course: course, Store: store, User: user, Theme: theme,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay, Updates: updates,
 		ColorProfile:    &profile,
