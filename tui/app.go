@@ -809,8 +809,11 @@ func (m Model) View() tea.View {
 		parts = append(parts, note)
 	}
 	// Every screen sanitises the outside text it shows; this is the net
-	// under them: only SGR and OSC 8 reach the terminal.
-	v.SetContent(termsafe.Styled(lipgloss.JoinVertical(lipgloss.Left, append(parts, m.statusLine(top), footer)...)))
+	// under them: only SGR and OSC 8 reach the terminal. The parts are
+	// joined, not lipgloss.JoinVertical'd: that measured every line of
+	// the frame to pad it with spaces the terminal shows as the blank
+	// cells they replace, a quarter of each frame's time.
+	v.SetContent(termsafe.Styled(strings.Join(append(parts, m.statusLine(top), footer), "\n")))
 	return v
 }
 
