@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"sync"
+	"time"
 
-	"github.com/charmbracelet/colorprofile"
+	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
 
 	"serverside/progress"
@@ -27,9 +29,21 @@ type tuiStart struct {
 // GOMEMLIMIT in the environment overrides it.
 const tuiMemoryTarget = 16 << 20
 
+// gcAfterStart is when the collector, off through start-up, comes on:
+// well after the first frame.
+const gcAfterStart = 500 * time.Millisecond
+
 func runTUI(ctx context.Context, g *globals, start tuiStart) error {
+	tui.Warm()
+	gcOn := func() {}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(tuiMemoryTarget)
+		pct := debug.SetGCPercent(-1)
+		// Start-up allocates the course and the store and keeps both: a
+		// collection before the TUI starts would find little to free, so
+		// there is none unless the limit is reached.
+		gcOn = sync.OnceFunc(func() { debug.SetGCPercent(pct) })
+		defer gcOn()
 	}
 	theme, err := themeFromEnv(g.theme)
 	if err != nil {
@@ -52,10 +66,11 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if early {
 		go openStore()
 	}
-	// So is finding the terminal's colour profile, which under tmux runs
-	// `tmux info`.
-	profileCh := make(chan colorprofile.Profile, 1)
-	go func() { profileCh <- colorprofile.Detect(os.Stdout, os.Environ()) }()
+	// The terminal's colour profile was found already: lipgloss's package
+	// init detects it for os.Stdout (under tmux that runs `tmux info`),
+	// and asking again ran tmux a second time on the way to the first
+	// frame.
+	profile := lipgloss.Writer.Profile
 	course, err := g.loadWatched(ctx)
 	if err != nil && !early {
 		return err
@@ -82,7 +97,9 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if err != nil {
 		return err
 	}
-	profile := <-profileCh
+	// Turning it on now would start a collection at once, beside the
+	// first frame (the heap grew past the goal of the 4 MB one): wait.
+	time.AfterFunc(gcAfterStart, gcOn)
 	return tui.Run(ctx, tui.Options{Course: course, Progress: learner, Theme: theme,
 		Profiles: localProfiles{store: store, db: g.DBPath()}, Labs: tui.LocalLabs,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay,

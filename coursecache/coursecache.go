@@ -11,11 +11,13 @@
 package coursecache
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,11 +42,8 @@ func Default(dir string) (*lessons.Course, []lessons.Problem) {
 		return lessons.Default()
 	}
 	path := filepath.Join(dir, "course-"+key+".gob")
-	if data, err := os.ReadFile(path); err == nil {
-		var e entry
-		if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&e); err == nil && e.Course != nil {
-			return e.Course, e.Problems
-		}
+	if c, probs, ok := read(path); ok {
+		return c, probs
 	}
 	c, probs := lessons.Default()
 	if len(c.Broken) == 0 { // a broken lesson's error is not data gob can keep
@@ -53,9 +52,75 @@ func Default(dir string) (*lessons.Course, []lessons.Problem) {
 	return c, probs
 }
 
+// read decodes a cache file, straight from the file (the decoder
+// buffers one message, so the file is not also held whole), and puts back
+// each lesson's Source from the embedded files. Start-up time is mostly
+// memory touched for the first time: each copy of the course costs page
+// faults on the way to the first frame.
+func read(path string) (*lessons.Course, []lessons.Problem, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, false
+	}
+	defer f.Close()
+	var e entry
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&e); err != nil || e.Course == nil {
+		return nil, nil, false
+	}
+	buf := make([]byte, 32<<10)
+	for _, l := range e.Course.Lessons() {
+		src, err := embeddedSource(l.Path, buf)
+		if err != nil {
+			return nil, nil, false
+		}
+		l.Source = src
+	}
+	return e.Course, e.Problems, true
+}
+
+// embeddedSource is the embedded file at path as the parser keeps it:
+// without a byte order mark. It is read straight into the string,
+// through buf.
+func embeddedSource(path string, buf []byte) (string, error) {
+	f, err := lessons.DefaultFS().Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.Grow(int(st.Size()))
+	if _, err := io.CopyBuffer(&b, f, buf); err != nil {
+		return "", err
+	}
+	return strings.TrimPrefix(b.String(), "\xef\xbb\xbf"), nil
+}
+
+// withoutSources is c with each lesson's Source left out: it is the
+// embedded file, which the binary holds already. c itself is unchanged.
+func withoutSources(c *lessons.Course) *lessons.Course {
+	out := *c
+	out.Modules = make([]*lessons.Module, len(c.Modules))
+	for i, m := range c.Modules {
+		mc := *m
+		mc.Lessons = make([]*lessons.Lesson, len(m.Lessons))
+		for j, l := range m.Lessons {
+			lc := *l
+			lc.Source = ""
+			mc.Lessons[j] = &lc
+		}
+		out.Modules[i] = &mc
+	}
+	return &out
+}
+
 // write stores e atomically and removes caches of other courses.
 func write(dir, path string, e entry) {
 	var buf bytes.Buffer
+	e.Course = withoutSources(e.Course)
 	if err := gob.NewEncoder(&buf).Encode(e); err != nil {
 		return
 	}
@@ -83,18 +148,24 @@ func write(dir, path string, e entry) {
 // key hashes the embedded course's files and the decoded types' shape.
 func key() (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "coursecache 1\n%s\n", typeShape(reflect.TypeOf(entry{})))
+	buf := make([]byte, 32<<10)
+	fmt.Fprintf(h, "coursecache 2\n%s\n", typeShape(reflect.TypeOf(entry{})))
 	err := fs.WalkDir(lessons.DefaultFS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := fs.ReadFile(lessons.DefaultFS(), p)
+		f, err := lessons.DefaultFS().Open(p)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(h, "%s %d\n", p, len(data))
-		h.Write(data)
-		return nil
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", p, st.Size())
+		_, err = io.CopyBuffer(h, f, buf) // not a copy of each file: see read
+		return err
 	})
 	if err != nil {
 		return "", err

@@ -26,7 +26,7 @@ func TestCachedCourseIsTheParsedOne(t *testing.T) {
 		}
 		for i, l := range c.Lessons() {
 			w := want.Lessons()[i]
-			if !reflect.DeepEqual(l.Questions, w.Questions) || l.Body != w.Body || l.Title != w.Title ||
+			if !reflect.DeepEqual(l.Questions, w.Questions) || l.Body != w.Body || l.Title != w.Title || l.Source != w.Source ||
 				!reflect.DeepEqual(l.Links, w.Links) || !reflect.DeepEqual(l.Headings, w.Headings) || !reflect.DeepEqual(l.Labs, w.Labs) {
 				t.Fatalf("lesson %s differs from the parsed one", l.ID)
 			}

@@ -8,7 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -70,10 +69,11 @@ type lessonScreen struct {
 	sh       *shared
 	lesson   *lessons.Lesson
 	keys     lessonKeys
-	vp       viewport.Model
+	vp       pager
 	width    int
 	height   int
-	markdown string // the body with a marker line where each question stands
+	markdown string      // the body with a marker line where each question stands
+	source   contentHash // of markdown, hashed once
 	// key is the render being shown; want the one wanted for the current
 	// width and theme. While they differ the old render stays on screen.
 	key, want renderKey
@@ -86,7 +86,8 @@ type lessonScreen struct {
 	completed bool
 	// lines is the composed content before search highlighting.
 	lines  []string
-	plain  [][]rune // lines without styling, lowercased, for search
+	plain  []string  // lines without styling, lowercased, for search
+	cols   [][]int32 // cell columns of plain's bytes, counted when a search needs them
 	search lessonSearch
 	picker *picker // contents or links, when open
 	panel  int     // width of the side panel with the module's lessons; 0 when narrow
@@ -149,6 +150,7 @@ func lessonMarkdown(l *lessons.Lesson) string {
 func (s lessonScreen) reload(l *lessons.Lesson) (lessonScreen, tea.Cmd) {
 	s.lesson = l
 	s.markdown = lessonMarkdown(l)
+	s.source = hashText(s.markdown)
 	return s, s.refresh()
 }
 
@@ -157,13 +159,10 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	if scroll < 0 {
 		scroll = sh.states[l.ID].Scroll
 	}
-	vp := viewport.New()
-	vp.MouseWheelEnabled = true
-	vp.KeyMap = viewport.KeyMap{} // keys are handled here, so they show in help
 	in := newTextInput()
 	in.Prompt = "/"
 	in.Placeholder = "search this lesson"
-	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), vp: vp, markdown: md, scroll: scroll, opened: time.Now(),
+	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), markdown: md, source: hashText(md), scroll: scroll, opened: time.Now(),
 		attempts: map[string]progress.Attempt{}, search: lessonSearch{input: in}}
 }
 
@@ -215,10 +214,9 @@ func (s lessonScreen) SetSize(w, h int) screen {
 	if w >= maxTextWidth+panelWidth+4 {
 		s.panel = panelWidth + 1 // and its border
 	}
-	s.vp.SetWidth(w - s.panel)
 	s.search.input.SetWidth(max(10, w-s.panel-4))
 	s.vp.SetHeight(h)
-	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
+	s.want = renderKey{content: s.source, width: s.textWidth(), theme: s.sh.theme}
 	return s
 }
 
@@ -276,7 +274,7 @@ func (s lessonScreen) refresh() tea.Cmd {
 	if s.width == 0 {
 		return nil
 	}
-	s.want = renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
+	s.want = renderKey{content: s.source, width: s.textWidth(), theme: s.sh.theme}
 	if out, ok := s.sh.renders.get(s.want); ok {
 		k := s.want
 		return func() tea.Msg { return renderedMsg{key: k, out: out} }
@@ -287,7 +285,7 @@ func (s lessonScreen) refresh() tea.Cmd {
 func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case renderedMsg:
-		want := renderKey{content: hashText(s.markdown), width: s.textWidth(), theme: s.sh.theme}
+		want := renderKey{content: s.source, width: s.textWidth(), theme: s.sh.theme}
 		if msg.key.content != want.content {
 			return s, nil // another lesson's render
 		}
@@ -582,6 +580,7 @@ func (s *lessonScreen) compose() {
 		out = append(out, pad+line)
 	}
 	s.lines, s.plain = out, nil
+	s.vp.SetLineCount(len(out))
 	s.runSearch(s.search.query)
 	saved, isPlace := decodePlace(s.scroll)
 	switch {
@@ -631,23 +630,34 @@ func markerIndex(s string) (int, bool) {
 	return 0, false
 }
 
-// cardKey is what a question card's drawing depends on.
+// cardKey is what a card's drawing depends on. A lesson read again (an
+// author saved the course) is another pointer, so its cards are drawn
+// anew.
 type cardKey struct {
-	lesson            string
-	question, width   int
+	lesson            *lessons.Lesson
+	question, width   int // question -1: the end card
 	theme             render.Theme
 	answered, correct bool
+	// The end card's: latest answers right of how many, whether the
+	// lesson is done, the next lesson (its title shows).
+	right, of int
+	done      bool
+	next      *lessons.Lesson
 }
 
 // card draws a question's place in the text, from the cache when the
 // same card was drawn before: reopening a lesson redraws every card.
 func (s lessonScreen) card(i, width int) string {
 	a, answered := s.attempts[s.lesson.Questions[i].ID]
-	k := cardKey{s.lesson.ID, i, width, s.sh.theme, answered, a.Correct}
+	k := cardKey{lesson: s.lesson, question: i, width: width, theme: s.sh.theme, answered: answered, correct: a.Correct}
+	return s.cachedCard(k, func() string { return s.drawCard(i, width) })
+}
+
+func (s lessonScreen) cachedCard(k cardKey, draw func() string) string {
 	if c, ok := s.sh.cards[k]; ok {
 		return c
 	}
-	c := s.drawCard(i, width)
+	c := draw()
 	if s.sh.cards == nil || len(s.sh.cards) > 4096 { // widths come and go as the window is resized
 		s.sh.cards = map[cardKey]string{}
 	}
@@ -676,17 +686,25 @@ func (s lessonScreen) drawCard(i, width int) string {
 	return "  " + strings.ReplaceAll(st.Card.Width(inner+4).Render(head+"\n"+prompt+"\n"+status), "\n", "\n  ")
 }
 
+// endCard closes the lesson: how many answers are right and what comes
+// next, from the cache when the same card was drawn before (every open
+// and every answer composes the lesson again).
 func (s lessonScreen) endCard(width int) string {
-	st := s.sh.styles
-	inner := max(10, width-6)
 	latest := map[string]bool{}
 	for id, a := range s.attempts {
 		latest[id] = a.Correct
 	}
 	right, n := lessons.RightOf(s.lesson, latest)
 	done := s.sh.states[s.lesson.ID].Status == progress.Done || (n > 0 && right == n)
-	var text string
 	next := s.sh.course.Next(s.lesson.ID)
+	k := cardKey{lesson: s.lesson, question: -1, width: width, theme: s.sh.theme, right: right, of: n, done: done, next: next}
+	return s.cachedCard(k, func() string { return s.drawEndCard(width, right, n, done, next) })
+}
+
+func (s lessonScreen) drawEndCard(width, right, n int, done bool, next *lessons.Lesson) string {
+	st := s.sh.styles
+	inner := max(10, width-6)
+	var text string
 	title := "End of the lesson"
 	if next == nil {
 		title = "End of the course"
@@ -734,19 +752,15 @@ func (s lessonScreen) View() string {
 	if s.rendered == "" {
 		return "\n  " + s.sh.styles.Subtle.Render("Rendering "+s.lesson.Title+"…")
 	}
-	var body string
-	if s.search.query != "" {
-		body = s.vp.View()
-	} else {
-		off := min(s.vp.YOffset(), len(s.lines))
-		end := min(off+s.height, len(s.lines))
-		win := make([]string, 0, s.height)
-		win = append(win, s.lines[off:end]...)
-		for len(win) < s.height {
-			win = append(win, "")
-		}
-		body = strings.Join(win, "\n")
+	off := min(s.vp.YOffset(), len(s.lines))
+	end := min(off+s.height, len(s.lines))
+	win := make([]string, 0, s.height)
+	win = append(win, s.lines[off:end]...)
+	s.highlightMatches(win, off) // only the lines in view
+	for len(win) < s.height {
+		win = append(win, "")
 	}
+	body := strings.Join(win, "\n")
 	if s.lesson.Stale != nil {
 		// Wrapped, not cut: the reason is what the author needs to read.
 		w := s.width - s.panel

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -13,7 +14,9 @@ import (
 )
 
 // runSearch finds every case-insensitive occurrence of q in the lesson's
-// text as shown, and redraws the content with the matches highlighted.
+// text as shown. It only finds: View styles the matches on the lines in
+// view, so a key typed in a long lesson's search costs one pass over its
+// plain text, not a restyle of every matching line.
 func (s *lessonScreen) runSearch(q string) {
 	s.search.query = q
 	s.search.matches = nil
@@ -22,61 +25,52 @@ func (s *lessonScreen) runSearch(q string) {
 	}
 	if q == "" {
 		s.search.current = 0
-		s.vp.SetContent(strings.Join(s.lines, "\n"))
 		return
 	}
 	// Spaces in the query match the single space a wrap leaves.
-	needle := []rune(strings.Join(strings.Fields(strings.ToLower(q)), " "))
-	if len(needle) == 0 {
-		needle = []rune(strings.ToLower(q))
+	needle := strings.Join(strings.Fields(strings.ToLower(q)), " ")
+	if needle == "" {
+		needle = strings.ToLower(q)
 	}
-	st := s.sh.styles
-	out := make([]string, len(s.lines))
-	copy(out, s.lines)
 	if len(s.plain) != len(s.lines) {
-		s.plain = make([][]rune, len(s.lines))
+		s.plain, s.cols = make([]string, len(s.lines)), make([][]int32, len(s.lines))
 		for i, line := range s.lines {
-			s.plain[i] = []rune(strings.ToLower(ansi.Strip(line)))
+			s.plain[i] = strings.ToLower(ansi.Strip(line))
 		}
 	}
-	for i, line := range s.lines {
-		plain := s.plain[i]
-		var ranges []lipgloss.Range
-		for start := 0; start+len(needle) <= len(plain); {
-			if runesEqual(plain[start:start+len(needle)], needle) {
-				// Columns: the width of what stands before the match.
-				c0 := ansi.StringWidth(string(plain[:start]))
-				c1 := c0 + ansi.StringWidth(string(plain[start:start+len(needle)]))
-				s.search.matches = append(s.search.matches, match{line: i, start: c0, end: c1})
-				ranges = append(ranges, lipgloss.NewRange(c0, c1, st.Match))
-				start += len(needle)
-				continue
+	// A match of valid UTF-8 in valid UTF-8 starts on a rune boundary,
+	// so searching the bytes finds what a search of the runes would.
+	nw := ansi.StringWidth(needle)
+	for i, plain := range s.plain {
+		for from := 0; ; {
+			at := strings.Index(plain[from:], needle)
+			if at < 0 {
+				break
 			}
-			start++
-		}
-		if len(ranges) > 0 {
-			out[i] = lipgloss.StyleRanges(line, ranges...)
+			at += from
+			// Columns: the width of what stands before the match.
+			c0 := s.column(i, at)
+			s.search.matches = append(s.search.matches, match{line: i, start: c0, end: c0 + nw})
+			from = at + len(needle)
 		}
 	}
 	// A phrase wrapped across two lines: its first words end one line,
 	// the rest start the next.
-	if words := strings.Fields(string(needle)); len(words) > 1 {
-		for i := 0; i+1 < len(s.lines); i++ {
-			first := strings.TrimRight(string(s.plain[i]), " ")
-			next := string(s.plain[i+1])
-			lead := len(next) - len(strings.TrimLeft(next, " "))
-			next = next[lead:]
+	if words := strings.Fields(needle); len(words) > 1 {
+		heads, rests := make([]string, len(words)), make([]string, len(words))
+		for k := 1; k < len(words); k++ {
+			heads[k], rests[k] = strings.Join(words[:k], " "), strings.Join(words[k:], " ")
+		}
+		for i := 0; i+1 < len(s.plain); i++ {
+			first := strings.TrimRight(s.plain[i], " ")
+			next := strings.TrimLeft(s.plain[i+1], " ")
 			for k := 1; k < len(words); k++ {
-				head, rest := strings.Join(words[:k], " "), strings.Join(words[k:], " ")
-				if !strings.HasSuffix(first, head) || !strings.HasPrefix(next, rest) {
+				if !strings.HasSuffix(first, heads[k]) || !strings.HasPrefix(next, rests[k]) {
 					continue
 				}
 				c1 := ansi.StringWidth(first)
-				c0 := c1 - ansi.StringWidth(head)
-				t0 := lead // spaces: one byte, one cell each
-				s.search.matches = append(s.search.matches, match{line: i, start: c0, end: c1, tail: ansi.StringWidth(rest)})
-				out[i] = lipgloss.StyleRanges(out[i], lipgloss.NewRange(c0, c1, st.Match))
-				out[i+1] = lipgloss.StyleRanges(out[i+1], lipgloss.NewRange(t0, t0+ansi.StringWidth(rest), st.Match))
+				c0 := c1 - ansi.StringWidth(heads[k])
+				s.search.matches = append(s.search.matches, match{line: i, start: c0, end: c1, tail: ansi.StringWidth(rests[k])})
 				break
 			}
 		}
@@ -85,38 +79,104 @@ func (s *lessonScreen) runSearch(q string) {
 	if s.search.current >= len(s.search.matches) {
 		s.search.current = 0
 	}
-	s.highlightCurrent(out)
 }
 
-// highlightCurrent marks the current match more strongly than the rest.
-func (s *lessonScreen) highlightCurrent(out []string) {
-	if len(s.search.matches) > 0 {
-		m := s.search.matches[s.search.current]
-		var ranges []lipgloss.Range
-		for _, other := range s.search.matches {
-			if other.line != m.line {
-				continue
-			}
-			style := s.sh.styles.Match
-			if other == m {
-				style = s.sh.styles.CurrentMatch
-			}
-			ranges = append(ranges, lipgloss.NewRange(other.start, other.end, style))
-		}
-		out[m.line] = lipgloss.StyleRanges(s.lines[m.line], ranges...)
+// column is the cell column byte at of plain line i starts at: the width
+// of what stands before it, as ansi.StringWidth measures it. Measuring
+// each match's prefix was most of a search's cost in a long lesson, so a
+// line that is not all printable ASCII (where a byte is a cell) has its
+// columns counted once, the first time a match needs them.
+func (s *lessonScreen) column(i, at int) int {
+	plain := s.plain[i]
+	if s.cols[i] == nil {
+		s.cols[i] = lineColumns(plain)
 	}
-	yoff := s.vp.YOffset()
-	s.vp.SetContent(strings.Join(out, "\n"))
-	s.vp.SetYOffset(yoff)
+	switch cols := s.cols[i]; {
+	case len(cols) == 0:
+		return at // printable ASCII
+	case cols[at] >= 0:
+		return int(cols[at])
+	}
+	return ansi.StringWidth(plain[:at]) // inside a grapheme cluster
 }
 
-func runesEqual(a, b []rune) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+// lineColumns is the column of each byte of a plain line that starts a
+// grapheme cluster, -1 for the others; empty when every byte is printable
+// ASCII. A line with control bytes is measured prefix by prefix instead
+// (every entry -1), since ansi.StringWidth gives those no cluster.
+func lineColumns(plain string) []int32 {
+	ascii := true
+	for j := 0; j < len(plain); j++ {
+		if c := plain[j]; c < 0x20 || c >= 0x7f {
+			ascii = false
+			break
 		}
 	}
-	return true
+	if ascii {
+		return []int32{}
+	}
+	cols := make([]int32, len(plain)+1)
+	for j := range cols {
+		cols[j] = -1
+	}
+	for j := 0; j < len(plain); j++ {
+		if c := plain[j]; c < 0x20 || c == 0x7f {
+			return cols
+		}
+	}
+	// This walk is ansi.StringWidth's over text with no control bytes:
+	// a cluster at a time, each adding its width.
+	col := int32(0)
+	for j := 0; j < len(plain); {
+		cluster, w := ansi.FirstGraphemeCluster(plain[j:], ansi.GraphemeWidth)
+		cols[j] = col
+		col += int32(w)
+		j += max(1, len(cluster))
+	}
+	cols[len(plain)] = col
+	return cols
+}
+
+// highlightMatches styles the search's matches on win, the content lines
+// from off, the current match more strongly than the rest.
+func (s lessonScreen) highlightMatches(win []string, off int) {
+	ms := s.search.matches
+	if len(ms) == 0 {
+		return
+	}
+	st := s.sh.styles
+	end := off + len(win)
+	ranges := make([][]lipgloss.Range, len(win))
+	// A match on the line above the window may wrap onto its first line.
+	first := sort.Search(len(ms), func(i int) bool { return ms[i].line >= off-1 })
+	for i := first; i < len(ms) && ms[i].line < end; i++ {
+		m := ms[i]
+		style := st.Match
+		if i == s.search.current {
+			style = st.CurrentMatch
+		}
+		if m.line >= off {
+			ranges[m.line-off] = append(ranges[m.line-off], lipgloss.NewRange(m.start, m.end, style))
+		}
+		if n := m.line + 1; m.tail > 0 && n >= off && n < end {
+			lead := len(s.plain[n]) - len(strings.TrimLeft(s.plain[n], " ")) // spaces: one byte, one cell each
+			ranges[n-off] = append(ranges[n-off], lipgloss.NewRange(lead, lead+m.tail, style))
+		}
+	}
+	for j, rs := range ranges {
+		if len(rs) == 0 {
+			continue
+		}
+		slices.SortStableFunc(rs, func(a, b lipgloss.Range) int { return cmp.Compare(a.Start, b.Start) })
+		// StyleRanges repeats the text where ranges overlap: keep the first.
+		kept := rs[:1]
+		for _, r := range rs[1:] {
+			if r.Start >= kept[len(kept)-1].End {
+				kept = append(kept, r)
+			}
+		}
+		win[j] = lipgloss.StyleRanges(win[j], kept...)
+	}
 }
 
 // gotoMatch makes match i (wrapping around) current and scrolls it into
@@ -127,7 +187,6 @@ func (s *lessonScreen) gotoMatch(i int) {
 		return
 	}
 	s.search.current = ((i % n) + n) % n
-	s.runSearch(s.search.query)
 	line := s.search.matches[s.search.current].line
 	if line < s.vp.YOffset() || line >= s.vp.YOffset()+s.height {
 		s.vp.SetYOffset(max(0, line-s.height/3))

@@ -1,8 +1,7 @@
 package tui
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"hash/maphash"
 	"sync"
 
 	tea "charm.land/bubbletea/v2"
@@ -12,7 +11,7 @@ import (
 
 // renderKey identifies one render: a document's content at a width in a theme.
 type renderKey struct {
-	content string // hash of the markdown
+	content contentHash // of the markdown
 	width   int
 	theme   render.Theme
 }
@@ -94,9 +93,20 @@ func (c *RenderCache) render(k renderKey, f func() (string, error)) (string, err
 	return fl.out, fl.err
 }
 
-func hashText(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(h[:12])
+// contentHash identifies a document's text within this process: a seeded
+// 64-bit hash and the length. It keys renders only in memory, so it needs
+// no cryptographic strength, and it is a few microseconds for the biggest
+// lesson where SHA-256 was tens, three times on every open.
+type contentHash struct {
+	sum  uint64
+	size int
+}
+
+// hashSeed is chosen once per process and never changes.
+var hashSeed = maphash.MakeSeed()
+
+func hashText(s string) contentHash {
+	return contentHash{sum: maphash.String(hashSeed, s), size: len(s)}
 }
 
 // renderedMsg carries a finished render back to Update.

@@ -116,3 +116,73 @@ func (sc scroller) window(st Styles, content string, h int) string {
 func lineCount(content string) int {
 	return strings.Count(strings.TrimRight(content, "\n"), "\n") + 1
 }
+
+// pager is a lesson's scroll position over its content lines. It keeps
+// bubbles' viewport semantics for the calls the lesson makes, but holds
+// only how many lines there are: the lesson draws its own window of lines,
+// and the viewport measured the width of every line on each SetContent
+// (for horizontal scrolling a lesson never needs, its lines being cut to
+// the text width), which cost a millisecond a key in a long lesson's search
+// and on every open of a cached render.
+type pager struct {
+	lines, height, yoff int
+}
+
+// SetLineCount is the number of content lines; a position past the new
+// bottom moves to it.
+func (p *pager) SetLineCount(n int) {
+	p.lines = n
+	if p.yoff > p.maxYOffset() {
+		p.GotoBottom()
+	}
+}
+
+func (p *pager) SetHeight(h int)    { p.height = h }
+func (p *pager) YOffset() int       { return p.yoff }
+func (p *pager) SetYOffset(n int)   { p.yoff = max(0, min(n, p.maxYOffset())) }
+func (p pager) TotalLineCount() int { return p.lines }
+func (p pager) AtTop() bool         { return p.yoff <= 0 }
+func (p pager) AtBottom() bool      { return p.yoff >= p.maxYOffset() }
+func (p *pager) GotoTop()           { p.SetYOffset(0) }
+func (p *pager) GotoBottom()        { p.SetYOffset(p.maxYOffset()) }
+func (p pager) maxYOffset() int     { return max(0, p.lines-p.height) }
+
+// ScrollDown and ScrollUp leave a position past the bottom (the window
+// grew taller) where it is, as the viewport does.
+func (p *pager) ScrollDown(n int) {
+	if !p.AtBottom() && n != 0 && p.lines > 0 {
+		p.SetYOffset(p.yoff + n)
+	}
+}
+
+func (p *pager) ScrollUp(n int) {
+	if !p.AtTop() && n != 0 && p.lines > 0 {
+		p.SetYOffset(p.yoff - n)
+	}
+}
+
+func (p *pager) PageDown() { p.ScrollDown(p.height) }
+func (p *pager) PageUp()   { p.ScrollUp(p.height) }
+
+// ScrollPercent is how far down the view is, from 0 to 1; 1 when all of
+// the content fits.
+func (p pager) ScrollPercent() float64 {
+	if p.height >= p.lines {
+		return 1
+	}
+	return max(0, min(1, float64(p.yoff)/float64(p.lines-p.height)))
+}
+
+// Update scrolls three lines a wheel notch, as the viewport did; a wheel
+// turned with shift (sideways) does nothing, the lines being cut to fit.
+func (p pager) Update(msg tea.Msg) (pager, tea.Cmd) {
+	if msg, ok := msg.(tea.MouseWheelMsg); ok && !msg.Mod.Contains(tea.ModShift) {
+		switch msg.Button {
+		case tea.MouseWheelDown:
+			p.ScrollDown(3)
+		case tea.MouseWheelUp:
+			p.ScrollUp(3)
+		}
+	}
+	return p, nil
+}
