@@ -2,17 +2,14 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	gossh "golang.org/x/crypto/ssh"
 
 	"serverside/progress/postgres"
+	"serverside/progress/postgres/pgtest"
 )
 
 // pgSchema is an empty schema on SERVERSIDE_TEST_POSTGRES's server, as a
@@ -22,30 +19,7 @@ func pgSchema(t *testing.T) string {
 	if base == "" {
 		t.Skip("PostgreSQL test skipped: set SERVERSIDE_TEST_POSTGRES=postgres://user@127.0.0.1:PORT/db (bash .ci/postgres start DIR prints one)")
 	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", postgres.Redact(base), err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("serve_%d", rand.Uint64())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(context.Background(), base); err == nil {
-			_, _ = c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			_ = c.Close(context.Background())
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.FreshSchema(t, base)
 }
 
 // Two classrooms on different ports, each with its own connection pool to
