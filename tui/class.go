@@ -154,7 +154,7 @@ func (s classScreen) content() string {
 	var b strings.Builder
 	head := fmt.Sprintf("%d learner%s, %d online", len(rows), plural(len(rows)), online)
 	b.WriteString(st.Title.Render("Class") + "  " + st.Subtle.Render(head) + "\n")
-	b.WriteString(st.Subtle.Render("Updated "+s.snap.At.Format("15:04:05")+"; follows the class as answers arrive.") + "\n\n")
+	b.WriteString(wrapIndent(st.Subtle.Render("Updated "+s.snap.At.Format("15:04:05")+"; follows the class as answers arrive."), w, "") + "\n\n")
 	if s.err != nil {
 		b.WriteString(st.Bad.Render(ansi.Truncate("Last refresh failed: "+termsafe.Line(s.err.Error()), w, "…")) + "\n\n")
 	}
