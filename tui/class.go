@@ -217,7 +217,8 @@ func (s classScreen) content() string {
 			where = l.Title + " · " + f.QuestionID
 		}
 		line := termsafe.Line(f.User) + " · " + termsafe.Line(where)
-		b.WriteString(st.Lesson.Render(ansi.Truncate(line, w, "…")) + st.Subtle.Render("  "+sinceText(f.At, now)) + "\n")
+		when := "  " + sinceText(f.At, now)
+		b.WriteString(st.Lesson.Render(ansi.Truncate(line, max(1, w-ansi.StringWidth(when)), "…")) + st.Subtle.Render(when) + "\n")
 		if c := strings.TrimSpace(f.Comment); c != "" {
 			b.WriteString(wrapIndent(st.Subtle.Render("“"+termsafe.Line(c)+"”"), w, "  ") + "\n")
 		}

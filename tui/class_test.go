@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"serverside/progress"
 )
@@ -76,6 +77,11 @@ func TestClassView(t *testing.T) {
 		}
 		if strings.Contains(v, "\x1b]0;") || strings.Contains(v, "\a") {
 			t.Fatalf("a learner's name reached the terminal raw: %q", v)
+		}
+		for _, line := range strings.Split(v, "\n") {
+			if w := ansi.StringWidth(line); w > size[0] {
+				t.Fatalf("at %v a line is %d wide: %q", size, w, line)
+			}
 		}
 		joined := strings.Join(strings.Fields(v), " ")
 		for _, want := range []string{"3 learners, 2 online", "Every question type", "1/2", "✓ 2 min ago", "Flagged questions (1)", "two answers fit", "follows the class as answers arrive."} {
