@@ -134,7 +134,8 @@ func OpenSQL(ctx context.Context) (*SQLLab, error) {
 	// as it opens them: in memory, one ORDER BY over a generated series
 	// grew by 100 MB a second.
 	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(file)+
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=busy_timeout(0)&_pragma=temp_store(FILE)&_pragma=foreign_keys(ON)&_pragma=cache_size(-4000)")
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=busy_timeout(0)&_pragma=temp_store(FILE)&_pragma=foreign_keys(ON)&_pragma=cache_size(-4000)"+
+		fmt.Sprintf("&_pragma=max_page_count(%d)", maxLabPages))
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("open the SQL lab database: %w", err)
@@ -155,6 +156,14 @@ func OpenSQL(ctx context.Context) (*SQLLab, error) {
 	l.mu.Unlock()
 	return l, nil
 }
+
+// maxLabPages bounds the lab's database at 32 MiB (4 KiB pages): the other
+// bounds (value size, rows shown, time) do not stop a loop of INSERTs of
+// large blobs, which filled 2.5 GB of a shared classroom server's disk in
+// 13 s. The learner cannot lift it (PRAGMAs that change anything are
+// refused), and TEMP tables, which live in a database of their own that
+// the bound does not reach, are refused too.
+const maxLabPages = 8192
 
 // seedImage is the seeded database file, built once per process: the data
 // never changes, and copying bytes is much faster than inserting rows.
@@ -311,6 +320,8 @@ func (s *Session) authorize(action sqlite.AuthorizerActionCode, arg1, arg2, dbNa
 	switch action {
 	case sqlite.AuthAttach, sqlite.AuthDetach:
 		return deny("ATTACH, DETACH and VACUUM INTO are not allowed in the lab: they open files. Everything you need is in the one database.")
+	case sqlite.AuthCreateTempTable:
+		return deny("TEMP tables are not allowed in the lab: create an ordinary table instead (the lab's database is your own copy, and leaving the lab throws it away).")
 	case sqlite.AuthCreateVTable, sqlite.AuthDropVTable:
 		// FTS5 keeps its index in ordinary shadow tables of this database,
 		// and the full-text search lesson needs it; arg2 is the module name.
@@ -478,6 +489,9 @@ func (s *Session) explain(ctx context.Context, err error) error {
 		return errors.New(termsafe.Line(s.denied))
 	}
 	msg := termsafe.Line(err.Error()) // it can quote the statement, which can hold any bytes
+	if strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "SQLITE_FULL") {
+		return fmt.Errorf("the lab's database is full (%d MiB at most): DROP or DELETE what you added, or leave the lab and open it again for a fresh copy", maxLabPages*4/1024)
+	}
 	if strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") {
 		return fmt.Errorf("database is locked: another session has an uncommitted write. COMMIT or ROLLBACK there first (SQLite allows one writer at a time)")
 	}

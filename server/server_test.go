@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
 	"serverside/progress"
@@ -210,7 +211,10 @@ func TestNoPty(t *testing.T) {
 	}
 	var out, stderr bytes.Buffer
 	sess.Stdout, sess.Stderr = &out, &stderr
-	err = sess.Run("ls")
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	err = sess.Wait()
 	var exit *gossh.ExitError
 	if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
 		t.Errorf("a session without a pty ended with %v, want exit status 1", err)
@@ -220,6 +224,38 @@ func TestNoPty(t *testing.T) {
 	}
 	if users, _ := c.backend.Users(context.Background()); len(users) != 0 {
 		t.Errorf("a session without a pty created learners: %+v", users)
+	}
+}
+
+// `ssh host somecommand`, with a pty or not, runs nothing: it is told the
+// classroom runs the tutor only, and ends failing.
+func TestCommandRefused(t *testing.T) {
+	c := startClass(t, Config{Log: testLog{t}})
+	for _, pty := range []bool{true, false} {
+		client, err := dial(t, c.addr, newSigner(t), "ada")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := client.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pty {
+			if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out, stderr bytes.Buffer
+		sess.Stdout, sess.Stderr = &out, &stderr
+		err = sess.Run("cat /etc/passwd")
+		var exit *gossh.ExitError
+		if !errors.As(err, &exit) || exit.ExitStatus() != 1 || !strings.Contains(out.String(), "connect without a command") || strings.Contains(out.String(), "root:") {
+			t.Errorf("a command (pty %v) ended with %v and %q", pty, err, out.String())
+		}
+		_ = client.Close()
+	}
+	if users, _ := c.backend.Users(context.Background()); len(users) != 0 {
+		t.Errorf("a command created learners: %+v", users)
 	}
 }
 
@@ -594,5 +630,40 @@ func TestLeaveWithoutName(t *testing.T) {
 	}
 	if users, _ := c.backend.Users(context.Background()); len(users) != 0 {
 		t.Errorf("learners after leaving the prompt: %+v", users)
+	}
+}
+
+// A client may claim any terminal size; the server holds a frame of that
+// many cells per program, so the size is bounded: a pty request and a
+// window change of 3000×3000 (nine million cells) cost no more than a
+// big screen, and the learner still gets the tutor.
+func TestHugeWindowIsBounded(t *testing.T) {
+	c := startClass(t, Config{Log: testLog{t}})
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	tm, err := open(t, c.addr, newSigner(t), dialOpts{user: "wide", width: 3000, height: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.expect("Welcome to the classroom"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tm.sess.SendRequest("window-change", false, gossh.Marshal(struct{ W, H, PW, PH uint32 }{3000, 3000, 0, 0})); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.send("\r"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.expect("Backend development"); err != nil {
+		t.Fatal(err)
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 96<<20 {
+		t.Errorf("a 3000×3000 window grew the heap by %d MiB", grew>>20)
+	}
+	if w := clampWindow(ssh.Window{Width: 1 << 31, Height: 0}); w.Width != maxColumns || w.Height != 1 {
+		t.Errorf("clampWindow: %+v", w)
 	}
 }

@@ -48,6 +48,14 @@ func (s *Server) handle(sess ssh.Session) {
 	s.active.Add(1)
 	s.gate.Unlock()
 	defer s.active.Done()
+	if cmd := sess.RawCommand(); cmd != "" {
+		// `ssh host somecommand` asks to run a command: the classroom runs
+		// nothing but the tutor, and says so rather than ignore it.
+		s.logf("refused %s: asked to run a command", sess.RemoteAddr())
+		s.say(sess, "serverside serve runs the tutor and nothing else: connect without a command (ssh -p PORT host).")
+		_ = sess.Exit(1)
+		return
+	}
 	pty, windows, ok := sess.Pty()
 	if !ok {
 		s.say(sess, "serverside serve is a terminal tutor: connect with a terminal (ssh -t, and no command).")
@@ -84,7 +92,8 @@ func (s *Server) handle(sess ssh.Session) {
 	profile := colorprofile.Env(env)
 	var target atomic.Pointer[sender]
 	var size atomic.Pointer[ssh.Window]
-	size.Store(&pty.Window)
+	first := clampWindow(pty.Window)
+	size.Store(&first)
 	// The window changes are always taken at once, whatever the program
 	// is doing: the SSH library hands them over on the goroutine that
 	// reads the whole connection, so one not taken would stall reading
@@ -99,6 +108,7 @@ func (s *Server) handle(sess ssh.Session) {
 				if !ok {
 					return
 				}
+				w = clampWindow(w)
 				size.Store(&w)
 				select {
 				case resized <- struct{}{}:
@@ -179,14 +189,18 @@ func (s *Server) handle(sess ssh.Session) {
 	prog := tui.NewProgram(ctx, o, teaOpts(view)...)
 	var snd sender = prog
 	target.Store(&snd)
+	// The goodbye is written as soon as the program has left the screen,
+	// before the learner's place is saved.
+	prog.Exited = func() {
+		target.Store(nil)
+		view.end()
+		s.say(sess, s.goodbye(ctx, name))
+	}
 	runErr := prog.Run()
-	target.Store(nil)
-	view.end()
 	if runErr != nil && ctx.Err() == nil {
 		s.logf("session of %q: %v", name, runErr)
 	}
 	s.logf("leave %q (%v, %d KiB sent)", name, endReason(ctx), out.sent.Load()>>10)
-	s.say(sess, s.goodbye(ctx, name))
 	_ = sess.Exit(0)
 }
 
@@ -307,3 +321,21 @@ func sessionLocation(env []string) *time.Location {
 }
 
 var _ progress.Learner = (*sessionLearner)(nil)
+
+// The largest terminal a session gets. Bubble Tea holds width × height
+// cells per program from the first frame, and the size is the client's to
+// claim: a pty request of 4294967295 columns would have the server
+// allocate until it died. 400×200 is more than any screen shows in a
+// readable font; a bigger window gets a 400×200 tutor in its corner.
+const (
+	maxColumns = 400
+	maxRows    = 200
+)
+
+// clampWindow bounds a client's window to what a session may cost, and
+// gives a zero size (some clients send one) one cell.
+func clampWindow(w ssh.Window) ssh.Window {
+	w.Width = min(max(w.Width, 1), maxColumns)
+	w.Height = min(max(w.Height, 1), maxRows)
+	return w
+}

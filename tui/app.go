@@ -924,6 +924,11 @@ func Run(ctx context.Context, o Options) error {
 type Program struct {
 	*tea.Program
 	ctx context.Context
+	// Exited, when set, is called once the program has left the terminal
+	// as it found it, before what the learner left open is saved: a
+	// classroom writes its goodbye line then, so a slow save (fifty
+	// learners leaving at once) never costs a learner the last word.
+	Exited func()
 }
 
 // NewProgram builds the tutor for one session; opts are further Bubble Tea
@@ -947,6 +952,9 @@ func (p *Program) Run() error {
 	})
 	defer stop()
 	final, err := p.Program.Run()
+	if p.Exited != nil {
+		p.Exited()
+	}
 	// A signal ends the program without the learner's quit: SIGTERM as a
 	// QuitMsg, SIGINT and SIGHUP by cancelling ctx.
 	if m, ok := final.(Model); ok && !m.quitting {
