@@ -152,7 +152,11 @@ func serveBanner(addr string, f serveFlags, hostKey gossh.Signer, learners, inst
 		fmt.Fprintln(&b)
 	}
 	if len(instructors) > 0 {
-		fmt.Fprintf(&b, "  instructors: the %s in %s get the class view (i on the map)\n", keysCount(len(instructors)), f.instructors)
+		verb := "get"
+		if len(instructors) == 1 {
+			verb = "gets"
+		}
+		fmt.Fprintf(&b, "  instructors: the %s in %s %s the class view (i on the map)\n", keysCount(len(instructors)), f.instructors, verb)
 	}
 	fmt.Fprintf(&b, "  host key: %s (%s)\n", gossh.FingerprintSHA256(hostKey.PublicKey()), f.hostKey)
 	fmt.Fprintf(&b, "  progress: %s\n  course: %s\n", where, course)

@@ -143,7 +143,7 @@ func (p *enrolPrompt) View() tea.View {
 	bold := lipgloss.NewStyle().Bold(true)
 	faint := lipgloss.NewStyle().Faint(true)
 	wrap := func(s string) []string { return strings.Split(ansi.Wrap(s, w-2, ""), "\n") }
-	intro := wrap("This key is new here. What name should your instructor see? You keep it: next time, this key brings you straight back to your progress.")
+	intro := wrap("This key is new here. What name should the class know you by? The name stays with this key for good: next time, it brings you straight back to your progress.")
 	var problem []string
 	switch {
 	case p.busy:

@@ -312,7 +312,7 @@ func TestRoomFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tm.expect("The room is full (2 learners); try again later."); err != nil {
+	if err := tm.expect("The room is full (2 terminals open); try again later."); err != nil {
 		t.Error(err)
 	}
 	if err := tm.ended(); err != nil {

@@ -65,7 +65,7 @@ func (s *Server) handle(sess ssh.Session) {
 	if n := s.sessions.Add(1); n > int64(s.cfg.MaxSessions) {
 		s.sessions.Add(-1)
 		s.logf("refused %s: room full", sess.RemoteAddr())
-		s.say(sess, fmt.Sprintf("The room is full (%d learners); try again later.", s.cfg.MaxSessions))
+		s.say(sess, fmt.Sprintf("The room is full (%d terminals open); try again later.", s.cfg.MaxSessions))
 		_ = sess.Exit(1)
 		return
 	}
@@ -258,10 +258,16 @@ func endReason(ctx context.Context) string {
 
 // goodbye is the session's last line, saying why it ended.
 func (s *Server) goodbye(ctx context.Context, name string) string {
-	switch context.Cause(ctx) {
-	case errIdle:
+	cause := context.Cause(ctx)
+	switch {
+	case cause == errIdle && name == "":
+		// Still at the name prompt: there is no progress yet to speak of.
+		return fmt.Sprintf("Closed after %v without a key: ssh again when you are ready to choose a name.", s.cfg.Idle)
+	case cause == errIdle:
 		return fmt.Sprintf("Closed after %v without a key. Your progress is saved: ssh again to go on.", s.cfg.Idle)
-	case errStopping:
+	case cause == errStopping && name == "":
+		return "The classroom is closing; try again when it is back."
+	case cause == errStopping:
 		return "The classroom is closing. Your progress is saved."
 	}
 	if name == "" {

@@ -482,6 +482,12 @@ func (s quizScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return s.updateSummary(msg)
 		}
 	case tea.PasteMsg:
+		if s.flagging {
+			// The flag's comment has the focus, in any phase.
+			var cmd tea.Cmd
+			s.comment, cmd = s.comment.Update(msg)
+			return s, cmd
+		}
 		if s.phase == asking && s.Typing() {
 			var cmd tea.Cmd
 			s.input, cmd = s.input.Update(msg)

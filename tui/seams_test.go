@@ -238,3 +238,19 @@ func TestLabPolicy(t *testing.T) {
 		t.Fatalf("a lab that may not run here: %v", err)
 	}
 }
+
+// A comment pasted into a flag's field arrives whole, as typed text does
+// (the paste went to the answer's field, which had no focus, and was lost).
+func TestPasteIntoFlagComment(t *testing.T) {
+	store := testStore(t)
+	m := fakeModel(t, testLearner(t, store, "tess"), Options{Labs: LocalLabs})
+	m = run(t, m, openQuizMsg{lessonID: "every-type", from: 0})
+	m = run(t, m, press("enter")) // answer: feedback shows
+	m = run(t, m, press("F"))
+	m = run(t, m, tea.PasteMsg{Content: "two answers fit"})
+	m = run(t, m, press("enter"))
+	flags, err := store.Flags(context.Background())
+	if err != nil || len(flags) != 1 || flags[0].Comment != "two answers fit" {
+		t.Fatalf("flag after a paste: %v %+v\n%s", err, flags, view(m))
+	}
+}
