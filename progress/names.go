@@ -54,7 +54,11 @@ func checkName(name string) error {
 			}
 			// %q shows the character as \u200b and the like, so the
 			// person sees what is there.
-			return fmt.Errorf("the name %q holds %s (%U) %s: type the name without it", name, what, r, where)
+			fix := "type the name without it"
+			if strings.Contains(what, "space") || r == '\t' {
+				fix = "type a plain space instead"
+			}
+			return fmt.Errorf("the name %q holds %s (%U) %s: %s", name, what, r, where, fix)
 		}
 	}
 	if !norm.NFC.IsNormalString(name) {
