@@ -21,9 +21,10 @@ import (
 // conformance suite in progress/progresstest, so the screens and commands
 // built on it cannot tell them apart.
 type Backend interface {
-	// Learner binds the store to one learner. The name is checked (not
-	// empty, no control characters, at most 64 characters); the learner is
-	// created on the first write, so binding a name reads nothing.
+	// Learner binds the store to one learner. The name is checked
+	// (CheckName: not empty, at most 64 characters, NFC, nothing that
+	// shows as blank or not at all); the learner is created on the first
+	// write, so binding a name reads nothing.
 	Learner(name string) (Learner, error)
 	// EnsureUser returns the learner called name, creating them when
 	// missing (a new profile, a learner joining a class).
@@ -42,8 +43,10 @@ type Backend interface {
 	KeyLearner(ctx context.Context, fingerprint string) (name string, ok bool, err error)
 	// EnrolKey creates the learner called name and binds the key to them for
 	// good. A key enrols once (ErrKeyEnrolled), and a name any learner has
-	// already (ErrNameTaken) is refused, so one key can never take over
-	// another learner's rows.
+	// already, or one that LooksLike theirs in the class view, is refused
+	// (ErrNameTaken), so one key can never take over another learner's rows
+	// or pass for them. The check and the insert are one race-safe step.
+	// EnsureUser (a local profile) makes no look-alike check.
 	EnrolKey(ctx context.Context, fingerprint, name string) (User, error)
 	Close() error
 }

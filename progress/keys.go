@@ -7,8 +7,22 @@ import (
 	"unicode"
 )
 
-// ErrNameTaken is EnrolKey's answer for a name some learner already has.
-var ErrNameTaken = errors.New("that name is taken by another learner: choose another")
+// ErrNameTaken is EnrolKey's answer for a name some learner already has,
+// or one that LooksLike theirs.
+var ErrNameTaken = errors.New("that name is taken, or looks like another learner's name: choose another")
+
+// NameTaken is EnrolKey's rule, for the stores: ErrNameTaken when one of
+// names (every learner's) is name or LooksLike it, saying which.
+func NameTaken(name string, names []string) error {
+	match, ok := LooksLike(name, names)
+	switch {
+	case !ok:
+		return nil
+	case match == name:
+		return ErrNameTaken
+	}
+	return fmt.Errorf("%w (%q looks like %q)", ErrNameTaken, name, match)
+}
 
 // ErrKeyEnrolled is EnrolKey's answer for a key that enrolled before.
 var ErrKeyEnrolled = errors.New("this key is already enrolled as a learner")

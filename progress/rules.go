@@ -192,6 +192,3 @@ func Forecast(duesAscending []time.Time, ends []time.Time) []int {
 	}
 	return counts
 }
-
-// CheckName returns a clear error when name cannot be a learner's name.
-func CheckName(name string) error { return checkName(name) }

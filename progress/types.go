@@ -9,11 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"serverside/fsrs"
-	"serverside/termsafe"
 )
 
 // Attempt is one answer to one question.
@@ -148,26 +145,6 @@ type User struct {
 	ID        int64
 	Name      string
 	CreatedAt time.Time
-}
-
-// maxNameLen bounds user names so reports stay readable.
-const maxNameLen = 64
-
-// checkName returns a clear error when name cannot be a user name.
-func checkName(name string) error {
-	switch {
-	case strings.TrimSpace(name) == "":
-		return errors.New("user name is empty: pass a name such as your login")
-	case name != strings.TrimSpace(name):
-		return fmt.Errorf("user name %q has leading or trailing spaces: remove them", name)
-	case !utf8.ValidString(name):
-		return fmt.Errorf("user name %q is not valid UTF-8", name)
-	case utf8.RuneCountInString(name) > maxNameLen:
-		return fmt.Errorf("user name %q is longer than %d characters: use a shorter one", name, maxNameLen)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0 || strings.IndexFunc(name, termsafe.Unsafe) >= 0:
-		return fmt.Errorf("user name %q contains control characters: use letters, digits and punctuation", name)
-	}
-	return nil
 }
 
 // LabBuild is the last check of a build lab: where it ran and how it went.

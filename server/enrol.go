@@ -127,7 +127,7 @@ func (p *enrolPrompt) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func enrolProblem(err error) string {
 	switch {
 	case errors.Is(err, progress.ErrNameTaken):
-		return "That name is taken by another learner: choose another."
+		return "That name is taken by another learner, or looks like theirs (the same letters in another case or alphabet): choose another."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The progress store did not answer in time: press enter to try again."
 	}

@@ -44,6 +44,8 @@ func Run(t *testing.T, open Open) {
 		{"LearnersDay", testLearnersDay},
 		{"Keys", testKeys},
 		{"KeysConcurrent", testKeysConcurrent},
+		{"KeyNamesLookAlike", testKeyNamesLookAlike},
+		{"KeyNamesLookAlikeConcurrent", testKeyNamesLookAlikeConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })

@@ -27,7 +27,8 @@ func (s *Store) KeyLearner(ctx context.Context, fp string) (string, bool, error)
 }
 
 // EnrolKey creates the learner name for the key fp, in one immediate
-// transaction: no other writer can take the name or the key meanwhile.
+// transaction: no other writer can take the name (or one that looks like
+// it) or the key meanwhile.
 func (s *Store) EnrolKey(ctx context.Context, fp, name string) (progress.User, error) {
 	if err := progress.CheckFingerprint(fp); err != nil {
 		return progress.User{}, err
@@ -44,11 +45,8 @@ func (s *Store) EnrolKey(ctx context.Context, fp, name string) (progress.User, e
 		if n > 0 {
 			return progress.ErrKeyEnrolled
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE name = ?`, name).Scan(&n); err != nil {
+		if err := nameFree(ctx, tx, name); err != nil {
 			return err
-		}
-		if n > 0 {
-			return progress.ErrNameTaken
 		}
 		now := s.now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO users (name, created_at) VALUES (?, ?)`, name, ms(now))
@@ -66,4 +64,28 @@ func (s *Store) EnrolKey(ctx context.Context, fp, name string) (progress.User, e
 		return progress.User{}, fmt.Errorf("enrol %q: %w", name, err)
 	}
 	return u, nil
+}
+
+// nameFree returns ErrNameTaken when some learner's name is name or looks
+// like it (progress.LooksLike). It reads every name: the look-alike rules
+// live in Go, and a class is at most a few thousand learners, enrolling
+// once each.
+func nameFree(ctx context.Context, tx *sql.Tx, name string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name FROM users`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return progress.NameTaken(name, names)
 }
