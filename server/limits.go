@@ -117,8 +117,7 @@ func (l *connLimits) refuse(fp string) {
 	c := l.preAuth
 	l.mu.Unlock()
 	if c != nil {
-		_ = c.SendAuthBanner("serverside: this classroom does not know the key " + fp +
-			"; send your public key (the .pub file) to the instructor to be let in.\n")
+		_ = c.SendAuthBanner("serverside: key " + fp + " is not on this classroom's list; send its .pub file to the instructor.\n")
 	}
 }
 

@@ -289,7 +289,7 @@ func TestRefusedKeyTold(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
 		t.Errorf("a key not on the list: %v, want refused at authentication", err)
 	}
-	if !strings.Contains(banner, "does not know the key "+fp) || strings.Count(banner, "\n") != 1 {
+	if !strings.Contains(banner, "key "+fp+" is not on this classroom's list") || strings.Count(banner, "\n") != 1 {
 		t.Errorf("the refused client was told %q, want one line naming %s", banner, fp)
 	}
 	waitUntil(t, "the refusal logged", func() bool { return len(log.linesWith("refused 127.0.0.1:", fp)) > 0 })

@@ -6,7 +6,10 @@
 // render cache and one progress store. Instructors' keys also get the
 // class view. Limits keep one session from costing the others: a cap on
 // sessions, an idle timeout, and a bound on how long a write to a client
-// that stopped reading may block.
+// that stopped reading may block; and one client from holding the room:
+// caps on terminals per key and channels per connection, a connection
+// with no terminal closed, and only the environment a session reads kept
+// (limits.go).
 package server
 
 import (
@@ -89,7 +92,9 @@ type Server struct {
 
 // maxPending bounds connections that have not authenticated yet or hold no
 // session, beyond MaxSessions: a burst of connection attempts costs
-// handshakes only up to there, and the rest are closed at once.
+// handshakes only up to there, and the rest are closed at once. None holds
+// its place for long: the handshake has HandshakeTimeout, a connection
+// without a terminal NoTerminal.
 const maxPending = 64
 
 // New checks the configuration and builds the server.
@@ -171,7 +176,7 @@ func New(cfg Config) (*Server, error) {
 }
 
 // allowed lets a key in when there is no list of learners, or it is on it
-// or on the instructors' list.
+// or on the instructors' list; a refused key is told and logged.
 func (s *Server) allowed(ctx ssh.Context, key ssh.PublicKey) bool {
 	fp := gossh.FingerprintSHA256(key)
 	ok := s.cfg.Learners == nil || s.cfg.Learners[fp] || s.cfg.Instructors[fp]
