@@ -6,7 +6,10 @@
 // render cache and one progress store. Instructors' keys also get the
 // class view. Limits keep one session from costing the others: a cap on
 // sessions, an idle timeout, and a bound on how long a write to a client
-// that stopped reading may block.
+// that stopped reading may block; and one client from holding the room:
+// caps on terminals per key and channels per connection, a connection
+// with no terminal closed, and only the environment a session reads kept
+// (limits.go).
 package server
 
 import (
@@ -42,6 +45,10 @@ type Config struct {
 	MaxSessions int
 	// Idle closes a session after this long without a key (default 30m).
 	Idle time.Duration
+	// NoTerminal closes a connection that has had no terminal open for
+	// this long since it logged in or its last terminal ended (default
+	// 30s): one that only holds a seat, as ssh -N does.
+	NoTerminal time.Duration
 	// WriteTimeout is how long a write to a client may block before its
 	// connection is closed (default 30s): a client that stopped reading.
 	WriteTimeout time.Duration
@@ -68,6 +75,7 @@ type Server struct {
 	renders *tui.RenderCache
 
 	sessions atomic.Int64   // terminals open
+	seats    keySeats       // terminals open with each key
 	conns    atomic.Int64   // connections open, authenticated or not
 	active   sync.WaitGroup // session handlers running
 	writes   sync.WaitGroup // store writes in flight
@@ -84,7 +92,9 @@ type Server struct {
 
 // maxPending bounds connections that have not authenticated yet or hold no
 // session, beyond MaxSessions: a burst of connection attempts costs
-// handshakes only up to there, and the rest are closed at once.
+// handshakes only up to there, and the rest are closed at once. None holds
+// its place for long: the handshake has HandshakeTimeout, a connection
+// without a terminal NoTerminal.
 const maxPending = 64
 
 // New checks the configuration and builds the server.
@@ -106,6 +116,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Idle == 0 {
 		cfg.Idle = 30 * time.Minute
+	}
+	if cfg.NoTerminal <= 0 {
+		cfg.NoTerminal = 30 * time.Second
 	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = 30 * time.Second
@@ -135,6 +148,7 @@ func New(cfg Config) (*Server, error) {
 		wish.WithPublicKeyAuth(s.allowed),
 		wish.WithMiddleware(recover.MiddlewareWithLogger(s, func(next ssh.Handler) ssh.Handler {
 			return func(sess ssh.Session) {
+				defer s.terminalOpen(sess)()
 				s.handle(sess)
 				next(sess)
 			}
@@ -143,6 +157,10 @@ func New(cfg Config) (*Server, error) {
 			srv.HostSigners = []ssh.Signer{cfg.HostKey}
 			srv.HandshakeTimeout = 10 * time.Second
 			srv.ConnCallback = s.admit
+			srv.ServerConfigCallback = s.serverConfig
+			// A session channel's requests keep only the environment a
+			// session reads, and a connection has few channels at once.
+			srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionChannel(ssh.DefaultSessionHandler)}
 			// Nothing but a terminal session: no port forwarding (the
 			// server never dials anything for a learner), no subsystems.
 			srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
@@ -158,24 +176,35 @@ func New(cfg Config) (*Server, error) {
 }
 
 // allowed lets a key in when there is no list of learners, or it is on it
-// or on the instructors' list.
-func (s *Server) allowed(_ ssh.Context, key ssh.PublicKey) bool {
-	if s.cfg.Learners == nil {
-		return true
-	}
+// or on the instructors' list; a refused key is told and logged.
+func (s *Server) allowed(ctx ssh.Context, key ssh.PublicKey) bool {
 	fp := gossh.FingerprintSHA256(key)
-	return s.cfg.Learners[fp] || s.cfg.Instructors[fp]
+	ok := s.cfg.Learners == nil || s.cfg.Learners[fp] || s.cfg.Instructors[fp]
+	if l := limitsOf(ctx); l != nil {
+		if ok {
+			l.admitted()
+		} else {
+			l.refuse(fp)
+		}
+	}
+	return ok
 }
 
 // admit counts connections and closes one beyond what the room can hold
 // before any handshake work is spent on it.
-func (s *Server) admit(_ ssh.Context, c net.Conn) net.Conn {
+func (s *Server) admit(ctx ssh.Context, c net.Conn) net.Conn {
 	if s.stopping.Load() || s.conns.Load() >= int64(s.cfg.MaxSessions+maxPending) {
 		s.logf("refused %s: too many connections", c.RemoteAddr())
 		return nil
 	}
 	s.conns.Add(1)
-	return &countedConn{Conn: c, done: func() { s.conns.Add(-1) }}
+	cc := &countedConn{Conn: c}
+	l := s.track(ctx, cc)
+	cc.done = func() {
+		s.conns.Add(-1)
+		l.end()
+	}
+	return cc
 }
 
 type countedConn struct {

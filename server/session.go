@@ -70,6 +70,11 @@ func (s *Server) handle(sess ssh.Session) {
 		return
 	}
 	defer s.sessions.Add(-1)
+	release, ok := s.keySeat(sess)
+	if !ok {
+		return
+	}
+	defer release()
 
 	// Not derived from s.stop, so the cause of the end is ours to say.
 	ctx, cancel := context.WithCancelCause(context.Background())
