@@ -155,7 +155,10 @@ func New(cfg Config) (*Server, error) {
 		})),
 		func(srv *ssh.Server) error {
 			srv.HostSigners = []ssh.Signer{cfg.HostKey}
-			srv.HandshakeTimeout = 10 * time.Second
+			// Long enough for a learner to type their key's passphrase (OpenSSH
+			// asks for it during authentication), short enough that a
+			// connection that never finishes cannot keep a pending slot.
+			srv.HandshakeTimeout = 45 * time.Second
 			srv.ConnCallback = s.admit
 			srv.ServerConfigCallback = s.serverConfig
 			// A session channel's requests keep only the environment a
