@@ -92,6 +92,8 @@ type shared struct {
 	labs labMemory
 	// requests are screen switches asked during the current Update.
 	requests []tea.Msg
+	// frame is what the last frames drew that the next one may reuse.
+	frame frameCache
 }
 
 // Model is the root model.
@@ -782,7 +784,7 @@ func (m Model) View() tea.View {
 	// wrapped, above it.
 	note := m.statusNote(top)
 	if m.help.ShowAll {
-		footer = m.help.View(top.Keys())
+		footer = m.footerView(top.Keys())
 		// The full help replaces the bottom of the body.
 		bodyLines := strings.Split(body, "\n")
 		keep := max(0, m.height-1-lipgloss.Height(footer))
@@ -791,10 +793,8 @@ func (m Model) View() tea.View {
 		}
 		body = strings.Join(bodyLines, "\n")
 	} else {
-		footer = m.help.View(top.Keys())
+		footer = m.footerView(top.Keys())
 	}
-	// help.Model adds an item that doesn't fit when no "…" fits either.
-	footer = cutWidth(footer, m.width)
 	parts := []string{fitHeight(body, m.height-1-lipgloss.Height(footer)-noteHeight(note))}
 	if note != "" {
 		parts = append(parts, note)
@@ -804,7 +804,7 @@ func (m Model) View() tea.View {
 	// joined, not lipgloss.JoinVertical'd: that measured every line of
 	// the frame to pad it with spaces the terminal shows as the blank
 	// cells they replace, a quarter of each frame's time.
-	v.SetContent(termsafe.Styled(strings.Join(append(parts, m.statusLine(top), footer), "\n")))
+	v.SetContent(termsafe.Styled(strings.Join(append(parts, m.statusView(top), footer), "\n")))
 	return v
 }
 
@@ -883,10 +883,7 @@ func noteHeight(note string) int {
 
 func (m Model) statusLine(top screen) string {
 	st := m.sh.styles
-	left := st.StatusKey.Render(" serverside ") + st.Status.Render(" "+m.sh.user+" ")
-	if t := top.Title(); t != "" {
-		left += st.Status.Render("· " + t + " ")
-	}
+	left := m.statusLeft(top.Title())
 	right := ""
 	if m.sh.due > 0 {
 		right = st.Status.Render(fmt.Sprintf("%d due ", m.sh.due))
@@ -906,7 +903,13 @@ func (m Model) statusLine(top screen) string {
 		left = ansi.Truncate(left, max(0, m.width-lipgloss.Width(right)-1), "…")
 		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
 	}
-	return st.StatusBar.Width(m.width).Render(left + strings.Repeat(" ", gap) + right)
+	line := left + strings.Repeat(" ", gap) + right
+	if !strings.Contains(line, "\n") && lipgloss.Width(line) == m.width {
+		// The line is the width already: Width would only wrap and pad a
+		// line that needs neither, at five times the cost, on every key.
+		return st.StatusBar.Render(line)
+	}
+	return st.StatusBar.Width(m.width).Render(line)
 }
 
 // Run starts the TUI on this terminal and returns when the learner quits

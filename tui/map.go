@@ -135,8 +135,9 @@ const mapHeaderLines = 4
 
 func (m *mapScreen) listHeight() int {
 	h := m.height - mapHeaderLines - m.detailHeight()
-	if w := m.welcome(m.width); m.firstRun() && w != "" {
-		h -= lipgloss.Height(w)
+	if m.firstRun() {
+		_, wh := m.cachedWelcome(m.width)
+		h -= wh
 	}
 	if m.confirm != nil {
 		h -= lipgloss.Height(m.confirmView(m.width))
@@ -422,7 +423,8 @@ func (m mapScreen) View() string {
 		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
 	}
 	if m.firstRun() {
-		b.WriteString(m.welcome(w))
+		welcome, _ := m.cachedWelcome(w)
+		b.WriteString(welcome)
 	}
 	if m.confirm != nil {
 		b.WriteString(m.confirmView(w))
@@ -431,12 +433,12 @@ func (m mapScreen) View() string {
 	rw := min(w, mapRowWidth)
 	shown := 0
 	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {
-		b.WriteString(m.row(i, rw))
+		b.WriteString(m.cachedRow(i, rw))
 		b.WriteByte('\n')
 		shown++
 	}
 	if m.detailHeight() > 0 {
-		b.WriteString(strings.Repeat("\n", h-shown) + m.detail(rw))
+		b.WriteString(strings.Repeat("\n", h-shown) + m.cachedDetail(rw))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
