@@ -882,7 +882,7 @@ func noteHeight(note string) int {
 }
 
 func (m Model) statusLine(top screen) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	left := m.statusLeft(top.Title())
 	right := ""
 	if m.sh.due > 0 {

@@ -25,9 +25,8 @@ type frameCache struct {
 	leftKey, left       string
 	welcomeKey, welcome string
 	welcomeHeight       int
-	detailKey           mapDetailKey
-	detail              string
-	rows                map[mapRowKey]string
+	// parts are the map's rows, detail lines and head, by their keys.
+	parts map[any]string
 }
 
 // mapRowKey is everything a course map row's text depends on. The
@@ -50,9 +49,32 @@ type mapDetailKey struct {
 	due   int
 }
 
-// maxCachedRows bounds the map's row cache: a course reload leaves the
-// old course's rows behind, and a cache this full starts again.
-const maxCachedRows = 1024
+// mapHeadKey is everything the map's title and progress bar depend on.
+type mapHeadKey struct {
+	title       string
+	width       int
+	theme       render.Theme
+	done, total int
+}
+
+// maxCachedParts bounds the parts kept: a course reload, or a learner
+// going through every width, leaves parts no frame will ask for again, and
+// a cache this full starts again.
+const maxCachedParts = 1024
+
+// part is the part of a frame drawn from k, drawn by draw unless it is
+// kept. k's type tells the parts apart.
+func (c *frameCache) part(k any, draw func() string) string {
+	if out, ok := c.parts[k]; ok {
+		return out
+	}
+	if c.parts == nil || len(c.parts) >= maxCachedParts {
+		c.parts = map[any]string{}
+	}
+	out := draw()
+	c.parts[k] = out
+	return out
+}
 
 // helpKey is everything the help footer's text depends on: the width,
 // short or full help, the theme and what each binding shows.
@@ -153,16 +175,7 @@ func (m mapScreen) cachedRow(i, w int) string {
 	case r.lesson != nil:
 		k.status, k.due = m.sh.states[r.lesson.ID].Status, m.sh.dueBy[r.lesson.ID]
 	}
-	c := &m.sh.frame
-	if out, ok := c.rows[k]; ok {
-		return out
-	}
-	if c.rows == nil || len(c.rows) >= maxCachedRows {
-		c.rows = map[mapRowKey]string{}
-	}
-	out := m.row(i, w)
-	c.rows[k] = out
-	return out
+	return m.sh.frame.part(k, func() string { return m.row(i, w) })
 }
 
 // cachedDetail is the map's detail lines for the selected row at width w.
@@ -172,9 +185,12 @@ func (m mapScreen) cachedDetail(w int) string {
 	if r.lesson != nil {
 		k.due = m.sh.dueBy[r.lesson.ID]
 	}
-	c := &m.sh.frame
-	if k != c.detailKey || c.detail == "" {
-		c.detail, c.detailKey = m.detail(w), k
-	}
-	return c.detail
+	return m.sh.frame.part(k, func() string { return m.detail(w) })
+}
+
+// cachedHead is the map's title and progress bar at width w, with done of
+// total lessons done.
+func (m mapScreen) cachedHead(w, done, total int) string {
+	k := mapHeadKey{title: m.sh.course.Title, width: w, theme: m.sh.theme, done: done, total: total}
+	return m.sh.frame.part(k, func() string { return m.head(w, done, total) })
 }

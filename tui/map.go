@@ -147,7 +147,7 @@ func (m *mapScreen) listHeight() int {
 
 // confirmView is the question waiting for y or n, indented alike.
 func (m mapScreen) confirmView(w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	para := func(s string) string { return " " + wrapIndent(s, w-2, " ") + "\n" }
 	return para(st.Bad.Render(m.confirm.question)) + para(m.confirm.detail) + para(st.Subtle.Render("y: yes, reset · n or esc: cancel")) + "\n"
 }
@@ -160,7 +160,7 @@ func (m mapScreen) firstRun() bool {
 // welcome says, once, what the tutor is, how a lesson works and the keys
 // that matter; on a short screen, only the keys.
 func (m mapScreen) welcome(w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	keys := st.Lesson.Render("c") + st.Subtle.Render(" starts the first lesson · ") + st.Lesson.Render("enter") +
 		st.Subtle.Render(" opens the selected one · ") + st.Lesson.Render("?") + st.Subtle.Render(" shows every key")
 	para := func(s string) string { return " " + wrapIndent(s, min(w, mapRowWidth)-2, " ") + "\n" }
@@ -188,7 +188,7 @@ func (m *mapScreen) detailHeight() int {
 // detail describes the selected lesson: its summary, its lab, its
 // reviews due.
 func (m mapScreen) detail(w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	var text string
 	switch r := m.rowAt(m.cursor); {
 	case r.lesson != nil:
@@ -386,7 +386,7 @@ func (m mapScreen) open() tea.Cmd {
 }
 
 func (m mapScreen) View() string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	total, done := 0, 0
 	for _, l := range m.sh.course.Lessons() {
 		total++
@@ -395,16 +395,8 @@ func (m mapScreen) View() string {
 		}
 	}
 	w := m.width
-	head := st.Title.Render(m.sh.course.Title)
-	pct := 0
-	if total > 0 {
-		pct = done * 100 / total
-	}
-	label := fmt.Sprintf(" %d of %s done · %d%%", done, count(total, "lesson", "lessons"), pct)
-	barW := max(5, min(40, w-lipgloss.Width(label)-4))
-	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
 	var b strings.Builder
-	b.WriteString(" " + head + "\n " + progressLine + "\n")
+	b.WriteString(m.cachedHead(w, done, total))
 	var extra []string
 	if m.firstRun() && m.height < 20 {
 		// On a short screen the welcome is one line, so the lessons keep
@@ -443,8 +435,23 @@ func (m mapScreen) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// head is the map's title and progress bar, with done of total lessons
+// done.
+func (m mapScreen) head(w, done, total int) string {
+	st := &m.sh.styles
+	head := st.Title.Render(m.sh.course.Title)
+	pct := 0
+	if total > 0 {
+		pct = done * 100 / total
+	}
+	label := fmt.Sprintf(" %d of %s done · %d%%", done, count(total, "lesson", "lessons"), pct)
+	barW := max(5, min(40, w-lipgloss.Width(label)-4))
+	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
+	return " " + head + "\n " + progressLine + "\n"
+}
+
 func (m mapScreen) row(i, w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	r := m.rows[i]
 	sel := i == m.cursor
 	cursor := "  "
