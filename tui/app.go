@@ -55,7 +55,7 @@ type screen interface {
 func (m Model) push(s screen) (Model, tea.Cmd) {
 	s = s.SetSize(m.bodySize())
 	m.stack = append(m.stack, s)
-	m.help.ShowAll = false
+	m.showAllHelp(false)
 	return m, s.init()
 }
 
@@ -98,11 +98,14 @@ type shared struct {
 
 // Model is the root model.
 type Model struct {
-	sh        *shared
-	stack     []screen
-	width     int
-	height    int
-	help      help.Model
+	sh     *shared
+	stack  []screen
+	width  int
+	height int
+	// help is shared by copies of the model and never changed in place:
+	// editHelp gives a copy to change. The model is copied several times
+	// on every key, and help.Model, with its styles, was most of its size.
+	help      *help.Model
 	keys      globalKeys
 	status    string
 	statusErr bool
@@ -209,11 +212,12 @@ func New(ctx context.Context, o Options) Model {
 		newPerDay: o.NewPerDay,
 		statusTTL: cmp.Or(o.StatusTTL, statusTTL),
 	}
-	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: updates}
+	h := help.New()
+	m := Model{sh: sh, help: &h, keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: updates}
 	if current.Err != nil {
 		m.status, m.statusErr = "course folder: "+current.Err.Error(), true
 	}
-	m.help.Styles = sh.styles.Help
+	h.Styles = sh.styles.Help
 	m.stack = []screen{newMapScreen(sh)}
 	if o.OpenLesson != "" && sh.course.Lesson(o.OpenLesson) != nil {
 		m.stack = append(m.stack, newLessonScreen(sh, sh.course.Lesson(o.OpenLesson), -1))
@@ -237,6 +241,22 @@ func (m Model) Init() tea.Cmd {
 }
 
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }
+
+// editHelp is the help footer's model to change, a copy of the one the
+// model's earlier copies share.
+func (m *Model) editHelp() *help.Model {
+	h := *m.help
+	m.help = &h
+	return m.help
+}
+
+// showAllHelp shows the full help (or the short one), copying the help's
+// model only when that changes it.
+func (m *Model) showAllHelp(all bool) {
+	if m.help.ShowAll != all {
+		m.editHelp().ShowAll = all
+	}
+}
 
 // prefetchMsg asks for a lesson to be rendered ahead of being opened.
 type prefetchMsg struct{ lessonID string }
@@ -471,7 +491,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.quit()
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
+		m.editHelp().SetWidth(msg.Width)
 		for i := range m.stack {
 			m.stack[i] = m.stack[i].SetSize(m.bodySize())
 		}
@@ -489,7 +509,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.sh.theme = theme
 		m.sh.styles = NewStyles(theme)
-		m.help.Styles = m.sh.styles.Help
+		m.editHelp().Styles = m.sh.styles.Help
 		return m, m.refreshTop()
 	case tea.KeyPressMsg:
 		if m.statusErr {
@@ -500,10 +520,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
 		case key.Matches(msg, m.keys.Help) && !m.typing(), key.Matches(msg, m.keys.HelpTyping):
-			m.help.ShowAll = !m.help.ShowAll
+			m.showAllHelp(!m.help.ShowAll)
 			return m, nil
 		case m.help.ShowAll && msg.String() == "esc":
-			m.help.ShowAll = false
+			m.showAllHelp(false)
 			return m, nil
 		}
 		return m.updateTop(msg)
@@ -660,7 +680,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case backMsg:
 		if len(m.stack) > 1 {
 			m.stack = m.stack[:len(m.stack)-1]
-			m.help.ShowAll = false
+			m.showAllHelp(false)
 			return m, tea.Batch(loadStates(m.sh), m.refreshTop())
 		}
 		return m, nil
