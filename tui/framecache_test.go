@@ -113,3 +113,32 @@ func TestStatusLineAsWidthDrewIt(t *testing.T) {
 		}
 	}
 }
+
+// A key that moves in a lesson or on the map starts nothing: no store
+// call, no render, no command at all, in a classroom of many sessions
+// as on one terminal. The place is saved when the learner leaves.
+func TestMovingStartsNothing(t *testing.T) {
+	var tm tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)),
+		Progress: testLearner(t, testStore(t), "tess"), Labs: LocalLabs, Theme: render.Dark})
+	tm = run(t, tm, tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, screen := range []string{"map", "lesson"} {
+		if screen == "lesson" {
+			tm = run(t, tm, press("enter"))
+			if _, ok := tm.(Model).top().(lessonScreen); !ok {
+				t.Fatalf("enter on the map opened %T", tm.(Model).top())
+			}
+		}
+		for i := range 20 {
+			k := []string{"j", "k"}[i%2]
+			before := view(tm)
+			var cmd tea.Cmd
+			tm, cmd = tm.Update(press(k))
+			if cmd != nil {
+				t.Fatalf("%s: %s (key %d) started a command: %v", screen, k, i, collect(cmd))
+			}
+			if view(tm) == before {
+				t.Fatalf("%s: %s (key %d) did not move:\n%s", screen, k, i, before)
+			}
+		}
+	}
+}
