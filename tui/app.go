@@ -55,7 +55,7 @@ type screen interface {
 func (m Model) push(s screen) (Model, tea.Cmd) {
 	s = s.SetSize(m.bodySize())
 	m.stack = append(m.stack, s)
-	m.help.ShowAll = false
+	m.showAllHelp(false)
 	return m, s.init()
 }
 
@@ -92,15 +92,20 @@ type shared struct {
 	labs labMemory
 	// requests are screen switches asked during the current Update.
 	requests []tea.Msg
+	// frame is what the last frames drew that the next one may reuse.
+	frame frameCache
 }
 
 // Model is the root model.
 type Model struct {
-	sh        *shared
-	stack     []screen
-	width     int
-	height    int
-	help      help.Model
+	sh     *shared
+	stack  []screen
+	width  int
+	height int
+	// help is shared by copies of the model and never changed in place:
+	// editHelp gives a copy to change. The model is copied several times
+	// on every key, and help.Model, with its styles, was most of its size.
+	help      *help.Model
 	keys      globalKeys
 	status    string
 	statusErr bool
@@ -207,11 +212,12 @@ func New(ctx context.Context, o Options) Model {
 		newPerDay: o.NewPerDay,
 		statusTTL: cmp.Or(o.StatusTTL, statusTTL),
 	}
-	m := Model{sh: sh, help: help.New(), keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: updates}
+	h := help.New()
+	m := Model{sh: sh, help: &h, keys: newGlobalKeys(), fixTheme: o.Theme != "", startReview: o.Review, updates: updates}
 	if current.Err != nil {
 		m.status, m.statusErr = "course folder: "+current.Err.Error(), true
 	}
-	m.help.Styles = sh.styles.Help
+	h.Styles = sh.styles.Help
 	m.stack = []screen{newMapScreen(sh)}
 	if o.OpenLesson != "" && sh.course.Lesson(o.OpenLesson) != nil {
 		m.stack = append(m.stack, newLessonScreen(sh, sh.course.Lesson(o.OpenLesson), -1))
@@ -235,6 +241,22 @@ func (m Model) Init() tea.Cmd {
 }
 
 func (m Model) top() screen { return m.stack[len(m.stack)-1] }
+
+// editHelp is the help footer's model to change, a copy of the one the
+// model's earlier copies share.
+func (m *Model) editHelp() *help.Model {
+	h := *m.help
+	m.help = &h
+	return m.help
+}
+
+// showAllHelp shows the full help (or the short one), copying the help's
+// model only when that changes it.
+func (m *Model) showAllHelp(all bool) {
+	if m.help.ShowAll != all {
+		m.editHelp().ShowAll = all
+	}
+}
 
 // prefetchMsg asks for a lesson to be rendered ahead of being opened.
 type prefetchMsg struct{ lessonID string }
@@ -469,7 +491,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.quit()
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
+		m.editHelp().SetWidth(msg.Width)
 		for i := range m.stack {
 			m.stack[i] = m.stack[i].SetSize(m.bodySize())
 		}
@@ -487,7 +509,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		m.sh.theme = theme
 		m.sh.styles = NewStyles(theme)
-		m.help.Styles = m.sh.styles.Help
+		m.editHelp().Styles = m.sh.styles.Help
 		return m, m.refreshTop()
 	case tea.KeyPressMsg:
 		if m.statusErr {
@@ -498,10 +520,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
 		case key.Matches(msg, m.keys.Help) && !m.typing(), key.Matches(msg, m.keys.HelpTyping):
-			m.help.ShowAll = !m.help.ShowAll
+			m.showAllHelp(!m.help.ShowAll)
 			return m, nil
 		case m.help.ShowAll && msg.String() == "esc":
-			m.help.ShowAll = false
+			m.showAllHelp(false)
 			return m, nil
 		}
 		return m.updateTop(msg)
@@ -658,7 +680,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	case backMsg:
 		if len(m.stack) > 1 {
 			m.stack = m.stack[:len(m.stack)-1]
-			m.help.ShowAll = false
+			m.showAllHelp(false)
 			return m, tea.Batch(loadStates(m.sh), m.refreshTop())
 		}
 		return m, nil
@@ -782,7 +804,7 @@ func (m Model) View() tea.View {
 	// wrapped, above it.
 	note := m.statusNote(top)
 	if m.help.ShowAll {
-		footer = m.help.View(top.Keys())
+		footer = m.footerView(top.Keys())
 		// The full help replaces the bottom of the body.
 		bodyLines := strings.Split(body, "\n")
 		keep := max(0, m.height-1-lipgloss.Height(footer))
@@ -791,10 +813,8 @@ func (m Model) View() tea.View {
 		}
 		body = strings.Join(bodyLines, "\n")
 	} else {
-		footer = m.help.View(top.Keys())
+		footer = m.footerView(top.Keys())
 	}
-	// help.Model adds an item that doesn't fit when no "…" fits either.
-	footer = cutWidth(footer, m.width)
 	parts := []string{fitHeight(body, m.height-1-lipgloss.Height(footer)-noteHeight(note))}
 	if note != "" {
 		parts = append(parts, note)
@@ -804,7 +824,7 @@ func (m Model) View() tea.View {
 	// joined, not lipgloss.JoinVertical'd: that measured every line of
 	// the frame to pad it with spaces the terminal shows as the blank
 	// cells they replace, a quarter of each frame's time.
-	v.SetContent(termsafe.Styled(strings.Join(append(parts, m.statusLine(top), footer), "\n")))
+	v.SetContent(termsafe.Styled(strings.Join(append(parts, m.statusView(top), footer), "\n")))
 	return v
 }
 
@@ -882,11 +902,8 @@ func noteHeight(note string) int {
 }
 
 func (m Model) statusLine(top screen) string {
-	st := m.sh.styles
-	left := st.StatusKey.Render(" serverside ") + st.Status.Render(" "+m.sh.user+" ")
-	if t := top.Title(); t != "" {
-		left += st.Status.Render("· " + t + " ")
-	}
+	st := &m.sh.styles
+	left := m.statusLeft(top.Title())
 	right := ""
 	if m.sh.due > 0 {
 		right = st.Status.Render(fmt.Sprintf("%d due ", m.sh.due))
@@ -906,7 +923,13 @@ func (m Model) statusLine(top screen) string {
 		left = ansi.Truncate(left, max(0, m.width-lipgloss.Width(right)-1), "…")
 		gap = max(1, m.width-lipgloss.Width(left)-lipgloss.Width(right))
 	}
-	return st.StatusBar.Width(m.width).Render(left + strings.Repeat(" ", gap) + right)
+	line := left + strings.Repeat(" ", gap) + right
+	if !strings.Contains(line, "\n") && lipgloss.Width(line) == m.width {
+		// The line is the width already: Width would only wrap and pad a
+		// line that needs neither, at five times the cost, on every key.
+		return st.StatusBar.Render(line)
+	}
+	return st.StatusBar.Width(m.width).Render(line)
 }
 
 // Run starts the TUI on this terminal and returns when the learner quits

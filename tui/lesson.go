@@ -101,8 +101,11 @@ type lessonScreen struct {
 // lessonSearch is an in-lesson search: the query, where it matches, and
 // which match is current.
 type lessonSearch struct {
-	typing  bool
-	input   textinput.Model
+	typing bool
+	// input is shared by copies of the screen and never changed in place:
+	// edit gives a copy to change. The screen is copied on every key, and
+	// a text field is most of its size.
+	input   *textinput.Model
 	query   string
 	matches []match
 	current int
@@ -163,7 +166,15 @@ func newLessonScreen(sh *shared, l *lessons.Lesson, scroll int) lessonScreen {
 	in.Prompt = "/"
 	in.Placeholder = "search this lesson"
 	return lessonScreen{sh: sh, lesson: l, keys: newLessonKeys(), markdown: md, source: hashText(md), scroll: scroll, opened: time.Now(),
-		attempts: map[string]progress.Attempt{}, search: lessonSearch{input: in}}
+		attempts: map[string]progress.Attempt{}, search: lessonSearch{input: &in}}
+}
+
+// edit is the search field to change, a copy of the one the screen's
+// earlier copies share.
+func (f *lessonSearch) edit() *textinput.Model {
+	in := *f.input
+	f.input = &in
+	return f.input
 }
 
 // panelWidth is the side panel's width: shown only when the text can
@@ -214,7 +225,7 @@ func (s lessonScreen) SetSize(w, h int) screen {
 	if w >= maxTextWidth+panelWidth+4 {
 		s.panel = panelWidth + 1 // and its border
 	}
-	s.search.input.SetWidth(max(10, w-s.panel-4))
+	s.search.edit().SetWidth(max(10, w-s.panel-4))
 	s.vp.SetHeight(h)
 	s.want = renderKey{content: s.source, width: s.textWidth(), theme: s.sh.theme}
 	return s
@@ -319,7 +330,9 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 	case tea.PasteMsg:
 		if s.search.typing {
 			var cmd tea.Cmd
-			s.search.input, cmd = s.search.input.Update(msg)
+			var in textinput.Model
+			in, cmd = s.search.input.Update(msg)
+			s.search.input = &in
 			s.runSearch(s.search.input.Value())
 			return s, cmd
 		}
@@ -347,8 +360,9 @@ func (s lessonScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			// A new search starts empty; n and N still step through the
 			// last one until something is typed.
 			s.search.typing = true
-			s.search.input.SetValue("")
-			return s, s.search.input.Focus()
+			in := s.search.edit()
+			in.SetValue("")
+			return s, in.Focus()
 		case key.Matches(msg, s.keys.NextMatch):
 			s.gotoMatch(s.search.current + 1)
 		case key.Matches(msg, s.keys.PrevMatch):
@@ -784,7 +798,7 @@ func (s lessonScreen) View() string {
 	if s.search.typing {
 		lines := strings.Split(body, "\n")
 		if len(lines) > 0 {
-			lines[len(lines)-1] = " " + themedInput(s.search.input, s.sh.theme)
+			lines[len(lines)-1] = " " + themedInput(*s.search.input, s.sh.theme)
 		}
 		body = strings.Join(lines, "\n")
 	}

@@ -197,7 +197,7 @@ func (s lessonScreen) updateSearchInput(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	switch msg.String() {
 	case "enter":
 		s.search.typing = false
-		s.search.input.Blur()
+		s.search.edit().Blur()
 		if len(s.search.matches) == 0 && s.search.query != "" {
 			q := s.search.query
 			return s, func() tea.Msg { return statusMsg{fmt.Sprintf("%q is not in this lesson", q)} }
@@ -205,12 +205,12 @@ func (s lessonScreen) updateSearchInput(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		return s, nil
 	case "esc":
 		s.search.typing = false
-		s.search.input.Blur()
+		s.search.edit().Blur()
 		s.runSearch("")
 		return s, nil
 	}
-	var cmd tea.Cmd
-	s.search.input, cmd = s.search.input.Update(msg)
+	in, cmd := s.search.input.Update(msg)
+	s.search.input = &in
 	if q := s.search.input.Value(); q != s.search.query {
 		s.search.current = 0
 		s.runSearch(q)

@@ -135,8 +135,9 @@ const mapHeaderLines = 4
 
 func (m *mapScreen) listHeight() int {
 	h := m.height - mapHeaderLines - m.detailHeight()
-	if w := m.welcome(m.width); m.firstRun() && w != "" {
-		h -= lipgloss.Height(w)
+	if m.firstRun() {
+		_, wh := m.cachedWelcome(m.width)
+		h -= wh
 	}
 	if m.confirm != nil {
 		h -= lipgloss.Height(m.confirmView(m.width))
@@ -146,7 +147,7 @@ func (m *mapScreen) listHeight() int {
 
 // confirmView is the question waiting for y or n, indented alike.
 func (m mapScreen) confirmView(w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	para := func(s string) string { return " " + wrapIndent(s, w-2, " ") + "\n" }
 	return para(st.Bad.Render(m.confirm.question)) + para(m.confirm.detail) + para(st.Subtle.Render("y: yes, reset · n or esc: cancel")) + "\n"
 }
@@ -159,7 +160,7 @@ func (m mapScreen) firstRun() bool {
 // welcome says, once, what the tutor is, how a lesson works and the keys
 // that matter; on a short screen, only the keys.
 func (m mapScreen) welcome(w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	keys := st.Lesson.Render("c") + st.Subtle.Render(" starts the first lesson · ") + st.Lesson.Render("enter") +
 		st.Subtle.Render(" opens the selected one · ") + st.Lesson.Render("?") + st.Subtle.Render(" shows every key")
 	para := func(s string) string { return " " + wrapIndent(s, min(w, mapRowWidth)-2, " ") + "\n" }
@@ -187,7 +188,7 @@ func (m *mapScreen) detailHeight() int {
 // detail describes the selected lesson: its summary, its lab, its
 // reviews due.
 func (m mapScreen) detail(w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	var text string
 	switch r := m.rowAt(m.cursor); {
 	case r.lesson != nil:
@@ -385,7 +386,7 @@ func (m mapScreen) open() tea.Cmd {
 }
 
 func (m mapScreen) View() string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	total, done := 0, 0
 	for _, l := range m.sh.course.Lessons() {
 		total++
@@ -394,16 +395,8 @@ func (m mapScreen) View() string {
 		}
 	}
 	w := m.width
-	head := st.Title.Render(m.sh.course.Title)
-	pct := 0
-	if total > 0 {
-		pct = done * 100 / total
-	}
-	label := fmt.Sprintf(" %d of %s done · %d%%", done, count(total, "lesson", "lessons"), pct)
-	barW := max(5, min(40, w-lipgloss.Width(label)-4))
-	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
 	var b strings.Builder
-	b.WriteString(" " + head + "\n " + progressLine + "\n")
+	b.WriteString(m.cachedHead(w, done, total))
 	var extra []string
 	if m.firstRun() && m.height < 20 {
 		// On a short screen the welcome is one line, so the lessons keep
@@ -422,7 +415,8 @@ func (m mapScreen) View() string {
 		b.WriteString(" " + ansi.Truncate(strings.Join(extra, st.Subtle.Render("  ·  ")), w-2, "…") + "\n\n")
 	}
 	if m.firstRun() {
-		b.WriteString(m.welcome(w))
+		welcome, _ := m.cachedWelcome(w)
+		b.WriteString(welcome)
 	}
 	if m.confirm != nil {
 		b.WriteString(m.confirmView(w))
@@ -431,18 +425,33 @@ func (m mapScreen) View() string {
 	rw := min(w, mapRowWidth)
 	shown := 0
 	for i := m.offset; i < len(m.rows) && i < m.offset+h; i++ {
-		b.WriteString(m.row(i, rw))
+		b.WriteString(m.cachedRow(i, rw))
 		b.WriteByte('\n')
 		shown++
 	}
 	if m.detailHeight() > 0 {
-		b.WriteString(strings.Repeat("\n", h-shown) + m.detail(rw))
+		b.WriteString(strings.Repeat("\n", h-shown) + m.cachedDetail(rw))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// head is the map's title and progress bar, with done of total lessons
+// done.
+func (m mapScreen) head(w, done, total int) string {
+	st := &m.sh.styles
+	head := st.Title.Render(m.sh.course.Title)
+	pct := 0
+	if total > 0 {
+		pct = done * 100 / total
+	}
+	label := fmt.Sprintf(" %d of %s done · %d%%", done, count(total, "lesson", "lessons"), pct)
+	barW := max(5, min(40, w-lipgloss.Width(label)-4))
+	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
+	return " " + head + "\n " + progressLine + "\n"
+}
+
 func (m mapScreen) row(i, w int) string {
-	st := m.sh.styles
+	st := &m.sh.styles
 	r := m.rows[i]
 	sel := i == m.cursor
 	cursor := "  "
