@@ -16,6 +16,7 @@ import (
 
 	"serverside/lessons"
 	"serverside/progress"
+	"serverside/progress/sqlite"
 )
 
 func runProgressCmd(t *testing.T, cmd *cobra.Command, stdin string, args ...string) (stdout, stderr string, err error) {
@@ -320,5 +321,26 @@ func TestCSVSafe(t *testing.T) {
 		if got := csvSafe(in); got != want {
 			t.Errorf("csvSafe(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A --user no store would take is refused by every command, the ones that
+// only read too: `progress --user "alice\u200b"` printed "Progress of
+// alice" with the invisible character in it, as if it were a learner.
+func TestUserFlagIsChecked(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	store, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	for _, args := range [][]string{{"progress"}, {"list"}} {
+		out, _, err := runRoot(t, "", append(args, "--db", db, "--user", "alice\u200b")...)
+		if err == nil || !strings.Contains(err.Error(), "--user") || !strings.Contains(err.Error(), "U+200B") {
+			t.Errorf("%v: %v\n%s", args, err, out)
+		}
+	}
+	if _, _, err := runRoot(t, "", "progress", "--db", db, "--user", "alice"); err != nil {
+		t.Errorf("a plain name: %v", err)
 	}
 }

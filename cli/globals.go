@@ -19,6 +19,7 @@ import (
 
 	"serverside/coursecache"
 	"serverside/lessons"
+	"serverside/progress"
 	"serverside/progress/postgres"
 	"serverside/progress/sqlite"
 	"serverside/render"
@@ -51,7 +52,18 @@ func (g *globals) bind(root *cobra.Command) {
 		case "help", "version":
 			return nil
 		}
-		return applySettings(cmd.Root().PersistentFlags(), os.LookupEnv, configPath())
+		if err := applySettings(cmd.Root().PersistentFlags(), os.LookupEnv, configPath()); err != nil {
+			return err
+		}
+		// Every command, the ones that only read too, refuses a name no
+		// store would take (an invisible character, an odd space), rather
+		// than print it back as if it were a learner.
+		if g.user != "" {
+			if err := progress.CheckName(g.user); err != nil {
+				return fmt.Errorf("--user: %w", err)
+			}
+		}
+		return nil
 	}
 }
 
