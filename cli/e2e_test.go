@@ -345,6 +345,9 @@ type tmuxSession struct {
 	// runs it. tmux's own #{pane_dead_status} is not reliable: tmux 3.3
 	// sometimes leaves the exited program a zombie it never reaps.
 	statusFile string
+	// raceLog is where a -race build writes a race report (GORACE
+	// log_path), so a failure shows all of it, not the screen's last rows.
+	raceLog string
 }
 
 func startTmux(t *testing.T, dir string, args []string) *tmuxSession {
@@ -364,8 +367,9 @@ func startTmux(t *testing.T, dir string, args []string) *tmuxSession {
 		env = append(env, kv)
 	}
 	statusFile := filepath.Join(dir, "exit-status")
-	env = append(env, "TERM=xterm-256color", "SERVERSIDE_E2E_STATUS="+statusFile)
-	tm := &tmuxSession{t: t, socket: fmt.Sprintf("serverside-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), env: env, statusFile: statusFile}
+	raceLog := filepath.Join(dir, "race")
+	env = append(env, "TERM=xterm-256color", "SERVERSIDE_E2E_STATUS="+statusFile, "GORACE=log_path="+raceLog)
+	tm := &tmuxSession{t: t, socket: fmt.Sprintf("serverside-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), env: env, statusFile: statusFile, raceLog: raceLog}
 	var socketPath string
 	t.Cleanup(func() {
 		// The server is this test's alone: ending it ends the session.
@@ -468,8 +472,12 @@ func (tm *tmuxSession) waitExit() {
 	deadline := time.Now().Add(e2eWait)
 	for {
 		if done, status := tm.exited(); done {
+			if status == raceExit && tm.onlyUpstreamRace() {
+				tm.t.Logf("the -race build reported Bubble Tea's own teardown race (see onlyUpstreamRace):%s", tm.races())
+				return
+			}
 			if status != "0" {
-				tm.t.Fatalf("serverside exited with status %s; its last screen:\n%s", status, tm.capture())
+				tm.t.Fatalf("serverside exited with status %s; its last screen:\n%s%s", status, tm.capture(), tm.races())
 			}
 			return
 		}
@@ -478,6 +486,50 @@ func (tm *tmuxSession) waitExit() {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// raceExit is the status a -race build exits with when it found a race.
+const raceExit = "66"
+
+// onlyUpstreamRace reports whether every race the build reported is the
+// one inside Bubble Tea v2.1.1's shutdown: Program.shutdown closes the
+// terminal's cancelreader (cancelreader_linux.go:118) while ultraviolet's
+// StreamEvents goroutine, which bubbletea's readLoopDone does not wait
+// for, may still call File.Fd on it (cancelreader_linux.go:149). It is in
+// neither program's code and harmless at exit (the fd is being closed
+// anyway); on a busy machine it shows in about one run in three of the
+// signal test. Any other race still fails the test.
+func (tm *tmuxSession) onlyUpstreamRace() bool {
+	files, _ := filepath.Glob(tm.raceLog + ".*")
+	if len(files) == 0 {
+		return false
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return false
+		}
+		for _, report := range strings.Split(string(data), "WARNING: DATA RACE")[1:] {
+			if !strings.Contains(report, "cancelreader.(*epollCancelReader).Close") ||
+				!strings.Contains(report, "charm.land/bubbletea/v2.(*Program)") || !strings.Contains(report, ".(*Program).shutdown") ||
+				!strings.Contains(report, "ultraviolet.(*TerminalReader).StreamEvents") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// races is the race reports a -race build wrote, if any.
+func (tm *tmuxSession) races() string {
+	files, _ := filepath.Glob(tm.raceLog + ".*")
+	var b strings.Builder
+	for _, f := range files {
+		if data, err := os.ReadFile(f); err == nil {
+			b.WriteString("\nrace report " + filepath.Base(f) + ":\n" + string(data))
+		}
+	}
+	return b.String()
 }
 
 // respawn starts the program again in the same pane, once it has ended.
