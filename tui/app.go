@@ -572,12 +572,6 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case reloadMsg:
 		return m.applyReload(msg.update)
-	case renderedMsg:
-		// Every render is cached here, including prefetched ones that no
-		// screen asked for; then the screens see it as usual.
-		if msg.err == nil {
-			m.sh.renders.put(msg.key, msg.out)
-		}
 	case prefetchMsg:
 		return m, m.prefetch(msg.lessonID)
 	case resetDoneMsg:

@@ -226,17 +226,6 @@ func (s classScreen) content() string {
 	return b.String()
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-// padRight pads s with spaces to w cells; padLeft pads on the left.
-func padRight(s string, w int) string { return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) }
-func padLeft(s string, w int) string  { return strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) + s }
-
 func (c classScreen) Typing() bool     { return false } // no text field
 func (c classScreen) refresh() tea.Cmd { return nil }   // nothing depends on the theme beyond View
 func (c classScreen) Position() string { return "" }    // no position to show

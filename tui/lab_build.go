@@ -200,7 +200,6 @@ func (s buildLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			err := msg.err
 			return s, func() tea.Msg { return errMsg{fmt.Errorf("rendering the specification: %w", err)} }
 		}
-		s.sh.renders.put(msg.key, msg.out)
 		if msg.key == s.renderKey() {
 			s.rendered = msg.out
 		}

@@ -320,7 +320,6 @@ func (s httpLabScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			s.guideOut = ""
 			return s, nil
 		}
-		s.sh.renders.put(msg.key, msg.out)
 		if msg.key == s.guideKey() {
 			s.guideOut, s.guideFor = msg.out, msg.key
 		}

@@ -712,8 +712,7 @@ func tableLines(cols []string, rows [][]string, width int) []string {
 		widths[i] = min(widths[i], colMax)
 	}
 	cell := func(v string, w int) string {
-		v = ansi.Truncate(shown(v), w, "…")
-		return v + strings.Repeat(" ", max(0, w-ansi.StringWidth(v)))
+		return padRight(ansi.Truncate(shown(v), w, "…"), w)
 	}
 	line := func(vals []string) string {
 		parts := make([]string, len(vals))

@@ -48,12 +48,8 @@ func (c *RenderCache) get(k renderKey) (string, bool) {
 	return s, ok
 }
 
-func (c *RenderCache) put(k renderKey, s string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.putLocked(k, s)
-}
-
+// putLocked keeps a render; the caller holds c.mu. Every render goes
+// through render, which keeps it, so screens never put one themselves.
 func (c *RenderCache) putLocked(k renderKey, s string) {
 	if _, ok := c.m[k]; !ok {
 		c.order = append(c.order, k)

@@ -56,11 +56,9 @@ func newUsersScreen(sh *shared) usersScreen {
 func (s usersScreen) init() tea.Cmd { return loadUsers(s.sh) }
 
 func loadUsers(sh *shared) tea.Cmd {
+	// The root opens this screen only when there are Profiles.
 	profiles, sc := sh.profiles, sh.store
 	return func() tea.Msg {
-		if profiles == nil {
-			return errMsg{errors.New("profiles cannot be switched here")}
-		}
 		us, err := do(sc, profiles.Users)
 		if err != nil {
 			return errMsg{fmt.Errorf("reading profiles: %w", err)}
