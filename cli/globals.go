@@ -272,7 +272,7 @@ func (g *globals) OpenExistingStore(ctx context.Context) (store, error) {
 // returned for whoever wants to show them.
 func (g *globals) LoadCourse() (*lessons.Course, []lessons.Problem, error) {
 	if g.lessonsDir == "" {
-		c, probs := coursecache.Default(filepath.Join(xdg.CacheHome, "serverside"))
+		c, probs := coursecache.Default()
 		return c, probs, nil
 	}
 	c, probs, err := lessons.LoadDir(g.lessonsDir)

@@ -1,0 +1,342 @@
+package coursecache
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+
+	"serverside/lessons"
+)
+
+// The cache file's format is written here by hand, on purpose, rather than
+// with encoding/gob: the course is decoded on every start, on the way to
+// the first frame, and gob took 10–18 ms of a cold start for it (reflection,
+// a decoder compiled per type, and a fresh allocation for each of its
+// thousands of strings), plus 1.4 ms of package init in every run of the
+// binary. Here the whole file is read into one string and every string of
+// the course is a slice of it: decoding allocates the structs and the
+// slices that hold them, nothing else.
+//
+// The format is a sequence of fields in a fixed order: integers as
+// varints, floats as their 8 bytes, strings and lists as a length and then
+// their contents. There is no field tagging: the file's name carries the
+// shape of the types (see key), and TestCodecCoversEveryField fails when a
+// field is added to a type and not here.
+
+// magic starts every cache file: a file of another format (an older
+// version's gob) is told apart at once.
+const magic = "serverside course cache 3\n"
+
+var errCorrupt = errors.New("course cache: corrupt file")
+
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) int(v int)     { e.b = binary.AppendVarint(e.b, int64(v)) }
+func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *encoder) f64(f float64) { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f)) }
+func (e *encoder) bool(v bool) {
+	if v {
+		e.b = append(e.b, 1)
+	} else {
+		e.b = append(e.b, 0)
+	}
+}
+
+func (e *encoder) strs(ss []string) {
+	e.uint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+func (e *encoder) ints(is []int) {
+	e.uint(uint64(len(is)))
+	for _, i := range is {
+		e.int(i)
+	}
+}
+
+// encode writes e's course and problems. The course must hold nothing the
+// format cannot keep: no broken lessons and no stale ones (their errors
+// are not data), which write checks.
+func encode(c *lessons.Course, probs []lessons.Problem) []byte {
+	e := &encoder{b: make([]byte, 0, 1<<20)}
+	e.b = append(e.b, magic...)
+	e.str(c.Title)
+	e.str(c.Root)
+	e.str(c.Display)
+	e.uint(uint64(len(c.Modules)))
+	for _, m := range c.Modules {
+		e.str(m.ID)
+		e.str(m.Title)
+		e.str(m.Summary)
+		e.uint(uint64(len(m.Lessons)))
+		for _, l := range m.Lessons {
+			e.lesson(l)
+		}
+	}
+	e.uint(uint64(len(probs)))
+	for _, p := range probs {
+		e.str(p.Path)
+		e.int(p.Line)
+		e.int(p.Col)
+		e.str(string(p.Severity))
+		e.str(p.Message)
+		e.bool(p.Shown)
+	}
+	return e.b
+}
+
+func (e *encoder) lesson(l *lessons.Lesson) {
+	e.str(l.ID)
+	e.str(l.Title)
+	e.str(l.Summary)
+	e.int(l.Minutes)
+	e.str(l.Module)
+	e.str(l.Path)
+	e.str(l.Body)
+	e.str(l.Source)
+	e.uint(uint64(len(l.Questions)))
+	for _, q := range l.Questions {
+		e.str(q.ID)
+		e.str(string(q.Type))
+		e.str(q.Prompt)
+		e.strs(q.Choices)
+		e.ints(q.Correct)
+		e.bool(q.Bool)
+		e.strs(q.Accepted)
+		e.str(q.Pattern)
+		e.f64(q.Number)
+		e.f64(q.Tolerance)
+		e.bool(q.Relative)
+		e.str(q.Unit)
+		e.strs(q.Items)
+		e.str(q.Explain)
+		e.strs(q.Hints)
+		e.strs(q.Refs)
+		e.int(q.Offset)
+		e.int(q.Line)
+		e.str(q.Hash)
+	}
+	e.uint(uint64(len(l.Labs)))
+	for _, lab := range l.Labs {
+		e.str(lab.ID)
+		e.str(lab.Kind)
+		e.str(lab.Title)
+		e.int(lab.Offset)
+		e.int(lab.Line)
+		e.str(lab.Raw)
+	}
+	e.uint(uint64(len(l.Links)))
+	for _, k := range l.Links {
+		e.str(k.Target)
+		e.str(k.Path)
+		e.int(k.Line)
+		e.int(k.Col)
+	}
+	e.uint(uint64(len(l.Headings)))
+	for _, h := range l.Headings {
+		e.int(h.Level)
+		e.str(h.Text)
+		e.int(h.Offset)
+	}
+}
+
+// decoder reads a cache file held in src. The file is outside data (any
+// program of the user's can write the cache directory): every length is
+// checked against what is left, so a damaged file is an error, never a
+// panic or a huge allocation.
+type decoder struct {
+	src string
+	pos int
+	err error
+}
+
+func (d *decoder) fail() {
+	if d.err == nil {
+		d.err = errCorrupt
+	}
+	d.pos = len(d.src)
+}
+
+func (d *decoder) uint() uint64 {
+	var v uint64
+	for shift := uint(0); ; shift += 7 {
+		if d.pos >= len(d.src) || shift > 63 {
+			d.fail()
+			return 0
+		}
+		c := d.src[d.pos]
+		d.pos++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
+	}
+}
+
+func (d *decoder) int() int {
+	u := d.uint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return int(v)
+}
+
+// n is a count of things that each take at least min bytes: it cannot be
+// more than the bytes left could hold.
+func (d *decoder) n(min int) int {
+	v := d.uint()
+	if v > uint64(len(d.src)-d.pos)/uint64(min) {
+		d.fail()
+		return 0
+	}
+	return int(v)
+}
+
+func (d *decoder) str() string {
+	n := d.n(1)
+	s := d.src[d.pos : d.pos+n]
+	d.pos += n
+	return s
+}
+
+func (d *decoder) f64() float64 {
+	if len(d.src)-d.pos < 8 {
+		d.fail()
+		return 0
+	}
+	var v uint64
+	for i := 7; i >= 0; i-- {
+		v = v<<8 | uint64(d.src[d.pos+i])
+	}
+	d.pos += 8
+	return math.Float64frombits(v)
+}
+
+func (d *decoder) bool() bool {
+	if d.pos >= len(d.src) || d.src[d.pos] > 1 {
+		d.fail()
+		return false
+	}
+	d.pos++
+	return d.src[d.pos-1] == 1
+}
+
+func (d *decoder) strs() []string {
+	n := d.n(1)
+	if n == 0 {
+		return nil
+	}
+	ss := make([]string, n)
+	for i := range ss {
+		ss[i] = d.str()
+	}
+	return ss
+}
+
+func (d *decoder) ints() []int {
+	n := d.n(1)
+	if n == 0 {
+		return nil
+	}
+	is := make([]int, n)
+	for i := range is {
+		is[i] = d.int()
+	}
+	return is
+}
+
+// decode reads a course written by encode from src, whose strings it
+// shares.
+func decode(src string) (*lessons.Course, []lessons.Problem, error) {
+	if len(src) < len(magic) || src[:len(magic)] != magic {
+		return nil, nil, errCorrupt
+	}
+	d := &decoder{src: src, pos: len(magic)}
+	c := &lessons.Course{Title: d.str(), Root: d.str(), Display: d.str()}
+	if nm := d.n(4); nm > 0 {
+		c.Modules = make([]*lessons.Module, nm)
+		for i := range c.Modules {
+			m := &lessons.Module{ID: d.str(), Title: d.str(), Summary: d.str()}
+			if nl := d.n(12); nl > 0 {
+				m.Lessons = make([]*lessons.Lesson, nl)
+				for j := range m.Lessons {
+					m.Lessons[j] = d.lesson()
+				}
+			}
+			c.Modules[i] = m
+		}
+	}
+	var probs []lessons.Problem
+	if np := d.n(6); np > 0 {
+		probs = make([]lessons.Problem, np)
+		for i := range probs {
+			probs[i] = lessons.Problem{Path: d.str(), Line: d.int(), Col: d.int(),
+				Severity: lessons.Severity(d.str()), Message: d.str(), Shown: d.bool()}
+		}
+	}
+	if d.err == nil && d.pos != len(src) {
+		d.fail() // bytes left over: not a file this wrote
+	}
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	return c, probs, nil
+}
+
+func (d *decoder) lesson() *lessons.Lesson {
+	l := &lessons.Lesson{ID: d.str(), Title: d.str(), Summary: d.str(), Minutes: d.int(),
+		Module: d.str(), Path: d.str(), Body: d.str(), Source: d.str()}
+	if nq := d.n(30); nq > 0 {
+		// One allocation for the lesson's questions, pointed into.
+		qs := make([]lessons.Question, nq)
+		l.Questions = make([]*lessons.Question, nq)
+		for i := range qs {
+			q := &qs[i]
+			q.ID = d.str()
+			q.Type = lessons.QuestionType(d.str())
+			q.Prompt = d.str()
+			q.Choices = d.strs()
+			q.Correct = d.ints()
+			q.Bool = d.bool()
+			q.Accepted = d.strs()
+			q.Pattern = d.str()
+			q.Number = d.f64()
+			q.Tolerance = d.f64()
+			q.Relative = d.bool()
+			q.Unit = d.str()
+			q.Items = d.strs()
+			q.Explain = d.str()
+			q.Hints = d.strs()
+			q.Refs = d.strs()
+			q.Offset = d.int()
+			q.Line = d.int()
+			q.Hash = d.str()
+			l.Questions[i] = q
+		}
+	}
+	if nl := d.n(6); nl > 0 {
+		labs := make([]lessons.Lab, nl)
+		l.Labs = make([]*lessons.Lab, nl)
+		for i := range labs {
+			labs[i] = lessons.Lab{ID: d.str(), Kind: d.str(), Title: d.str(), Offset: d.int(), Line: d.int(), Raw: d.str()}
+			l.Labs[i] = &labs[i]
+		}
+	}
+	if nk := d.n(4); nk > 0 {
+		l.Links = make([]lessons.Link, nk)
+		for i := range l.Links {
+			l.Links[i] = lessons.Link{Target: d.str(), Path: d.str(), Line: d.int(), Col: d.int()}
+		}
+	}
+	if nh := d.n(3); nh > 0 {
+		l.Headings = make([]lessons.Heading, nh)
+		for i := range l.Headings {
+			l.Headings[i] = lessons.Heading{Level: d.int(), Text: d.str(), Offset: d.int()}
+		}
+	}
+	return l
+}
