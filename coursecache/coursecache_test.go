@@ -92,7 +92,6 @@ func TestKeyFollowsTypeShape(t *testing.T) {
 	}
 }
 
-
 // Every exported field of every type the cache holds survives a round
 // trip: a field added to a Question (or anywhere in a course) and not to
 // the codec fails here, rather than reading back as its zero value.
