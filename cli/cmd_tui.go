@@ -49,22 +49,13 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if err != nil {
 		return err
 	}
-	// The course and the store are independent and each takes a good part
-	// of start-up: open the store while the course loads.
-	type opened struct {
-		store store
-		err   error
-	}
-	storeCh := make(chan opened, 1)
-	openStore := func() {
-		s, err := g.OpenStore(ctx)
-		storeCh <- opened{s, err}
-	}
-	// A course from --lessons may not load (an empty or wrong folder): then
-	// nothing is created, so the store waits for it. The built-in one loads.
-	early := g.lessonsDir == ""
-	if early {
-		go openStore()
+	user := g.UserName()
+	// The store opens beside the first frame (see openingStore). A course
+	// from --lessons may not load (an empty or wrong folder): then nothing
+	// is created, so the store waits for it. The built-in one loads.
+	var opening *openingStore
+	if g.lessonsDir == "" {
+		opening = openStoreBeside(ctx, g, user)
 	}
 	// The terminal's colour profile was found already: lipgloss's package
 	// init detects it for os.Stdout (under tmux that runs `tmux info`),
@@ -72,55 +63,67 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	// frame.
 	profile := lipgloss.Writer.Profile
 	course, err := g.loadWatched(ctx)
-	if err != nil && !early {
-		return err
-	}
-	if !early {
-		openStore()
-	}
-	o := <-storeCh
-	if o.store != nil {
-		defer o.store.Close()
-	}
 	if err != nil {
+		if opening != nil {
+			if s, _ := opening.result(); s != nil {
+				s.Close()
+			}
+		}
 		return err
 	}
-	if o.err != nil {
-		return o.err
+	if opening == nil {
+		opening = openStoreBeside(ctx, g, user)
 	}
-	store := o.store
-	user := g.UserName()
-	if _, err := store.EnsureUser(ctx, user); err != nil {
-		return fmt.Errorf("progress database %s: %w", store.Path(), err)
-	}
-	learner, err := store.Learner(user)
-	if err != nil {
-		return err
-	}
+	// A store that fails to open ends the tutor, and its error is what is
+	// said: the same as before the tutor starts.
+	tuiCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		if _, err := opening.result(); err != nil {
+			stop()
+		}
+	}()
 	// Turning it on now would start a collection at once, beside the
 	// first frame (the heap grew past the goal of the 4 MB one): wait.
 	time.AfterFunc(gcAfterStart, gcOn)
-	return tui.Run(ctx, tui.Options{Course: course, Progress: learner, Theme: theme,
-		Profiles: localProfiles{store: store, db: g.DBPath()}, Labs: tui.LocalLabs,
+	runErr := tui.Run(tuiCtx, tui.Options{Course: course, Progress: opening.learner(), Theme: theme,
+		Profiles: localProfiles{opening: opening, db: g.DBPath()}, Labs: tui.LocalLabs,
 		OpenLesson: start.lesson, Review: start.review, NewPerDay: g.newPerDay,
 		ColorProfile: &profile})
+	s, err := opening.result()
+	if s != nil {
+		defer s.Close()
+	}
+	if err != nil {
+		return err
+	}
+	return runErr
 }
 
 // localProfiles are the profiles of this machine's progress database: the
 // learner at the terminal may switch between them, and the one chosen last
 // is where the next launch starts.
 type localProfiles struct {
-	store store
-	db    string
+	opening *openingStore
+	db      string
 }
 
-func (p localProfiles) Users(ctx context.Context) ([]progress.User, error) { return p.store.Users(ctx) }
-
-func (p localProfiles) Switch(ctx context.Context, name string) (tui.Progress, error) {
-	if _, err := p.store.EnsureUser(ctx, name); err != nil {
+func (p localProfiles) Users(ctx context.Context) ([]progress.User, error) {
+	if _, err := p.opening.wait(ctx); err != nil {
 		return nil, err
 	}
-	l, err := p.store.Learner(name)
+	return p.opening.store.Users(ctx)
+}
+
+func (p localProfiles) Switch(ctx context.Context, name string) (tui.Progress, error) {
+	if _, err := p.opening.wait(ctx); err != nil {
+		return nil, err
+	}
+	store := p.opening.store
+	if _, err := store.EnsureUser(ctx, name); err != nil {
+		return nil, err
+	}
+	l, err := store.Learner(name)
 	if err != nil {
 		return nil, err
 	}
