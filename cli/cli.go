@@ -16,15 +16,45 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+
+	"serverside/coursecache"
 )
 
 // Main runs serverside with the command-line arguments args (without the
 // program name) until ctx ends, printing errors to stderr, and returns the
 // exit code.
 func Main(ctx context.Context, args []string, stderr io.Writer) int {
+	if needsBuiltinCourse(args) {
+		// Most commands, the tutor first, load the built-in course: start
+		// it now, beside the parsing of the command line and settings,
+		// which come before it on the way to the tutor's first frame.
+		coursecache.Prefetch()
+	}
 	root := newRootCmd()
 	root.SetArgs(args)
 	return run(ctx, root, stderr)
+}
+
+// needsBuiltinCourse guesses, from the command line alone, whether the
+// command will load the built-in course. A wrong guess costs a load in the
+// background, or nothing.
+func needsBuiltinCourse(args []string) bool {
+	if os.Getenv("SERVERSIDE_LESSONS") != "" {
+		return false
+	}
+	for _, a := range args {
+		if a == "--lessons" || strings.HasPrefix(a, "--lessons=") {
+			return false
+		}
+	}
+	if len(args) == 0 {
+		return true
+	}
+	switch args[0] {
+	case "version", "help", "completion", "users", "init", "-h", "--help", "-v", "--version":
+		return false
+	}
+	return true
 }
 
 // run executes the command and prints its error, returning the exit code.

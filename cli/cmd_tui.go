@@ -34,7 +34,6 @@ const tuiMemoryTarget = 16 << 20
 const gcAfterStart = 500 * time.Millisecond
 
 func runTUI(ctx context.Context, g *globals, start tuiStart) error {
-	tui.Warm()
 	gcOn := func() {}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(tuiMemoryTarget)
@@ -49,14 +48,21 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if err != nil {
 		return err
 	}
-	user := g.UserName()
-	// The store opens beside the first frame (see openingStore). A course
-	// from --lessons may not load (an empty or wrong folder): then nothing
-	// is created, so the store waits for it. The built-in one loads.
-	var opening *openingStore
-	if g.lessonsDir == "" {
-		opening = openStoreBeside(ctx, g, user)
-	}
+	// One goroutine beside the first frame does what the frame does not
+	// wait for, one thing after another: with two of them, on two cores,
+	// the frame's own goroutine waited its turn. First what the frame's
+	// drawing needs soonest (tui.Warm), then the store (see openingStore).
+	// A course from --lessons may not load (an empty or wrong folder):
+	// then nothing is created, so the store waits for it. The built-in
+	// one loads.
+	opening := newOpeningStore(g.UserName())
+	early := g.lessonsDir == ""
+	go func() {
+		tui.Warm()
+		if early {
+			opening.open(ctx, g)
+		}
+	}()
 	// The terminal's colour profile was found already: lipgloss's package
 	// init detects it for os.Stdout (under tmux that runs `tmux info`),
 	// and asking again ran tmux a second time on the way to the first
@@ -64,15 +70,15 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	profile := lipgloss.Writer.Profile
 	course, err := g.loadWatched(ctx)
 	if err != nil {
-		if opening != nil {
+		if early {
 			if s, _ := opening.result(); s != nil {
 				s.Close()
 			}
 		}
 		return err
 	}
-	if opening == nil {
-		opening = openStoreBeside(ctx, g, user)
+	if !early {
+		go opening.open(ctx, g)
 	}
 	// A store that fails to open ends the tutor, and its error is what is
 	// said: the same as before the tutor starts.

@@ -28,22 +28,29 @@ type openingStore struct {
 // openStoreBeside starts opening the store for name; the result is there
 // once ready is closed.
 func openStoreBeside(ctx context.Context, g *globals, name string) *openingStore {
-	o := &openingStore{name: name, ready: make(chan struct{})}
-	go func() {
-		defer close(o.ready)
-		s, err := g.OpenStore(ctx)
-		if err != nil {
-			o.err = err
-			return
-		}
-		o.store = s
-		if _, err := s.EnsureUser(ctx, name); err != nil {
-			o.err = fmt.Errorf("progress database %s: %w", s.Path(), err)
-			return
-		}
-		o.l, o.err = s.Learner(name)
-	}()
+	o := newOpeningStore(name)
+	go o.open(ctx, g)
 	return o
+}
+
+func newOpeningStore(name string) *openingStore {
+	return &openingStore{name: name, ready: make(chan struct{})}
+}
+
+// open opens the store, once, and says it is ready.
+func (o *openingStore) open(ctx context.Context, g *globals) {
+	defer close(o.ready)
+	s, err := g.OpenStore(ctx)
+	if err != nil {
+		o.err = err
+		return
+	}
+	o.store = s
+	if _, err := s.EnsureUser(ctx, o.name); err != nil {
+		o.err = fmt.Errorf("progress database %s: %w", s.Path(), err)
+		return
+	}
+	o.l, o.err = s.Learner(o.name)
 }
 
 // wait is the opened store, or why it did not open; it gives up when ctx

@@ -49,13 +49,51 @@ type entry struct {
 }
 
 // Default is lessons.Default, decoded from course.bin when it was made
-// from this binary's lesson files, parsed otherwise.
+// from this binary's lesson files, parsed otherwise. Each call returns a
+// course of its own.
 func Default() (*lessons.Course, []lessons.Problem) {
+	aheadMu.Lock()
+	ch := ahead
+	ahead = nil
+	aheadMu.Unlock()
+	if ch != nil {
+		r := <-ch
+		return r.c, r.probs
+	}
+	return load()
+}
+
+func load() (*lessons.Course, []lessons.Problem) {
 	if c, probs, ok := fromBin(embedded); ok {
 		return c, probs
 	}
 	return lessons.Default()
 }
+
+// Prefetch starts loading the course in the background, for the next
+// call of Default to take: a program that will need it calls Prefetch
+// first thing, so the load runs beside its own start-up (parsing the
+// command line) rather than after it.
+func Prefetch() {
+	ch := make(chan loaded, 1)
+	aheadMu.Lock()
+	ahead = ch
+	aheadMu.Unlock()
+	go func() {
+		c, probs := load()
+		ch <- loaded{c, probs}
+	}()
+}
+
+type loaded struct {
+	c     *lessons.Course
+	probs []lessons.Problem
+}
+
+var (
+	aheadMu sync.Mutex
+	ahead   chan loaded // the course Prefetch is loading, for Default
+)
 
 // fromBin decodes bin, a course.bin, when it was made from this binary's
 // lesson files.

@@ -178,3 +178,17 @@ func FuzzDecode(f *testing.F) {
 		decode(magic + s)
 	})
 }
+
+// What Prefetch loads is taken by the next Default, once: each caller
+// gets a course of its own, never one another caller holds.
+func TestPrefetchIsTakenOnce(t *testing.T) {
+	Prefetch()
+	a, _ := Default()
+	b, _ := Default()
+	if a == b || a.Lessons()[0] == b.Lessons()[0] {
+		t.Fatal("two calls of Default share a course")
+	}
+	if len(a.Lessons()) != len(b.Lessons()) || a.Lessons()[0].Body != b.Lessons()[0].Body {
+		t.Fatal("the prefetched course is not the course")
+	}
+}

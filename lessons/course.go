@@ -609,7 +609,7 @@ func titleFromName(dir string) string {
 			w = strings.ToUpper(w[:1]) + w[1:]
 		}
 		// A protocol's version joins it: "http 2" is "HTTP/2".
-		if n := len(out); n > 0 && protocolNames[out[n-1]] && versionPattern.MatchString(w) {
+		if n := len(out); n > 0 && protocolNames[out[n-1]] && versionPattern().MatchString(w) {
 			out[n-1] += "/" + w
 			continue
 		}
@@ -634,7 +634,7 @@ var acronyms = map[string]string{
 // protocolNames take a version after a slash (HTTP/2; TLS 1.3 takes a space).
 var protocolNames = map[string]bool{"HTTP": true}
 
-var versionPattern = regexp.MustCompile(`^[0-9]+(\.[0-9a-z]+)*$`)
+var versionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(\.[0-9a-z]+)*$`) })
 
 // DisplayPath names a file of the course as problems do.
 func (c *Course) DisplayPath(rel string) string {

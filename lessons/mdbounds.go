@@ -20,11 +20,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -130,7 +132,9 @@ func markTable(n int) string { return fmt.Sprintf("| ⋯ (%d more rows not shown
 
 // limitsParser parses as glamour does: CommonMark with GitHub's extensions and
 // definition lists. Its Parse is safe for concurrent use.
-var limitsParser = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList)).Parser()
+var limitsParser = sync.OnceValue(func() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(extension.GFM, extension.DefinitionList)).Parser()
+})
 
 // passes is how many times ApplyLimits parses and rewrites before it gives up on
 // rewriting and cuts at what is left.
@@ -232,7 +236,7 @@ type walker struct {
 
 func measure(src []byte, lim MarkdownLimits) *walker {
 	w := &walker{src: src, lim: lim, escaped: map[int]bool{}}
-	doc := limitsParser.Parse(text.NewReader(src))
+	doc := limitsParser().Parse(text.NewReader(src))
 	walk(doc, w.enter, w.leave, func() bool { return w.stopped })
 	return w
 }

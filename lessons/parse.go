@@ -11,17 +11,19 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"go.yaml.in/yaml/v3"
 )
 
 // idPattern is what lesson and question ids look like: stable, readable
 // keys that survive file renames.
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 
 var frontMatterKeys = []string{"id", "title", "summary", "minutes"}
 
@@ -29,7 +31,7 @@ var frontMatterKeys = []string{"id", "title", "summary", "minutes"}
 // than parsing a short lesson, and its Parse is safe for concurrent use (it
 // sets itself up once, under a sync.Once, and keeps per-parse state in a
 // fresh context).
-var markdown = goldmark.New().Parser()
+var markdown = sync.OnceValue(func() parser.Parser { return goldmark.New().Parser() })
 
 // ParseLesson parses one lesson file. relPath is its slash path relative to
 // the course root (used to resolve links), displayPath is how problems name
@@ -161,7 +163,7 @@ func (p *lessonParser) parseFrontMatter(l *Lesson, fm []byte) {
 		case "id":
 			l.ID = scalar(v)
 			l.idLine, l.idCol = off+v.Line, v.Column
-			if !idPattern.MatchString(l.ID) {
+			if !idPattern().MatchString(l.ID) {
 				p.errorf(off+v.Line, v.Column, "lesson id %q must be lowercase letters, digits and dashes, e.g. %q", l.ID, suggestID(l.ID))
 				l.ID = ""
 			}
@@ -252,7 +254,7 @@ type block struct {
 }
 
 func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
-	doc := markdown.Parse(text.NewReader(body))
+	doc := markdown().Parse(text.NewReader(body))
 	lineStarts := lineIndex(body)
 	fileLine := func(off int) int { return bodyLine + sort.SearchInts(lineStarts, off+1) - 1 }
 	fileCol := func(off int) int {
@@ -384,10 +386,10 @@ func (p *lessonParser) parseBody(l *Lesson, body []byte, bodyLine int) {
 	// HTML in the markdown: <img src> must lead to a file, and id or name
 	// attributes are anchors a #fragment may point at.
 	for _, h := range htmls {
-		for _, m := range htmlImgSrc.FindAllSubmatchIndex(h.text, -1) {
+		for _, m := range htmlImgSrc().FindAllSubmatchIndex(h.text, -1) {
 			links = append(links, rawLink{dest: string(h.text[m[2]:m[3]]), off: h.off + m[0], image: true})
 		}
-		for _, m := range htmlAnchor.FindAllSubmatch(h.text, -1) {
+		for _, m := range htmlAnchor().FindAllSubmatch(h.text, -1) {
 			l.anchors = append(l.anchors, string(m[1]))
 		}
 	}
@@ -507,9 +509,9 @@ func closingFenceEnd(b []byte, off int, opener []byte) int {
 }
 
 var (
-	htmlImgSrc = regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
-	htmlAnchor = regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`)
-	uriScheme  = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+	htmlImgSrc = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`) })
+	htmlAnchor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`) })
+	uriScheme  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`) })
 )
 
 // ref is a link or image in a lesson body that leads to a place in the
@@ -526,7 +528,7 @@ type ref struct {
 // that leave the course folder. A link within the page resolves to rel.
 func resolveRef(rel, dest string) (ref, bool) {
 	dest = strings.TrimSpace(dest)
-	if dest == "" || uriScheme.MatchString(dest) || strings.HasPrefix(dest, "/") {
+	if dest == "" || uriScheme().MatchString(dest) || strings.HasPrefix(dest, "/") {
 		return ref{}, false
 	}
 	target, frag, _ := strings.Cut(dest, "#")
@@ -571,7 +573,7 @@ func headingSlug(text string, seen map[string]int) string {
 	return slug
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // yamlErrorLine pulls the 1-based line out of a YAML error, so problems can
 // point at the file line; 1 when the error names none.
@@ -583,7 +585,7 @@ func yamlErrorLine(err error) (int, string) {
 	if strings.Contains(msg, "mapping values are not allowed") {
 		msg += " (a value that contains ': ' must be quoted)"
 	}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		// For an unclosed flow collection the YAML library names the line
 		// before the one that opened it; point at the opening line.

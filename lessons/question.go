@@ -73,7 +73,7 @@ func (p *lessonParser) parseQuestion(content []byte, fence int) *Question {
 		ok = false
 	} else {
 		q.ID = scalar(kv[1])
-		if !idPattern.MatchString(q.ID) {
+		if !idPattern().MatchString(q.ID) {
 			l, c := at(kv[1])
 			p.errorf(l, c, "question id %q must be lowercase letters, digits and dashes, e.g. %q", q.ID, suggestID(q.ID))
 			ok = false
@@ -400,7 +400,7 @@ func (p *lessonParser) parseLab(content []byte, fence int) *Lab {
 			lab.Title = Sanitize(scalar(v))
 		}
 	}
-	if !idPattern.MatchString(lab.ID) {
+	if !idPattern().MatchString(lab.ID) {
 		p.errorf(fence+1, 1, "lab needs an id of lowercase letters, digits and dashes (have %q)", lab.ID)
 		return nil
 	}

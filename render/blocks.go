@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/yuin/goldmark/ast"
@@ -189,7 +190,7 @@ func (r *renderer) quote(n *ast.Blockquote, width, depth int) []line {
 	return indent(lines, prefix.s, 2)
 }
 
-var calloutMarker = regexp.MustCompile(`^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]`)
+var calloutMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]`) })
 
 // calloutKind reports the kind of a callout and the source offset where
 // its text starts after the marker, or "" for a plain quote.
@@ -199,7 +200,7 @@ func (r *renderer) calloutKind(n *ast.Blockquote) (string, int) {
 		return "", 0
 	}
 	seg := first.Lines().At(0)
-	m := calloutMarker.FindSubmatchIndex(seg.Value(r.src))
+	m := calloutMarker().FindSubmatchIndex(seg.Value(r.src))
 	if m == nil {
 		return "", 0
 	}

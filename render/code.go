@@ -2,6 +2,7 @@ package render
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -16,8 +17,8 @@ import (
 
 // codeLang describes how a family of languages looks to the scanner.
 type codeLang struct {
-	keywords     map[string]bool
-	types        map[string]bool // types, constants and builtins
+	keywords     *wordList
+	types        *wordList // types, constants and builtins
 	lineComments []string
 	blockComment [2]string
 	quotes       string // characters that open and close a string
@@ -25,13 +26,23 @@ type codeLang struct {
 	keyColons    bool   // JSON, YAML: "key:" names in the attribute colour
 }
 
-func wordSet(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[w] = true
-	}
-	return m
+// wordList is a set of words, made into a map the first time it is asked:
+// built at package init, the languages' sets were most of what this
+// package's init cost every start of the binary, for the code blocks of a
+// lesson not yet opened.
+type wordList struct{ set func() map[string]bool }
+
+func wordSet(list string) *wordList {
+	return &wordList{set: sync.OnceValue(func() map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(list) {
+			m[w] = true
+		}
+		return m
+	})}
 }
+
+func (w *wordList) has(word string) bool { return w != nil && w.set()[word] }
 
 var (
 	goLang = &codeLang{
@@ -240,9 +251,9 @@ func (sc *scanner) line(s string, l *codeLang, p *palette) []span {
 				key = strings.ToLower(w)
 			}
 			switch {
-			case l.keywords[key]:
+			case l.keywords.has(key):
 				add(w, "keyword")
-			case l.types[key]:
+			case l.types.has(key):
 				add(w, "type")
 			case l.keyColons && strings.HasPrefix(strings.TrimLeft(s[j:], " "), ":"):
 				add(w, "attribute")

@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // htmlPart is a piece of an HTML block worth showing: an image, or text.
@@ -14,17 +15,21 @@ type htmlPart struct {
 }
 
 var (
-	htmlComment = regexp.MustCompile(`(?s)<!--.*?-->`)
-	htmlTag     = regexp.MustCompile(`(?s)<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>`)
-	attrRE      = map[string]*regexp.Regexp{
-		"alt": regexp.MustCompile(`(?is)\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
-		"src": regexp.MustCompile(`(?is)\b(?:src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
-	}
+	htmlComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
+	htmlTag     = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?s)<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>`)
+	})
+	attrRE = sync.OnceValue(func() map[string]*regexp.Regexp {
+		return map[string]*regexp.Regexp{
+			"alt": regexp.MustCompile(`(?is)\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
+			"src": regexp.MustCompile(`(?is)\b(?:src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
+		}
+	})
 )
 
 // htmlAttr is the value of attribute name ("alt" or "src") in a tag.
 func htmlAttr(tag, name string) string {
-	re := attrRE[name]
+	re := attrRE()[name]
 	m := re.FindStringSubmatch(tag)
 	if m == nil {
 		return ""
@@ -41,7 +46,7 @@ func htmlAttr(tag, name string) string {
 // tags, a paragraph per run of text. Block-level closing tags and <br>
 // end a paragraph, so a caption doesn't run into the text after it.
 func htmlParts(s string) []htmlPart {
-	s = htmlComment.ReplaceAllString(s, "")
+	s = htmlComment().ReplaceAllString(s, "")
 	var parts []htmlPart
 	var text strings.Builder
 	flush := func() {
@@ -52,7 +57,7 @@ func htmlParts(s string) []htmlPart {
 		text.Reset()
 	}
 	prev := 0
-	for _, m := range htmlTag.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range htmlTag().FindAllStringSubmatchIndex(s, -1) {
 		text.WriteString(s[prev:m[0]])
 		prev = m[1]
 		closing := m[3] > m[2]

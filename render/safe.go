@@ -3,6 +3,7 @@ package render
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"serverside/termsafe"
 )
@@ -26,11 +27,11 @@ func TerminalSafe(s string, keepStyle bool) string {
 		return termsafe.Styled(s)
 	}
 	if strings.Contains(s, "\u00a0") && strings.Contains(s, "\x1b") {
-		s = sgrPadding.ReplaceAllString(s, "$1")
+		s = sgrPadding().ReplaceAllString(s, "$1")
 		s = strings.NewReplacer("\u00a0\x1b", "\x1b", "\x07\u00a0", "\x07", "\x1b\\\u00a0", "\x1b\\").Replace(s)
 	}
 	return termsafe.Text(s)
 }
 
 // sgrPadding is an SGR sequence followed by a no-break space.
-var sgrPadding = regexp.MustCompile("(\x1b\\[[0-9;:]*m)\u00a0")
+var sgrPadding = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(\x1b\\[[0-9;:]*m)\u00a0") })

@@ -261,35 +261,38 @@ func (m *Model) showAllHelp(all bool) {
 // prefetchMsg asks for a lesson to be rendered ahead of being opened.
 type prefetchMsg struct{ lessonID string }
 
-// prefetchLikely renders the lesson the learner will most likely open
-// next: the one to continue from the map, the next one from a lesson.
-func (m Model) prefetchLikely() tea.Cmd {
+// likelyNext is the lesson the learner will most likely open next: the
+// one to continue from the map, the next one from a lesson ("" none).
+func (m Model) likelyNext() string {
 	switch top := m.top().(type) {
 	case mapScreen:
 		if m.sh.last != "" {
-			return m.prefetch(m.sh.last)
+			return m.sh.last
 		}
 		if l := top.selected(); l != nil {
-			return m.prefetch(l.ID)
+			return l.ID
 		}
 	case lessonScreen:
 		if next := m.sh.course.Next(top.lesson.ID); next != nil {
-			return m.prefetch(next.ID)
+			return next.ID
 		}
 	}
-	return nil
+	return ""
 }
 
 // prefetchDelay holds a prefetch back until the frame it follows is drawn:
 // on two cores the render ran beside the first frame and delayed it.
 const prefetchDelay = 100 * time.Millisecond
 
-// afterFrame runs a prefetch after prefetchDelay.
-func afterFrame(prefetch tea.Cmd) tea.Cmd {
-	if prefetch == nil {
+// prefetchLater asks for lesson id to be rendered ahead of being opened,
+// after prefetchDelay. Nothing of it is done before then: even building
+// the lesson's screen to look in the render cache allocated ~160 KB on
+// the way to the first frame.
+func prefetchLater(id string) tea.Cmd {
+	if id == "" {
 		return nil
 	}
-	return tea.Tick(prefetchDelay, func(time.Time) tea.Msg { return prefetch() })
+	return tea.Tick(prefetchDelay, func(time.Time) tea.Msg { return prefetchMsg{id} })
 }
 
 // prefetch renders a lesson at the size it would open with, so opening it
@@ -495,7 +498,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		for i := range m.stack {
 			m.stack[i] = m.stack[i].SetSize(m.bodySize())
 		}
-		return m, tea.Batch(m.refreshTop(), afterFrame(m.prefetchLikely()))
+		return m, tea.Batch(m.refreshTop(), prefetchLater(m.likelyNext()))
 	case tea.BackgroundColorMsg:
 		if m.fixTheme {
 			return m, nil
@@ -536,7 +539,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.sh.states, m.sh.due, m.sh.dueBy, m.sh.last, m.sh.lastAt = msg.states, msg.due, msg.dueBy, msg.last, msg.lastAt
 		m.sh.loaded = true
 		if first && len(m.stack) == 1 {
-			return m, afterFrame(m.prefetch(msg.last))
+			return m, prefetchLater(msg.last)
 		}
 	case openReviewMsg:
 		store, sc, cap, now := m.sh.progress, m.sh.store, m.sh.newPerDay, m.sh.now()
