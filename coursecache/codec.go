@@ -19,21 +19,31 @@ import (
 //
 // The format is a sequence of fields in a fixed order: integers as
 // varints, floats as their 8 bytes, strings and lists as a length and then
-// their contents. There is no field tagging: the file's name carries the
+// their contents. The lessons' bodies and sources, most of the bytes, are
+// not in that sequence but after it, named by offset and length: decoding
+// reads the sequence, and the pages of text nobody opens are not touched. There is no field tagging: the file's name carries the
 // shape of the types (see key), and TestCodecCoversEveryField fails when a
 // field is added to a type and not here.
 
 // magic starts every cache file: a file of another format (an older
 // version's gob) is told apart at once.
-const magic = "serverside course cache 3\n"
+const magic = "serverside course cache 4\n"
 
 var errCorrupt = errors.New("course cache: corrupt file")
 
-type encoder struct{ b []byte }
+type encoder struct {
+	b   []byte
+	big []byte // the large strings, after the sequence
+}
 
 func (e *encoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *encoder) int(v int)     { e.b = binary.AppendVarint(e.b, int64(v)) }
 func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *encoder) bigStr(s string) {
+	e.uint(uint64(len(e.big)))
+	e.uint(uint64(len(s)))
+	e.big = append(e.big, s...)
+}
 func (e *encoder) f64(f float64) { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f)) }
 func (e *encoder) bool(v bool) {
 	if v {
@@ -61,8 +71,7 @@ func (e *encoder) ints(is []int) {
 // format cannot keep: no broken lessons and no stale ones (their errors
 // are not data), which write checks.
 func encode(c *lessons.Course, probs []lessons.Problem) []byte {
-	e := &encoder{b: make([]byte, 0, 1<<20)}
-	e.b = append(e.b, magic...)
+	e := &encoder{b: make([]byte, 0, 1<<18), big: make([]byte, 0, 2<<20)}
 	e.str(c.Title)
 	e.str(c.Root)
 	e.str(c.Display)
@@ -85,7 +94,9 @@ func encode(c *lessons.Course, probs []lessons.Problem) []byte {
 		e.str(p.Message)
 		e.bool(p.Shown)
 	}
-	return e.b
+	out := binary.AppendUvarint([]byte(magic), uint64(len(e.b)))
+	out = binary.AppendUvarint(out, uint64(len(e.big)))
+	return append(append(out, e.b...), e.big...)
 }
 
 func (e *encoder) lesson(l *lessons.Lesson) {
@@ -95,8 +106,8 @@ func (e *encoder) lesson(l *lessons.Lesson) {
 	e.int(l.Minutes)
 	e.str(l.Module)
 	e.str(l.Path)
-	e.str(l.Body)
-	e.str(l.Source)
+	e.bigStr(l.Body)
+	e.bigStr(l.Source)
 	e.uint(uint64(len(l.Questions)))
 	for _, q := range l.Questions {
 		e.str(q.ID)
@@ -148,7 +159,8 @@ func (e *encoder) lesson(l *lessons.Lesson) {
 // checked against what is left, so a damaged file is an error, never a
 // panic or a huge allocation.
 type decoder struct {
-	src string
+	src string // the sequence
+	big string // the large strings after it
 	pos int
 	err error
 }
@@ -203,6 +215,15 @@ func (d *decoder) str() string {
 	return s
 }
 
+func (d *decoder) bigStr() string {
+	off, n := d.uint(), d.uint()
+	if off > uint64(len(d.big)) || n > uint64(len(d.big))-off {
+		d.fail()
+		return ""
+	}
+	return d.big[off : off+n]
+}
+
 func (d *decoder) f64() float64 {
 	if len(d.src)-d.pos < 8 {
 		d.fail()
@@ -255,7 +276,13 @@ func decode(src string) (*lessons.Course, []lessons.Problem, error) {
 	if len(src) < len(magic) || src[:len(magic)] != magic {
 		return nil, nil, errCorrupt
 	}
-	d := &decoder{src: src, pos: len(magic)}
+	head := &decoder{src: src, pos: len(magic)}
+	n, nbig := head.uint(), head.uint()
+	if head.err != nil || n > uint64(len(src)-head.pos) || nbig != uint64(len(src)-head.pos)-n {
+		return nil, nil, errCorrupt // cut short, or bytes after the course
+	}
+	end := head.pos + int(n)
+	d := &decoder{src: src[:end], big: src[end:], pos: head.pos}
 	c := &lessons.Course{Title: d.str(), Root: d.str(), Display: d.str()}
 	if nm := d.n(4); nm > 0 {
 		c.Modules = make([]*lessons.Module, nm)
@@ -278,7 +305,7 @@ func decode(src string) (*lessons.Course, []lessons.Problem, error) {
 				Severity: lessons.Severity(d.str()), Message: d.str(), Shown: d.bool()}
 		}
 	}
-	if d.err == nil && d.pos != len(src) {
+	if d.err == nil && d.pos != len(d.src) {
 		d.fail() // bytes left over: not a file this wrote
 	}
 	if d.err != nil {
@@ -289,7 +316,7 @@ func decode(src string) (*lessons.Course, []lessons.Problem, error) {
 
 func (d *decoder) lesson() *lessons.Lesson {
 	l := &lessons.Lesson{ID: d.str(), Title: d.str(), Summary: d.str(), Minutes: d.int(),
-		Module: d.str(), Path: d.str(), Body: d.str(), Source: d.str()}
+		Module: d.str(), Path: d.str(), Body: d.bigStr(), Source: d.bigStr()}
 	if nq := d.n(30); nq > 0 {
 		// One allocation for the lesson's questions, pointed into.
 		qs := make([]lessons.Question, nq)
