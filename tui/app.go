@@ -932,12 +932,23 @@ func (m Model) statusLine(top screen) string {
 // Run starts the TUI on this terminal and returns when the learner quits
 // or ctx ends.
 func Run(ctx context.Context, o Options) error {
-	var opts []tea.ProgramOption
+	// Bubble Tea draws a frame at each tick of its renderer, the first one
+	// a whole tick after the program starts: at its default 60 frames a
+	// second that held the first frame back ~17 ms after it was ready (the
+	// trace: the map's View at 56 ms, its bytes written at 73 ms). 120, the
+	// most it allows, halves that wait, and the wait between a key and what
+	// it shows. A frame is drawn only when it changed, so an idle tutor
+	// costs nothing more; a classroom's sessions (NewProgram) keep the
+	// default, where the server's CPU is shared by the room.
+	opts := []tea.ProgramOption{tea.WithFPS(localFPS)}
 	if o.ColorProfile != nil {
 		opts = append(opts, tea.WithColorProfile(*o.ColorProfile))
 	}
 	return NewProgram(ctx, o, opts...).Run()
 }
+
+// localFPS is the frame rate of the tutor on this terminal (see Run).
+const localFPS = 120
 
 // Program is one running tutor: on this terminal (Run), or one session of
 // a classroom, whose input, output and size come from the SSH session.
