@@ -296,7 +296,12 @@ func (tm *terminal) ended() error {
 	}
 }
 
-var percentRe = regexp.MustCompile(`\d+%`)
+// percentRe is a lesson's reading position in its status line ("0%").
+// The map's progress line ends in a percentage too ("done · 0%"), and it
+// is drawn again when the learner's progress arrives, which may be after
+// the keys that opened the lesson were sent: that one, after "·", is not
+// the lesson's.
+var percentRe = regexp.MustCompile(`[^·\d]\d+%`)
 
 // learn is a learner's first visit: enrol under the SSH user name, open
 // the first lesson, answer its first question right, quit.

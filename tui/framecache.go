@@ -39,6 +39,7 @@ type mapRowKey struct {
 	theme         render.Theme
 	status        progress.LessonStatus
 	due, doneInMo int
+	loaded        bool // the learner's progress has arrived
 }
 
 // mapDetailKey is everything the map's detail lines depend on.
@@ -55,6 +56,7 @@ type mapHeadKey struct {
 	width       int
 	theme       render.Theme
 	done, total int
+	loaded      bool
 }
 
 // maxCachedParts bounds the parts kept: a course reload, or a learner
@@ -164,7 +166,7 @@ func (m mapScreen) cachedWelcome(w int) (string, int) {
 // cachedRow is row i of the map at width w.
 func (m mapScreen) cachedRow(i, w int) string {
 	r := m.rows[i]
-	k := mapRowKey{row: r, width: w, selected: i == m.cursor, theme: m.sh.theme}
+	k := mapRowKey{row: r, width: w, selected: i == m.cursor, theme: m.sh.theme, loaded: m.sh.loaded}
 	switch {
 	case r.module != nil:
 		for _, l := range r.module.Lessons {
@@ -191,6 +193,6 @@ func (m mapScreen) cachedDetail(w int) string {
 // cachedHead is the map's title and progress bar at width w, with done of
 // total lessons done.
 func (m mapScreen) cachedHead(w, done, total int) string {
-	k := mapHeadKey{title: m.sh.course.Title, width: w, theme: m.sh.theme, done: done, total: total}
+	k := mapHeadKey{title: m.sh.course.Title, width: w, theme: m.sh.theme, done: done, total: total, loaded: m.sh.loaded}
 	return m.sh.frame.part(k, func() string { return m.head(w, done, total) })
 }

@@ -57,7 +57,7 @@ func TestGoldenViews(t *testing.T) {
 		suffix := "-" + itoa(sz.w) + "x" + itoa(sz.h)
 		t.Run("map"+suffix, func(t *testing.T) {
 			var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
-			m = run(t, m, size)
+			m = run(t, afterInit(t, m), size)
 			golden(t, "map"+suffix, view(m))
 		})
 		t.Run("lesson"+suffix, func(t *testing.T) {

@@ -23,7 +23,7 @@ import (
 func newTestModel(t *testing.T, store *sqlite.Store, w, h int) tea.Model {
 	t.Helper()
 	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(testCourse(t)), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
-	return run(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	return run(t, afterInit(t, m), tea.WindowSizeMsg{Width: w, Height: h})
 }
 
 // answerRight records a right answer to every question of the lesson but
@@ -297,7 +297,7 @@ const oneQuestionLesson = "---\nid: one\ntitle: One question\n---\n\nText.\n\n``
 func TestWordsAgreeWithNumbers(t *testing.T) {
 	c := tinyCourse(t, map[string]string{"one.md": oneQuestionLesson})
 	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, testStore(t), "tess"), Profiles: testProfiles{store: testStore(t)}, Labs: LocalLabs, Theme: render.Dark})
-	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = run(t, afterInit(t, m), tea.WindowSizeMsg{Width: 80, Height: 24})
 	v := view(m)
 	for _, want := range []string{"0 of 1 lesson done", "1 question"} {
 		if !strings.Contains(v, want) {
@@ -934,5 +934,35 @@ func TestFirstRunFooterTellsTheTruth(t *testing.T) {
 	footer := lines[len(lines)-1]
 	if !strings.Contains(footer, "c start the first lesson") || strings.Contains(footer, "left off") {
 		t.Fatalf("first-run footer: %q", footer)
+	}
+}
+
+// The store opens beside the first frame, so the map can be drawn before
+// the learner's progress arrives: it then claims nothing about it (no
+// "0 of 2 done", no lesson marked not started), and shows it once it
+// comes.
+func TestMapBeforeProgressArrives(t *testing.T) {
+	store := testStore(t)
+	c := testCourse(t)
+	answerRight(t, store, c.Lessons()[0])
+	if err := store.CompleteLesson(context.Background(), "tess", c.Lessons()[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	var m tea.Model = New(context.Background(), Options{StatusTTL: time.Millisecond, Course: StaticCourse(c), Progress: testLearner(t, store, "tess"), Profiles: testProfiles{store: store}, Labs: LocalLabs, Theme: render.Dark})
+	m = run(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	before := view(m)
+	for _, wrong := range []string{"0 of 2", "○", "●", "0/2", "Welcome"} {
+		if strings.Contains(before, wrong) {
+			t.Errorf("before the progress arrived the map says %q:\n%s", wrong, before)
+		}
+	}
+	if !strings.Contains(before, "Every question type") || !strings.Contains(before, "2 lessons") {
+		t.Errorf("the map without progress lacks the course:\n%s", before)
+	}
+	after := view(afterInit(t, m))
+	for _, want := range []string{"1 of 2 lessons done", "● Every question type", "1/2"} {
+		if !strings.Contains(after, want) {
+			t.Errorf("with the progress the map lacks %q:\n%s", want, after)
+		}
 	}
 }

@@ -446,6 +446,14 @@ func (m mapScreen) head(w, done, total int) string {
 	}
 	label := fmt.Sprintf(" %d of %s done · %d%%", done, count(total, "lesson", "lessons"), pct)
 	barW := max(5, min(40, w-lipgloss.Width(label)-4))
+	if !m.sh.loaded {
+		// The learner's progress is still on its way (the store opens
+		// beside the first frame): an empty bar and a count of none done
+		// would be wrong for a learner who has done some, so the line
+		// holds its place and says nothing it does not know.
+		label = " " + count(total, "lesson", "lessons")
+		return " " + head + "\n " + st.Subtle.Render(strings.Repeat("·", barW)+label) + "\n"
+	}
 	progressLine := st.bar(done, total, barW) + st.Subtle.Render(label)
 	return " " + head + "\n " + progressLine + "\n"
 }
@@ -467,6 +475,9 @@ func (m mapScreen) row(i, w int) string {
 			}
 		}
 		count := st.Subtle.Render(fmt.Sprintf("  %d/%d", d, t))
+		if !m.sh.loaded {
+			count = st.Subtle.Render(fmt.Sprintf("  %d", t)) // none done is not yet known
+		}
 		return " " + ansi.Truncate(st.Module.Render(r.module.Title), w-lipgloss.Width(count)-2, "…") + count
 	case r.broken != nil:
 		text := "⚠ " + r.broken.Path + " — broken"
@@ -482,6 +493,9 @@ func (m mapScreen) row(i, w int) string {
 			mark = st.Partial.Render("◐")
 		default:
 			mark = st.Todo.Render("○")
+		}
+		if !m.sh.loaded {
+			mark = " " // not started is not yet known
 		}
 		title := l.Title
 		ts := st.Lesson

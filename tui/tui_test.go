@@ -54,6 +54,16 @@ func run(t *testing.T, m tea.Model, msg tea.Msg) tea.Model {
 	return m
 }
 
+// afterInit is m once the program has run its Init: the learner's
+// progress loaded, as it is a moment after the first frame.
+func afterInit(t *testing.T, m tea.Model) tea.Model {
+	t.Helper()
+	for _, msg := range collect(m.Init()) {
+		m = run(t, m, msg)
+	}
+	return m
+}
+
 func collect(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
