@@ -966,3 +966,15 @@ func TestMapBeforeProgressArrives(t *testing.T) {
 		}
 	}
 }
+
+// An Enter typed while the tutor starts, before the terminal is in raw
+// mode, arrives as a line feed (ctrl+j): on the map it still opens the
+// selected lesson (tried in tmux: "j j Enter" sent as the pane spawned
+// moved the cursor and lost the Enter).
+func TestEnterTypedAheadOpensTheLesson(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24)
+	m = run(t, m, tea.KeyPressMsg{Code: 'j', Mod: tea.ModCtrl})
+	if _, ok := m.(Model).top().(lessonScreen); !ok {
+		t.Fatalf("ctrl+j on the map did not open the lesson:\n%s", view(m))
+	}
+}

@@ -41,7 +41,10 @@ func (k mapKeys) FullHelp() [][]key.Binding {
 func newMapKeys() mapKeys {
 	return mapKeys{
 		Up: upKey(), Down: downKey(), Top: topKey(), Bottom: bottomKey(),
-		Open:     enterKey("open"),
+		// ctrl+j too: an Enter typed as the tutor starts, before the
+		// terminal is in raw mode, has been turned into a line feed by the
+		// terminal's line discipline (ICRNL), which reads as ctrl+j.
+		Open:     key.NewBinding(key.WithKeys("enter", "ctrl+j"), key.WithHelp("enter", "open")),
 		Continue: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue where you left off")),
 		Review:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "review")),
 		Cram:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "cram this module now")),
