@@ -479,7 +479,7 @@ func (m mapScreen) row(i, w int) string {
 		}
 		count := st.Subtle.Render(fmt.Sprintf("  %d/%d", d, t))
 		if !m.sh.loaded {
-			count = st.Subtle.Render(fmt.Sprintf("  %d", t)) // none done is not yet known
+			count = "" // how many are done is not yet known, and a bare total reads as one
 		}
 		return " " + ansi.Truncate(st.Module.Render(r.module.Title), w-lipgloss.Width(count)-2, "…") + count
 	case r.broken != nil:
