@@ -155,10 +155,7 @@ func (m mapScreen) cachedWelcome(w int) (string, int) {
 	c := &m.sh.frame
 	if wk != c.welcomeKey {
 		c.welcome, c.welcomeKey = m.welcome(w), wk
-		c.welcomeHeight = 0
-		if c.welcome != "" {
-			c.welcomeHeight = strings.Count(c.welcome, "\n") + 1
-		}
+		c.welcomeHeight = strings.Count(c.welcome, "\n") // it ends in a newline: the lines it takes
 	}
 	return c.welcome, c.welcomeHeight
 }

@@ -978,3 +978,30 @@ func TestEnterTypedAheadOpensTheLesson(t *testing.T) {
 		t.Fatalf("ctrl+j on the map did not open the lesson:\n%s", view(m))
 	}
 }
+
+// A click on a lesson's line selects that lesson, and a second click opens
+// it, whatever stands above the list: the first-run welcome pushed the
+// list down, and clicks were taken as rows above the one clicked.
+func TestMapClickHitsTheLineClicked(t *testing.T) {
+	m := newTestModel(t, testStore(t), 80, 24) // a new learner: the welcome is shown
+	if !strings.Contains(view(m), "Welcome") {
+		t.Fatalf("no welcome on a new learner's map:\n%s", view(m))
+	}
+	y := -1
+	for i, line := range strings.Split(view(m), "\n") {
+		if strings.Contains(line, "Another lesson") {
+			y = i
+		}
+	}
+	if y < 0 {
+		t.Fatalf("no second lesson on the map:\n%s", view(m))
+	}
+	m = run(t, m, tea.MouseClickMsg{Button: tea.MouseLeft, Y: y})
+	if l := m.(Model).top().(mapScreen).selected(); l == nil || l.Title != "Another lesson" {
+		t.Fatalf("a click on line %d selected %v, want Another lesson", y, l)
+	}
+	m = run(t, m, tea.MouseClickMsg{Button: tea.MouseLeft, Y: y})
+	if s, ok := m.(Model).top().(lessonScreen); !ok || s.lesson.Title != "Another lesson" {
+		t.Fatalf("a second click did not open Another lesson:\n%s", view(m))
+	}
+}

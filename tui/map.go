@@ -137,15 +137,22 @@ func (m mapScreen) SetSize(w, h int) screen { m.width, m.height = w, h; m.clampO
 const mapHeaderLines = 4
 
 func (m *mapScreen) listHeight() int {
-	h := m.height - mapHeaderLines - m.detailHeight()
+	return max(1, m.height-m.aboveList()-m.detailHeight())
+}
+
+// aboveList is how many lines View writes above the list: the header,
+// then the first-run welcome and a question waiting for y or n. Clicks are
+// mapped to rows from it.
+func (m *mapScreen) aboveList() int {
+	n := mapHeaderLines
 	if m.firstRun() {
 		_, wh := m.cachedWelcome(m.width)
-		h -= wh
+		n += wh
 	}
 	if m.confirm != nil {
-		h -= lipgloss.Height(m.confirmView(m.width))
+		n += strings.Count(m.confirmView(m.width), "\n") // it ends in a newline
 	}
-	return max(1, h)
+	return n
 }
 
 // confirmView is the question waiting for y or n, indented alike.
@@ -339,8 +346,9 @@ func (m mapScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 		}
 		m.clampOffset()
 	case tea.MouseClickMsg:
-		row := msg.Y - mapHeaderLines + m.offset
-		if msg.Y >= mapHeaderLines && row >= 0 && row < len(m.rows) && m.rows[row].selectable() {
+		top := m.aboveList()
+		row := msg.Y - top + m.offset
+		if msg.Y >= top && msg.Y < top+m.listHeight() && row >= 0 && row < len(m.rows) && m.rows[row].selectable() {
 			if m.cursor == row {
 				return m, m.open()
 			}
