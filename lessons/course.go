@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -634,7 +633,7 @@ var acronyms = map[string]string{
 // protocolNames take a version after a slash (HTTP/2; TLS 1.3 takes a space).
 var protocolNames = map[string]bool{"HTTP": true}
 
-var versionPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(\.[0-9a-z]+)*$`) })
+var versionPattern = lazyRegexp(`^[0-9]+(\.[0-9a-z]+)*$`)
 
 // DisplayPath names a file of the course as problems do.
 func (c *Course) DisplayPath(rel string) string {

@@ -21,9 +21,16 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// lazyRegexp compiles pattern the first time it is asked for: compiled at
+// package init, this package's regexps were paid for by every start of the
+// binary, which parses nothing when the built-in course comes parsed.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
+
 // idPattern is what lesson and question ids look like: stable, readable
 // keys that survive file renames.
-var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
+var idPattern = lazyRegexp(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 var frontMatterKeys = []string{"id", "title", "summary", "minutes"}
 
@@ -509,9 +516,9 @@ func closingFenceEnd(b []byte, off int, opener []byte) int {
 }
 
 var (
-	htmlImgSrc = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`) })
-	htmlAnchor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`) })
-	uriScheme  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`) })
+	htmlImgSrc = lazyRegexp(`(?i)<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']`)
+	htmlAnchor = lazyRegexp(`(?i)\b(?:id|name)\s*=\s*["']([^"']+)["']`)
+	uriScheme  = lazyRegexp(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 )
 
 // ref is a link or image in a lesson body that leads to a place in the
@@ -573,7 +580,7 @@ func headingSlug(text string, seen map[string]int) string {
 	return slug
 }
 
-var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
+var yamlLineRE = lazyRegexp(`^yaml: line (\d+): (.*)$`)
 
 // yamlErrorLine pulls the 1-based line out of a YAML error, so problems can
 // point at the file line; 1 when the error names none.

@@ -1,10 +1,8 @@
 package render
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/yuin/goldmark/ast"
@@ -190,7 +188,7 @@ func (r *renderer) quote(n *ast.Blockquote, width, depth int) []line {
 	return indent(lines, prefix.s, 2)
 }
 
-var calloutMarker = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]`) })
+var calloutMarker = lazyRegexp(`^\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]`)
 
 // calloutKind reports the kind of a callout and the source offset where
 // its text starts after the marker, or "" for a plain quote.

@@ -14,22 +14,25 @@ type htmlPart struct {
 	text     string
 }
 
+// lazyRegexp compiles pattern the first time it is asked for: compiled at
+// package init, this package's regexps were paid for by every start of the
+// binary, most of which render nothing.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
+
 var (
-	htmlComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<!--.*?-->`) })
-	htmlTag     = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?s)<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>`)
-	})
-	attrRE = sync.OnceValue(func() map[string]*regexp.Regexp {
-		return map[string]*regexp.Regexp{
-			"alt": regexp.MustCompile(`(?is)\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
-			"src": regexp.MustCompile(`(?is)\b(?:src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
-		}
-	})
+	htmlComment = lazyRegexp(`(?s)<!--.*?-->`)
+	htmlTag     = lazyRegexp(`(?s)<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>`)
+	attrRE      = map[string]func() *regexp.Regexp{
+		"alt": lazyRegexp(`(?is)\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
+		"src": lazyRegexp(`(?is)\b(?:src|srcset)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`),
+	}
 )
 
 // htmlAttr is the value of attribute name ("alt" or "src") in a tag.
 func htmlAttr(tag, name string) string {
-	re := attrRE()[name]
+	re := attrRE[name]()
 	m := re.FindStringSubmatch(tag)
 	if m == nil {
 		return ""

@@ -1,9 +1,7 @@
 package render
 
 import (
-	"regexp"
 	"strings"
-	"sync"
 
 	"serverside/termsafe"
 )
@@ -34,4 +32,4 @@ func TerminalSafe(s string, keepStyle bool) string {
 }
 
 // sgrPadding is an SGR sequence followed by a no-break space.
-var sgrPadding = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(\x1b\\[[0-9;:]*m)\u00a0") })
+var sgrPadding = lazyRegexp("(\x1b\\[[0-9;:]*m)\u00a0")
