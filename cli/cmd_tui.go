@@ -48,38 +48,27 @@ func runTUI(ctx context.Context, g *globals, start tuiStart) error {
 	if err != nil {
 		return err
 	}
-	// One goroutine beside the first frame does what the frame does not
-	// wait for, one thing after another: with two of them, on two cores,
-	// the frame's own goroutine waited its turn. First what the frame's
-	// drawing needs soonest (tui.Warm), then the store (see openingStore).
-	// A course from --lessons may not load (an empty or wrong folder):
-	// then nothing is created, so the store waits for it. The built-in
-	// one loads.
-	opening := newOpeningStore(g.UserName())
-	early := g.lessonsDir == ""
-	go func() {
-		tui.Warm()
-		if early {
-			opening.open(ctx, g)
-		}
-	}()
 	// The terminal's colour profile was found already: lipgloss's package
 	// init detects it for os.Stdout (under tmux that runs `tmux info`),
 	// and asking again ran tmux a second time on the way to the first
 	// frame.
 	profile := lipgloss.Writer.Profile
+	// The course first: one from --lessons may not load (an empty or wrong
+	// folder), and then nothing is created. The built-in one comes parsed
+	// (and its load started in Main), so nothing waits on it.
 	course, err := g.loadWatched(ctx)
 	if err != nil {
-		if early {
-			if s, _ := opening.result(); s != nil {
-				s.Close()
-			}
-		}
 		return err
 	}
-	if !early {
-		go opening.open(ctx, g)
-	}
+	// One goroutine beside the first frame does what the frame does not
+	// wait for, one thing after another: with two of them, on two cores,
+	// the frame's own goroutine waited its turn. First what the frame's
+	// drawing needs soonest (tui.Warm), then the store (see openingStore).
+	opening := newOpeningStore(g.UserName())
+	go func() {
+		tui.Warm()
+		opening.open(ctx, g)
+	}()
 	// A store that fails to open ends the tutor, and its error is what is
 	// said: the same as before the tutor starts.
 	tuiCtx, stop := context.WithCancel(ctx)

@@ -25,14 +25,6 @@ type openingStore struct {
 	err   error
 }
 
-// openStoreBeside starts opening the store for name; the result is there
-// once ready is closed.
-func openStoreBeside(ctx context.Context, g *globals, name string) *openingStore {
-	o := newOpeningStore(name)
-	go o.open(ctx, g)
-	return o
-}
-
 func newOpeningStore(name string) *openingStore {
 	return &openingStore{name: name, ready: make(chan struct{})}
 }

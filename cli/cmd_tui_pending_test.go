@@ -50,3 +50,10 @@ func TestPendingLearnerWaitsForTheStore(t *testing.T) {
 		t.Fatalf("err %v, want the context's", err)
 	}
 }
+
+// openStoreBeside starts opening the store for name, as the tutor does.
+func openStoreBeside(ctx context.Context, g *globals, name string) *openingStore {
+	o := newOpeningStore(name)
+	go o.open(ctx, g)
+	return o
+}
