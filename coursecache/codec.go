@@ -53,19 +53,16 @@ func (e *encoder) bool(v bool) {
 	}
 }
 
-func (e *encoder) strs(ss []string) {
-	e.uint(uint64(len(ss)))
-	for _, s := range ss {
-		e.str(s)
+// encodeList writes xs as its length and then each element, by one.
+func encodeList[T any](e *encoder, xs []T, one func(T)) {
+	e.uint(uint64(len(xs)))
+	for _, x := range xs {
+		one(x)
 	}
 }
 
-func (e *encoder) ints(is []int) {
-	e.uint(uint64(len(is)))
-	for _, i := range is {
-		e.int(i)
-	}
-}
+func (e *encoder) strs(ss []string) { encodeList(e, ss, e.str) }
+func (e *encoder) ints(is []int)    { encodeList(e, is, e.int) }
 
 // encode writes e's course and problems. The course must hold nothing the
 // format cannot keep: no broken lessons and no stale ones (their errors
@@ -85,15 +82,14 @@ func encode(c *lessons.Course, probs []lessons.Problem) []byte {
 			e.lesson(l)
 		}
 	}
-	e.uint(uint64(len(probs)))
-	for _, p := range probs {
+	encodeList(e, probs, func(p lessons.Problem) {
 		e.str(p.Path)
 		e.int(p.Line)
 		e.int(p.Col)
 		e.str(string(p.Severity))
 		e.str(p.Message)
 		e.bool(p.Shown)
-	}
+	})
 	out := binary.AppendUvarint([]byte(magic), uint64(len(e.b)))
 	out = binary.AppendUvarint(out, uint64(len(e.big)))
 	return append(append(out, e.b...), e.big...)
@@ -139,25 +135,24 @@ func (e *encoder) lesson(l *lessons.Lesson) {
 		e.int(lab.Line)
 		e.str(lab.Raw)
 	}
-	e.uint(uint64(len(l.Links)))
-	for _, k := range l.Links {
+	encodeList(e, l.Links, func(k lessons.Link) {
 		e.str(k.Target)
 		e.str(k.Path)
 		e.int(k.Line)
 		e.int(k.Col)
-	}
-	e.uint(uint64(len(l.Headings)))
-	for _, h := range l.Headings {
+	})
+	encodeList(e, l.Headings, func(h lessons.Heading) {
 		e.int(h.Level)
 		e.str(h.Text)
 		e.int(h.Offset)
-	}
+	})
 }
 
-// decoder reads a cache file held in src. The file is outside data (any
-// program of the user's can write the cache directory): every length is
-// checked against what is left, so a damaged file is an error, never a
-// panic or a huge allocation.
+// decoder reads a course.bin held in src. It is embedded, but it is still a
+// file a hand edit or a bad merge can damage, and the binary must then
+// parse the course instead of crashing: every length is checked against
+// what is left, so a damaged file is an error, never a panic or a huge
+// allocation.
 type decoder struct {
 	src string // the sequence
 	big string // the large strings after it
@@ -246,29 +241,23 @@ func (d *decoder) bool() bool {
 	return d.src[d.pos-1] == 1
 }
 
-func (d *decoder) strs() []string {
-	n := d.n(1)
+// decodeList reads a list written by encodeList, each element by one; an
+// element takes at least min bytes (see n). An empty list is nil, as gob
+// gave it.
+func decodeList[T any](d *decoder, min int, one func() T) []T {
+	n := d.n(min)
 	if n == 0 {
 		return nil
 	}
-	ss := make([]string, n)
-	for i := range ss {
-		ss[i] = d.str()
+	xs := make([]T, n)
+	for i := range xs {
+		xs[i] = one()
 	}
-	return ss
+	return xs
 }
 
-func (d *decoder) ints() []int {
-	n := d.n(1)
-	if n == 0 {
-		return nil
-	}
-	is := make([]int, n)
-	for i := range is {
-		is[i] = d.int()
-	}
-	return is
-}
+func (d *decoder) strs() []string { return decodeList(d, 1, d.str) }
+func (d *decoder) ints() []int    { return decodeList(d, 1, d.int) }
 
 // decode reads a course written by encode from src, whose strings it
 // shares.
@@ -284,27 +273,15 @@ func decode(src string) (*lessons.Course, []lessons.Problem, error) {
 	end := head.pos + int(n)
 	d := &decoder{src: src[:end], big: src[end:], pos: head.pos}
 	c := &lessons.Course{Title: d.str(), Root: d.str(), Display: d.str()}
-	if nm := d.n(4); nm > 0 {
-		c.Modules = make([]*lessons.Module, nm)
-		for i := range c.Modules {
-			m := &lessons.Module{ID: d.str(), Title: d.str(), Summary: d.str()}
-			if nl := d.n(12); nl > 0 {
-				m.Lessons = make([]*lessons.Lesson, nl)
-				for j := range m.Lessons {
-					m.Lessons[j] = d.lesson()
-				}
-			}
-			c.Modules[i] = m
-		}
-	}
-	var probs []lessons.Problem
-	if np := d.n(6); np > 0 {
-		probs = make([]lessons.Problem, np)
-		for i := range probs {
-			probs[i] = lessons.Problem{Path: d.str(), Line: d.int(), Col: d.int(),
-				Severity: lessons.Severity(d.str()), Message: d.str(), Shown: d.bool()}
-		}
-	}
+	c.Modules = decodeList(d, 4, func() *lessons.Module {
+		m := &lessons.Module{ID: d.str(), Title: d.str(), Summary: d.str()}
+		m.Lessons = decodeList(d, 12, d.lesson)
+		return m
+	})
+	probs := decodeList(d, 6, func() lessons.Problem {
+		return lessons.Problem{Path: d.str(), Line: d.int(), Col: d.int(),
+			Severity: lessons.Severity(d.str()), Message: d.str(), Shown: d.bool()}
+	})
 	if d.err == nil && d.pos != len(d.src) {
 		d.fail() // bytes left over: not a file this wrote
 	}
@@ -353,17 +330,11 @@ func (d *decoder) lesson() *lessons.Lesson {
 			l.Labs[i] = &labs[i]
 		}
 	}
-	if nk := d.n(4); nk > 0 {
-		l.Links = make([]lessons.Link, nk)
-		for i := range l.Links {
-			l.Links[i] = lessons.Link{Target: d.str(), Path: d.str(), Line: d.int(), Col: d.int()}
-		}
-	}
-	if nh := d.n(3); nh > 0 {
-		l.Headings = make([]lessons.Heading, nh)
-		for i := range l.Headings {
-			l.Headings[i] = lessons.Heading{Level: d.int(), Text: d.str(), Offset: d.int()}
-		}
-	}
+	l.Links = decodeList(d, 4, func() lessons.Link {
+		return lessons.Link{Target: d.str(), Path: d.str(), Line: d.int(), Col: d.int()}
+	})
+	l.Headings = decodeList(d, 3, func() lessons.Heading {
+		return lessons.Heading{Level: d.int(), Text: d.str(), Offset: d.int()}
+	})
 	return l
 }
